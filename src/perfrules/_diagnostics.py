@@ -1,0 +1,59 @@
+"""Diagnostics: what perfrules has to say about a spec, facts or a result, and where."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from typing import Literal
+
+from attrs import frozen
+
+Level = Literal["error", "warning", "info"]
+
+
+@frozen
+class Location:
+    """A place in a source file; line and column count from 1."""
+
+    file: str
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        parts = [self.file]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+
+@frozen
+class Diagnostic:
+    """One problem or remark.
+
+    Attributes:
+        level: ``error`` (the input cannot be used), ``warning`` (the result stands
+            but deserves a look) or ``info``.
+        code: A stable kebab-case identifier such as ``weight-sum``.
+        message: What is wrong, in plain words.
+        indicator: The id of the indicator concerned, if any.
+        location: Where in which file, if known.
+    """
+
+    level: Level
+    code: str
+    message: str
+    indicator: str | None = None
+    location: Location | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.location}: " if self.location else ""
+        about = f" [{self.indicator}]" if self.indicator else ""
+        return f"{where}{self.level}: {self.message}{about} ({self.code})"
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """Return `` (did you mean 'x'?)`` for the closest candidate, or an empty string."""
+    matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f" (did you mean {matches[0]!r}?)" if matches else ""

@@ -1,0 +1,118 @@
+"""Documents: a spec or facts source read into plain data that knows where each value came from."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Union
+
+from attrs import field, frozen
+
+from ._diagnostics import Diagnostic, Location
+from ._yaml import Path as DataPath
+from ._yaml import Position, YamlProblem, load_yaml
+from .exceptions import SourceNotFoundError
+
+Source = Union[str, "os.PathLike[str]", Mapping[str, Any]]
+"""A path, the document's text (anything with a line break), or a mapping."""
+
+MAX_BYTES = 2 * 1024 * 1024
+
+
+@frozen
+class Document:
+    """Plain data from one source, with the position of every key and value.
+
+    Attributes:
+        file: How messages name the source: its path, ``<text>`` or ``<mapping>``.
+        data: Plain dicts, lists, str, int, Decimal, bool, None.
+        sha256: Hex digest of the source bytes (of canonical JSON for a mapping).
+    """
+
+    file: str
+    data: Any = field(repr=False)
+    sha256: str
+    _values: Mapping[DataPath, Position] = field(factory=dict, repr=False, alias="values")
+    _keys: Mapping[DataPath, Position] = field(factory=dict, repr=False, alias="keys")
+
+    def location(self, path: DataPath, *, key: bool = False) -> Location:
+        """Where *path* is: its key (for unknown-key messages) or its value.
+
+        Falls back to the nearest enclosing node the source has a position for.
+        """
+        positions = self._keys if key else self._values
+        while path not in positions and path:
+            path = path[:-1]
+            positions = self._values
+        position = positions.get(path)
+        if position is None:
+            return Location(self.file)
+        return Location(self.file, *position)
+
+
+def json_path(path: DataPath) -> str:
+    """``("indicators", 0, "weight")`` as ``$.indicators[0].weight``."""
+    return "$" + "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in path)
+
+
+def read_document(source: Source, *, what: str) -> Document:
+    """Read *source* (see `Source`) into a `Document`.
+
+    Raises:
+        SourceNotFoundError: *source* is a path that does not exist.
+        DocumentProblem: the bytes are not UTF-8 YAML (or JSON) perfrules accepts.
+    """
+    if isinstance(source, Mapping):
+        canonical = json.dumps(source, sort_keys=True, ensure_ascii=False, default=str)
+        return Document("<mapping>", _plain_copy(source), _digest(canonical.encode()))
+    if isinstance(source, str) and ("\n" in source or "\r" in source):
+        return parse_document(source.encode("utf-8"), "<text>")
+    path = Path(source)
+    if not path.is_file():
+        msg = f"{what} {os.fspath(source)!r} is not a file"
+        raise SourceNotFoundError(msg)
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise DocumentProblem(f"the file is {size} bytes; the limit is {MAX_BYTES}", Location(str(path)))
+    return parse_document(path.read_bytes(), str(path))
+
+
+class DocumentProblem(Exception):
+    """The source cannot be read as a document; the caller turns it into its own error."""
+
+    def __init__(self, message: str, location: Location) -> None:
+        super().__init__(message)
+        self.diagnostic = Diagnostic("error", "unreadable", message, location=location)
+
+
+def parse_document(raw: bytes, file: str) -> Document:
+    """Decode *raw* as strict UTF-8 (one BOM allowed) and parse it as YAML 1.2 (JSON included)."""
+    if len(raw) > MAX_BYTES:
+        raise DocumentProblem(f"the document is {len(raw)} bytes; the limit is {MAX_BYTES}", Location(file))
+    text_bytes = raw.removeprefix(b"\xef\xbb\xbf")
+    try:
+        text = text_bytes.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = text_bytes[: e.start].count(b"\n") + 1
+        msg = f"not UTF-8 at byte {e.start}; save the file as UTF-8"
+        raise DocumentProblem(msg, Location(file, line)) from None
+    try:
+        data, values, keys = load_yaml(text)
+    except YamlProblem as e:
+        raise DocumentProblem(e.message, Location(file, e.line, e.column)) from None
+    return Document(file, data, _digest(raw), values=values, keys=keys)
+
+
+def _digest(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+def _plain_copy(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _plain_copy(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain_copy(v) for v in value]
+    return value

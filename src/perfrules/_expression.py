@@ -1,0 +1,365 @@
+"""Scoring expressions: parsed once, checked against an allow-list, evaluated in Decimal.
+
+This is the only module that imports simpleeval. perfrules checks every node of
+an expression against its own allow-list before simpleeval ever sees it, and
+evaluates with a new evaluator per call, so nothing is shared between units.
+"""
+
+from __future__ import annotations
+
+import ast
+import decimal
+import inspect
+import operator
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from typing import Any, Union
+
+from attrs import field, frozen
+from simpleeval import InvalidExpression, SimpleEval
+
+from ._numbers import ARITHMETIC
+from .exceptions import EvaluationError, ExpressionError
+
+Value = Union[Decimal, bool, str]
+"""What an expression computes with: numbers are always Decimal."""
+
+Function = Callable[..., Value]
+
+MAX_LENGTH = 2_000
+MAX_NODES = 1_000
+MAX_DEPTH = 100
+MAX_LITERAL_DIGITS = 30
+MAX_STRING = 200
+
+_ALLOWED = (
+    ast.Expression,
+    ast.BinOp,
+    ast.UnaryOp,
+    ast.BoolOp,
+    ast.Compare,
+    ast.IfExp,
+    ast.Call,
+    ast.Name,
+    ast.Constant,
+    ast.Load,
+    ast.Add,
+    ast.Sub,
+    ast.Mult,
+    ast.Div,
+    ast.USub,
+    ast.UAdd,
+    ast.Not,
+    ast.And,
+    ast.Or,
+    ast.Eq,
+    ast.NotEq,
+    ast.Lt,
+    ast.LtE,
+    ast.Gt,
+    ast.GtE,
+)
+
+# Words for what users most often try; anything else is named by its node type.
+_REFUSED = {
+    ast.Attribute: "attribute access ('.')",
+    ast.Subscript: "subscripts ('[...]')",
+    ast.Lambda: "lambda",
+    ast.JoinedStr: "f-strings",
+    ast.NamedExpr: "assignment (':=')",
+    ast.ListComp: "comprehensions",
+    ast.SetComp: "comprehensions",
+    ast.DictComp: "comprehensions",
+    ast.GeneratorExp: "comprehensions",
+    ast.List: "lists",
+    ast.Tuple: "tuples",
+    ast.Dict: "dicts",
+    ast.Set: "sets",
+    ast.Pow: "powers ('**')",
+    ast.FloorDiv: "floor division ('//')",
+    ast.Mod: "remainders ('%')",
+    ast.BitXor: "'^' (it is not a power)",
+    ast.BitAnd: "bit operations ('&')",
+    ast.BitOr: "bit operations ('|')",
+    ast.LShift: "shifts ('<<')",
+    ast.RShift: "shifts ('>>')",
+    ast.Invert: "bit inversion ('~')",
+    ast.MatMult: "'@'",
+    ast.Is: "'is' (use '==')",
+    ast.IsNot: "'is not' (use '!=')",
+    ast.In: "'in'",
+    ast.NotIn: "'not in'",
+    ast.Starred: "'*' arguments",
+    ast.keyword: "keyword arguments",
+    ast.Await: "await",
+    ast.Yield: "yield",
+}
+
+
+@frozen
+class Expression:
+    """A scoring expression, parsed and checked once when it is created.
+
+    Attributes:
+        source: The expression as written.
+        names: The facts (and ``weight``) it reads.
+        functions: The functions it calls.
+    """
+
+    source: str
+    _tree: ast.expr = field(alias="tree", eq=False, repr=False)
+    names: frozenset[str] = field(eq=False, repr=False)
+    functions: frozenset[str] = field(eq=False, repr=False)
+    _denominators: frozenset[str] = field(alias="denominators", eq=False, repr=False)
+
+    @classmethod
+    def parse(cls, source: str) -> Expression:
+        """Parse *source*; raise `ExpressionError` if it is not in the allowed language."""
+        text = source.strip()
+        if not text:
+            raise ExpressionError("the expression is empty")
+        if len(text) > MAX_LENGTH:
+            msg = f"the expression is {len(text)} characters long; the limit is {MAX_LENGTH}"
+            raise ExpressionError(msg)
+        if text.startswith("="):
+            raise ExpressionError("remove the leading '=': expressions are not spreadsheet formulas")
+        try:
+            tree = ast.parse(text, mode="eval")
+        except SyntaxError as e:
+            msg = f"{e.msg} at column {e.offset}" if e.offset else str(e.msg)
+            raise ExpressionError(msg) from None
+        except (ValueError, MemoryError, RecursionError):
+            raise ExpressionError("the expression is too complex to read") from None
+        _check(tree, text)
+        _decimal_literals(tree, text)
+        calls = {n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+        names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} - calls
+        denominators = {
+            n.id
+            for d in ast.walk(tree)
+            if isinstance(d, ast.BinOp) and isinstance(d.op, ast.Div)
+            for n in ast.walk(d.right)
+            if isinstance(n, ast.Name)
+        }
+        return cls(
+            text,
+            tree=tree.body,
+            names=frozenset(names),
+            functions=frozenset(calls),
+            denominators=frozenset(denominators - calls),
+        )
+
+    def call_arities(self) -> list[tuple[str, int]]:
+        """Each call in the expression as ``(function name, number of arguments)``."""
+        return [
+            (n.func.id, len(n.args))
+            for n in ast.walk(self._tree)
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+        ]
+
+    def evaluate(self, names: Mapping[str, Value], functions: Mapping[str, Function]) -> Value:
+        """Evaluate with *names* bound and *functions* callable.
+
+        Raises:
+            EvaluationError: the arithmetic failed (a zero denominator, an
+                overflow), a type rule was broken or a function failed.
+        """
+        evaluator = _Evaluator(names, functions)
+        try:
+            with decimal.localcontext(ARITHMETIC):
+                return evaluator.eval(self.source, previously_parsed=self._tree)  # type: ignore[no-any-return]
+        except ZeroDivisionError:
+            zeros = sorted(n for n in self._denominators if names.get(n) == 0)
+            which = f": {', '.join(zeros)} is 0" if zeros else ""
+            msg = f"division by zero in {self.source!r}{which}"
+            raise EvaluationError(msg) from None
+        except _TypeRule as e:
+            raise EvaluationError(f"{e} in {self.source!r}") from None
+        except decimal.Overflow:
+            raise EvaluationError(f"a number grew too large in {self.source!r}") from None
+        except (ArithmeticError, InvalidExpression, TypeError, ValueError) as e:
+            raise EvaluationError(f"{e} in {self.source!r}") from None
+
+
+def _check(tree: ast.Expression, text: str) -> None:
+    """Refuse any node outside the allow-list; limit size and depth without recursion."""
+    stack: list[tuple[ast.AST, int]] = [(tree, 0)]
+    count = 0
+    while stack:
+        node, depth = stack.pop()
+        count += 1
+        if count > MAX_NODES:
+            msg = f"the expression has more than {MAX_NODES} parts"
+            raise ExpressionError(msg)
+        if depth > MAX_DEPTH:
+            msg = f"the expression nests deeper than {MAX_DEPTH} levels"
+            raise ExpressionError(msg)
+        if not isinstance(node, _ALLOWED):
+            what = _REFUSED.get(type(node), type(node).__name__)
+            raise ExpressionError(f"{what} is not allowed{_at(node)}")
+        if isinstance(node, ast.Call) and not isinstance(node.func, ast.Name):
+            raise ExpressionError(f"only named functions can be called{_at(node)}")
+        if isinstance(node, ast.Call) and node.keywords:
+            raise ExpressionError(f"keyword arguments are not allowed{_at(node)}")
+        if isinstance(node, ast.Constant):
+            _check_constant(node, text)
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+
+
+def _check_constant(node: ast.Constant, text: str) -> None:
+    value = node.value
+    if isinstance(value, bool):
+        return
+    if isinstance(value, str):
+        if len(value) > MAX_STRING:
+            raise ExpressionError(f"text longer than {MAX_STRING} characters{_at(node)}")
+        return
+    if isinstance(value, (int, float)):
+        literal = ast.get_source_segment(text, node) or ""
+        if sum(c.isdigit() for c in literal) > MAX_LITERAL_DIGITS:
+            raise ExpressionError(f"the number {literal[:40]}... has too many digits{_at(node)}")
+        return
+    raise ExpressionError(f"{type(value).__name__} literals are not allowed{_at(node)}")
+
+
+def _decimal_literals(tree: ast.Expression, text: str) -> None:
+    """Replace each number literal with the Decimal its source text spells."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+            # The tree is never compiled, only walked, so a Decimal constant is safe here.
+            node.value = Decimal(ast.get_source_segment(text, node) or str(node.value))  # type: ignore[assignment]
+
+
+def _at(node: ast.AST) -> str:
+    column = getattr(node, "col_offset", None)
+    return f" at column {column + 1}" if column is not None else ""
+
+
+class _TypeRule(Exception):
+    """An operand of the wrong type; reported as an evaluation error."""
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, Decimal) and not isinstance(value, bool)
+
+
+def _arithmetic(symbol: str, op: Callable[[Decimal, Decimal], Decimal]) -> Callable[[Any, Any], Decimal]:
+    def apply(left: Any, right: Any) -> Decimal:
+        if not (_is_number(left) and _is_number(right)):
+            msg = f"'{symbol}' needs two numbers, got {_kind(left)} and {_kind(right)}"
+            raise _TypeRule(msg)
+        return op(left, right)
+
+    return apply
+
+
+def _comparison(symbol: str, op: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:
+    def apply(left: Any, right: Any) -> bool:
+        if _kind(left) != _kind(right):
+            msg = f"'{symbol}' compares {_kind(left)} with {_kind(right)}"
+            raise _TypeRule(msg)
+        if isinstance(left, bool) and symbol not in ("==", "!="):
+            msg = f"'{symbol}' cannot order booleans"
+            raise _TypeRule(msg)
+        return op(left, right)
+
+    return apply
+
+
+def _negate(value: Any) -> Decimal:
+    if not _is_number(value):
+        raise _TypeRule(f"'-' needs a number, got {_kind(value)}")
+    return -value  # type: ignore[no-any-return]
+
+
+def _plus(value: Any) -> Decimal:
+    if not _is_number(value):
+        raise _TypeRule(f"'+' needs a number, got {_kind(value)}")
+    return value  # type: ignore[no-any-return]
+
+
+def _not(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise _TypeRule(f"'not' needs a condition, got {_kind(value)}")
+    return not value
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, bool):
+        return "a condition"
+    if isinstance(value, Decimal):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    return type(value).__name__
+
+
+_OPERATORS: dict[type[ast.AST], Callable[..., Any]] = {
+    ast.Add: _arithmetic("+", operator.add),
+    ast.Sub: _arithmetic("-", operator.sub),
+    ast.Mult: _arithmetic("*", operator.mul),
+    ast.Div: _arithmetic("/", operator.truediv),
+    ast.USub: _negate,
+    ast.UAdd: _plus,
+    ast.Not: _not,
+    ast.Eq: _comparison("==", operator.eq),
+    ast.NotEq: _comparison("!=", operator.ne),
+    ast.Lt: _comparison("<", operator.lt),
+    ast.LtE: _comparison("<=", operator.le),
+    ast.Gt: _comparison(">", operator.gt),
+    ast.GtE: _comparison(">=", operator.ge),
+}
+
+
+class _Evaluator(SimpleEval):  # type: ignore[misc]
+    """simpleeval with perfrules' operators and type rules; one per evaluation."""
+
+    def __init__(self, names: Mapping[str, Value], functions: Mapping[str, Function]) -> None:
+        # Copies: simpleeval keeps what it is given, and the caller's maps stay theirs.
+        super().__init__(operators=dict(_OPERATORS), functions=dict(functions), names=dict(names), allowed_attrs={})
+        self.ATTR_INDEX_FALLBACK = False
+
+    def _eval_ifexp(self, node: ast.IfExp) -> Any:
+        return self._eval(node.body) if self._condition(node.test, "if") else self._eval(node.orelse)
+
+    def _eval_boolop(self, node: ast.BoolOp) -> bool:
+        word = "and" if isinstance(node.op, ast.And) else "or"
+        for value in node.values:
+            result = self._condition(value, word)
+            if result is (word == "or"):
+                return result
+        return word == "and"
+
+    def _condition(self, node: ast.expr, word: str) -> bool:
+        value = self._eval(node)
+        if not isinstance(value, bool):
+            msg = f"'{word}' needs a condition, got {_kind(value)}"
+            raise _TypeRule(msg)
+        return value
+
+    def _eval_call(self, node: ast.Call) -> Value:
+        name = node.func.id  # type: ignore[attr-defined]  # checked at parse
+        function = self.functions[name]
+        args = [self._eval(arg) for arg in node.args]
+        try:
+            result = function(*args)
+        except _TypeRule:
+            raise
+        except (ArithmeticError, TypeError, ValueError) as e:
+            msg = f"{name}() failed: {e}"
+            raise _TypeRule(msg) from None
+        if not isinstance(result, (Decimal, bool)) or (isinstance(result, Decimal) and not result.is_finite()):
+            msg = f"{name}() returned {result!r}; functions must return a finite number or a condition"
+            raise _TypeRule(msg)
+        return result
+
+
+def arity_problem(function: Function, count: int) -> str | None:
+    """Why *function* cannot take *count* positional arguments, or None if it can."""
+    try:
+        inspect.signature(function).bind(*range(count))
+    except TypeError as e:
+        return str(e)
+    except ValueError:  # no signature available: trust the call
+        return None
+    return None

@@ -1,0 +1,294 @@
+"""Facts: one unit's inputs for one fiscal year, its claims, reasons and measures."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from attrs import field, frozen
+
+from ._diagnostics import Diagnostic, Location, did_you_mean
+from ._document import Document, DocumentProblem, Source, read_document
+from ._expression import Value
+from ._numbers import decimal_places, to_decimal, to_text
+from ._yaml import Path as DataPath
+from .exceptions import FactsError
+
+if TYPE_CHECKING:
+    from ._spec import Spec
+
+_KEYS = (
+    "subject", "year", "units", "goals", "achievements", "shortfall_reasons",
+    "budget", "stated", "facts", "assessments",
+)  # fmt: skip
+_TEXT_KEYS = ("subject", "goals", "achievements", "shortfall_reasons")
+_ASSESSMENT_KEYS = ("score", "reason", "measure")
+_STATED_KEYS = ("total", "grade")
+
+
+@frozen
+class Assessment:
+    """What the unit says about one indicator.
+
+    Attributes:
+        score: The unit's own score for it (its claim), if any.
+        reason: Why points were lost (未达标原因).
+        measure: What the unit will do about it (改进措施).
+    """
+
+    score: Decimal | None = None
+    reason: str | None = None
+    measure: str | None = None
+
+
+@frozen
+class Stated:
+    """The total and grade printed on the paper form, kept to be checked."""
+
+    total: Decimal | None = None
+    grade: str | None = None
+
+
+@frozen
+class Facts:
+    """A unit's facts file.
+
+    Attributes:
+        subject: The unit evaluated (部门名称).
+        year: The fiscal year evaluated.
+        units: How many units it covers (单位数).
+        goals: The year's overall goals (年度整体绩效目标).
+        achievements: How they were met (整体绩效目标完成情况).
+        shortfall_reasons: Why some were not (未能完成原因).
+        budget: The budget table (年度部门预算情况), in order, in 万元.
+        stated: The total and grade the paper form states.
+        values: The inputs the spec declares, by name, as written.
+        assessments: Claims, reasons and measures by indicator id.
+        file: Where the facts were read from.
+        sha256: Digest of the source.
+    """
+
+    subject: str | None = None
+    year: int | None = None
+    units: int | None = None
+    goals: str | None = None
+    achievements: str | None = None
+    shortfall_reasons: str | None = None
+    budget: Mapping[str, Decimal] = field(factory=dict)
+    stated: Stated | None = None
+    values: Mapping[str, Any] = field(factory=dict)
+    assessments: Mapping[str, Assessment] = field(factory=dict)
+    file: str = field(default="<facts>", eq=False)
+    sha256: str = field(default="", eq=False, repr=False)
+    _document: Document | None = field(default=None, eq=False, repr=False, alias="document")
+
+    def location(self, *path: str | int) -> Location:
+        """Where a key of the facts file is written."""
+        if self._document is None:
+            return Location(self.file)
+        return self._document.location(path)
+
+
+def load_facts(source: Source) -> Facts:
+    """Read a facts file (YAML or JSON), a text or a mapping.
+
+    Only the file's own shape is checked here; whether the facts fit a spec is
+    checked by `perfrules.evaluate`.
+
+    Raises:
+        FactsError: listing every problem found.
+    """
+    try:
+        document = read_document(source, what="facts")
+    except DocumentProblem as e:
+        raise FactsError(f"{e.diagnostic.location}: cannot read the facts", [e.diagnostic]) from None
+    return _FactsReader(document).read()
+
+
+class _FactsReader:
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.problems: list[Diagnostic] = []
+
+    def error(self, code: str, message: str, path: DataPath, *, indicator: str | None = None, key: bool = False) -> None:
+        location = self.document.location(path, key=key)
+        self.problems.append(Diagnostic("error", code, message, indicator, location))
+
+    def read(self) -> Facts:
+        data = self.document.data
+        if not isinstance(data, dict):
+            self.error("facts-shape", "a facts file is a mapping with keys such as subject, year, facts", ())
+            raise _failure(self.document.file, self.problems)
+        for key in data:
+            if key not in _KEYS:
+                self.error("unknown-key", f"unknown key {key!r}{did_you_mean(key, _KEYS)}", (key,), key=True)
+        texts = {key: self.text(data, (), key) for key in _TEXT_KEYS}
+        facts = Facts(
+            **texts,
+            year=self.whole(data, "year"),
+            units=self.whole(data, "units"),
+            budget=self.budget(data.get("budget", {})),
+            stated=self.stated(data.get("stated")),
+            values=self.values(data.get("facts", {})),
+            assessments=self.assessments(data.get("assessments", {})),
+            file=self.document.file,
+            sha256=self.document.sha256,
+            document=self.document,
+        )
+        if self.problems:
+            raise _failure(self.document.file, self.problems)
+        return facts
+
+    def text(self, mapping: dict[str, Any], path: DataPath, key: str) -> str | None:
+        value = mapping.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            self.error("bad-value", f"{key!r} must be text, not {value!r}", (*path, key))
+            return None
+        return value
+
+    def whole(self, data: dict[str, Any], key: str) -> int | None:
+        value = data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.error("bad-value", f"{key!r} must be a whole number, not {value!r}", (key,))
+            return None
+        return value
+
+    def mapping(self, raw: Any, key: str, what: str) -> dict[str, Any]:
+        if not isinstance(raw, dict):
+            self.error("bad-value", f"{key!r} must be a mapping of {what}", (key,))
+            return {}
+        return raw
+
+    def budget(self, raw: Any) -> dict[str, Decimal]:
+        budget = {}
+        for name, value in self.mapping(raw, "budget", "budget lines to amounts").items():
+            amount = to_decimal(value)
+            if amount is None:
+                self.error("bad-number", f"budget line {name!r} must be a number, not {value!r}", ("budget", name))
+            else:
+                budget[name] = amount
+        return budget
+
+    def stated(self, raw: Any) -> Stated | None:
+        if raw is None:
+            return None
+        raw = self.mapping(raw, "stated", "total and grade")
+        for key in raw:
+            if key not in _STATED_KEYS:
+                self.error("unknown-key", f"unknown key {key!r}{did_you_mean(key, _STATED_KEYS)}", ("stated", key), key=True)
+        total = to_decimal(raw.get("total")) if raw.get("total") is not None else None
+        if raw.get("total") is not None and total is None:
+            self.error("bad-number", f"the stated total must be a number, not {raw['total']!r}", ("stated", "total"))
+        return Stated(total, self.text(raw, ("stated",), "grade"))
+
+    def values(self, raw: Any) -> dict[str, Any]:
+        values = {}
+        for name, value in self.mapping(raw, "facts", "fact names to values").items():
+            if not isinstance(value, (bool, int, str, Decimal)):
+                self.error("fact-type", f"fact {name!r} must be a number, true/false or text, not {value!r}", ("facts", name))
+            else:
+                values[name] = value
+        return values
+
+    def assessments(self, raw: Any) -> dict[str, Assessment]:
+        assessments = {}
+        for indicator_id, entry in self.mapping(raw, "assessments", "indicator ids to assessments").items():
+            path: DataPath = ("assessments", indicator_id)
+            if not isinstance(entry, dict):
+                self.error("bad-value", "an assessment is {score: ..., reason: ..., measure: ...}", path, indicator=str(indicator_id))
+                continue
+            for key in entry:
+                if key not in _ASSESSMENT_KEYS:
+                    self.error("unknown-key", f"unknown key {key!r}{did_you_mean(key, _ASSESSMENT_KEYS)}", (*path, key), key=True)
+            score = None
+            if entry.get("score") is not None:
+                score = to_decimal(entry["score"])
+                if score is None:
+                    self.error("bad-number", f"score must be a number, not {entry['score']!r}", (*path, "score"), indicator=indicator_id)
+            assessments[indicator_id] = Assessment(score, self.text(entry, path, "reason"), self.text(entry, path, "measure"))
+        return assessments
+
+
+def _failure(file: str, problems: list[Diagnostic]) -> FactsError:
+    count = len(problems)
+    return FactsError(f"{file}: {count} problem{'s' * (count != 1)} in the facts", problems)
+
+
+def bind(spec: Spec, facts: Facts) -> dict[str, Value]:
+    """Type *facts* against *spec*: every declared fact and every claim checked.
+
+    Returns:
+        The declared facts' values, typed (numbers as Decimal).
+
+    Raises:
+        FactsError: listing every missing, undeclared or mistyped fact and every bad claim.
+    """
+    problems: list[Diagnostic] = []
+
+    def error(code: str, message: str, location: Location, indicator: str | None = None) -> None:
+        problems.append(Diagnostic("error", code, message, indicator, location))
+
+    values: dict[str, Value] = {}
+    for name, declaration in spec.facts.items():
+        described = f"fact {name!r}" + (f" ({declaration.label})" if declaration.label else "")
+        if name not in facts.values:
+            error("missing-fact", f"{described} is missing", facts.location("facts"))
+            continue
+        raw = facts.values[name]
+        at = facts.location("facts", name)
+        if declaration.type == "number":
+            number = to_decimal(raw)
+            if number is None:
+                error("fact-type", f"{described} must be a number, not {raw!r}", at)
+                continue
+            if declaration.min is not None and number < declaration.min:
+                error("fact-range", f"{described} is {to_text(number)}, below its minimum {to_text(declaration.min)}", at)
+            if declaration.max is not None and number > declaration.max:
+                error("fact-range", f"{described} is {to_text(number)}, above its maximum {to_text(declaration.max)}", at)
+            values[name] = number
+        elif declaration.type == "boolean":
+            if not isinstance(raw, bool):
+                error("fact-type", f"{described} must be true or false, not {raw!r}", at)
+            values[name] = bool(raw)
+        else:
+            if not isinstance(raw, str):
+                error("fact-type", f"{described} must be text, not {raw!r}", at)
+            values[name] = str(raw)
+    for name in facts.values:
+        if name not in spec.facts:
+            hint = did_you_mean(name, spec.facts)
+            error("unknown-fact", f"fact {name!r} is not declared by the spec{hint}", facts.location("facts", name))
+
+    ids = {indicator.id: indicator for indicator in spec.walk()}
+    for indicator_id, assessment in facts.assessments.items():
+        indicator = ids.get(indicator_id)
+        at = facts.location("assessments", indicator_id)
+        if indicator is None:
+            hint = did_you_mean(str(indicator_id), ids)
+            error("unknown-indicator", f"no indicator {indicator_id!r} in the spec{hint}", at, str(indicator_id))
+            continue
+        claim = assessment.score
+        if claim is None:
+            continue
+        if not indicator.is_leaf:
+            error("claim-on-parent", f"{indicator_id!r} is scored from its children; claim scores on leaves", at, indicator_id)
+        elif not 0 <= claim <= indicator.weight:
+            error("claim-range", f"the claimed score {to_text(claim)} is outside 0 to {to_text(indicator.weight)}", at, indicator_id)
+        elif decimal_places(claim) > spec.precision:
+            error("claim-decimals", f"the claimed score {to_text(claim)} has more than {spec.precision} decimals", at, indicator_id)
+    for indicator in spec.walk():
+        if indicator.rule is not None and indicator.rule.expression is None:
+            own = facts.assessments.get(indicator.id)
+            if own is None or own.score is None:
+                at = facts.location("assessments")
+                error("missing-claim", f"{indicator.id!r} ({indicator.name}) is self-assessed but has no score", at, indicator.id)
+    if problems:
+        count = len(problems)
+        msg = f"{facts.file}: {count} problem{'s' * (count != 1)} fitting the facts to {spec.id}@{spec.version}"
+        raise FactsError(msg, problems)
+    return values

@@ -1,0 +1,60 @@
+"""The built-in expression functions.
+
+Each takes and returns Decimals only: a wrong type is a clear error, never a
+silent coercion.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+
+def _numbers(name: str, values: tuple[object, ...]) -> tuple[Decimal, ...]:
+    for value in values:
+        if isinstance(value, bool) or not isinstance(value, Decimal):
+            msg = f"{name}() takes numbers, got {value!r}"
+            raise TypeError(msg)
+    return values  # type: ignore[return-value]
+
+
+def minimum(first: Decimal, *rest: Decimal) -> Decimal:
+    """``min(a, b, ...)``: the smallest number."""
+    return min(_numbers("min", (first, *rest)))
+
+
+def maximum(first: Decimal, *rest: Decimal) -> Decimal:
+    """``max(a, b, ...)``: the largest number."""
+    return max(_numbers("max", (first, *rest)))
+
+
+def absolute(value: Decimal) -> Decimal:
+    """``abs(x)``: the magnitude of *x*."""
+    (value,) = _numbers("abs", (value,))
+    return abs(value)
+
+
+def clamp(value: Decimal, low: Decimal, high: Decimal) -> Decimal:
+    """``clamp(x, low, high)``: *x* limited to the interval [low, high]."""
+    value, low, high = _numbers("clamp", (value, low, high))
+    if low > high:
+        msg = f"clamp() needs low <= high, got {low} > {high}"
+        raise ValueError(msg)
+    return min(max(value, low), high)
+
+
+def round_half_up(value: Decimal, places: Decimal = Decimal(0)) -> Decimal:
+    """``round(x, places)``: 四舍五入 to *places* decimals (2.675 -> 2.68)."""
+    value, places = _numbers("round", (value, places))
+    if places != places.to_integral_value() or not 0 <= places <= 10:
+        msg = f"round() takes a whole number of places from 0 to 10, got {places}"
+        raise ValueError(msg)
+    return value.quantize(Decimal(1).scaleb(-int(places)), rounding=ROUND_HALF_UP)
+
+
+BUILTIN_FUNCTIONS = {
+    "min": minimum,
+    "max": maximum,
+    "abs": absolute,
+    "clamp": clamp,
+    "round": round_half_up,
+}

@@ -1,0 +1,60 @@
+"""The JSON report: the filled form for other systems; the only module that imports cattrs.
+
+Numbers are strings ("95.91"), so no consumer ever parses a score as a float.
+The layout is versioned by ``schema_version`` and documented in docs/json.md.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import cattrs
+
+from ._diagnostics import Diagnostic
+from ._numbers import to_text
+
+if TYPE_CHECKING:
+    from ._evaluation import Evaluation
+
+SCHEMA_VERSION = 1
+
+_converter = cattrs.Converter()
+_converter.register_unstructure_hook(Decimal, to_text)
+
+
+def evaluation_to_data(evaluation: Evaluation) -> dict[str, Any]:
+    """The evaluation as JSON-ready data."""
+    from . import __version__
+
+    spec, facts = evaluation.spec, evaluation.facts
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "spec": {"id": spec.id, "version": spec.version, "sha256": spec.sha256},
+        "subject": facts.subject,
+        "year": facts.year,
+        "total": to_text(evaluation.total),
+        "grade": evaluation.grade.label,
+        "stated": _converter.unstructure(facts.stated),
+        "claims": evaluation.claims,
+        "indicators": _converter.unstructure(evaluation.indicators),
+        "diagnostics": _converter.unstructure(evaluation.diagnostics),
+        "perfrules": __version__,
+        "facts_sha256": facts.sha256,
+    }
+
+
+def render_json(evaluation: Evaluation) -> str:
+    """The evaluation as indented JSON text."""
+    return _dump(evaluation_to_data(evaluation))
+
+
+def render_errors(problems: Iterable[Diagnostic]) -> str:
+    """``{"errors": [...]}``: what ``--format json`` prints when the input is invalid."""
+    return _dump({"schema_version": SCHEMA_VERSION, "errors": _converter.unstructure(list(problems))})
+
+
+def _dump(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

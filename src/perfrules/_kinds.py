@@ -1,0 +1,260 @@
+"""Indicator kinds: how a leaf's parameters become its scoring rule.
+
+The contract, for built-in and plugin kinds alike: a kind reads its validated
+parameters and returns a `Rule`, an expression in the one allow-listed language
+(or none, when the score is the unit's own claim) plus the rule in words. One
+evaluator therefore serves every kind.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Protocol
+
+from attrs import frozen
+
+from ._diagnostics import did_you_mean
+from ._expression import Expression
+from ._numbers import decimal_places, to_decimal, to_text
+from .exceptions import ExpressionError
+
+if TYPE_CHECKING:
+    from ._spec import FactDeclaration
+
+
+@frozen
+class Rule:
+    """How a leaf is scored.
+
+    Attributes:
+        expression: Computes the score from the facts; None when the score is
+            the unit's claim (``self_assessed``).
+        words: The rule in Chinese, for people reading the form.
+        words_en: The rule in English.
+    """
+
+    expression: Expression | None
+    words: str
+    words_en: str
+
+
+class KindContext(Protocol):
+    """What a kind may know and do while it compiles one indicator."""
+
+    @property
+    def weight(self) -> Decimal:
+        """The indicator's weight (分值)."""
+
+    @property
+    def precision(self) -> int:
+        """Decimals of reported scores."""
+
+    @property
+    def facts(self) -> Mapping[str, FactDeclaration]:
+        """The facts the spec declares, by name."""
+
+    def error(self, message: str, *path: str | int, code: str = "kind-parameter") -> None:
+        """Report a problem at a parameter (path below the indicator)."""
+
+
+class IndicatorKind(Protocol):
+    """An indicator kind, registered by name through ``perfrules_register_indicator_kinds``.
+
+    Attributes:
+        parameters: The keys it reads from an indicator, besides the common ones.
+        required: Those of them that must be present.
+    """
+
+    parameters: frozenset[str]
+    required: frozenset[str]
+
+    def compile(self, parameters: Mapping[str, Any], context: KindContext) -> Rule | None:
+        """Return the rule, or None after reporting problems through *context*."""
+
+
+@frozen
+class ExpressionKind:
+    """``kind: expression`` (implied by an ``expression:`` key): the score is an expression."""
+
+    parameters: frozenset[str] = frozenset({"expression"})
+    required: frozenset[str] = frozenset({"expression"})
+
+    def compile(self, parameters: Mapping[str, Any], context: KindContext) -> Rule | None:
+        source = parameters["expression"]
+        if not isinstance(source, str):
+            context.error(f"the expression must be text, not {source!r}", "expression", code="expression")
+            return None
+        try:
+            expression = Expression.parse(source)
+        except ExpressionError as e:
+            context.error(f"{e.args[0]} in {source.strip()!r}", "expression", code="expression")
+            return None
+        return Rule(expression, f"按公式计分：{expression.source}", f"computed as {expression.source}")
+
+
+@frozen
+class SelfAssessedKind:
+    """``kind: self_assessed``: the score is the unit's claim in the facts file."""
+
+    parameters: frozenset[str] = frozenset()
+    required: frozenset[str] = frozenset()
+
+    def compile(self, parameters: Mapping[str, Any], context: KindContext) -> Rule:
+        return Rule(None, "由单位自评打分", "scored by the unit's own assessment")
+
+
+_INTERVAL = re.compile(
+    r"\s*(?P<open>[\[(])\s*(?P<low>[-+]?(?:inf|[0-9]+(?:\.[0-9]+)?))\s*,"
+    r"\s*(?P<high>[-+]?(?:inf|[0-9]+(?:\.[0-9]+)?))\s*(?P<close>[\])])\s*"
+)
+_INF = Decimal("Infinity")
+
+
+@frozen
+class Interval:
+    """An interval of an input: ``[0.95, 1]``, ``(0, 10]``, ``[0.9, inf)``."""
+
+    low: Decimal
+    high: Decimal
+    low_closed: bool
+    high_closed: bool
+
+    @classmethod
+    def parse(cls, text: str) -> Interval:
+        match = _INTERVAL.fullmatch(text)
+        if match is None:
+            msg = f"{text!r} is not an interval such as \"[0.95, 1]\", \"(0, 10]\" or \"[0.9, inf)\""
+            raise ValueError(msg)
+        low, high = (Decimal(match[name].replace("inf", "Infinity")) for name in ("low", "high"))
+        interval = cls(low, high, match["open"] == "[", match["close"] == "]")
+        if (interval.low_closed and low.is_infinite()) or (interval.high_closed and high.is_infinite()):
+            msg = f"{text!r}: an infinite end must be open, as in \"(-inf, 0)\" or \"[1, inf)\""
+            raise ValueError(msg)
+        if low > high or (low == high and not (interval.low_closed and interval.high_closed)):
+            msg = f"{text!r} is empty"
+            raise ValueError(msg)
+        return interval
+
+    def __str__(self) -> str:
+        low = "-inf" if self.low.is_infinite() else to_text(self.low)
+        high = "inf" if self.high.is_infinite() else to_text(self.high)
+        return f"{'[' if self.low_closed else '('}{low}, {high}{']' if self.high_closed else ')'}"
+
+    # Ends as sortable points: (x, 0) sits at x and (x, 1) just after it, so
+    # every interval is the half-open run [start, end) between two points.
+    @property
+    def start(self) -> tuple[Decimal, int]:
+        return (self.low, 0 if self.low_closed else 1)
+
+    @property
+    def end(self) -> tuple[Decimal, int]:
+        return (self.high, 1 if self.high_closed else 0)
+
+    def condition(self, name: str) -> str:
+        """This interval as a condition on *name*, in the expression language."""
+        parts = []
+        if not self.low.is_infinite():
+            parts.append(f"{to_text(self.low)} {'<=' if self.low_closed else '<'} {name}")
+        if not self.high.is_infinite():
+            parts.append(f"{name} {'<=' if self.high_closed else '<'} {to_text(self.high)}")
+        return " and ".join(parts) or "True"
+
+
+def _span(start: tuple[Decimal, int], end: tuple[Decimal, int]) -> str:
+    return str(Interval(start[0], end[0], start[1] == 0, end[1] == 1))
+
+
+@frozen
+class BandsKind:
+    """``kind: bands``: the score is the band the input falls in (分档计分).
+
+    Bands must cover the input's declared range (min to max; unbounded when not
+    declared) without gaps or overlaps, so every valid input earns exactly one score.
+    """
+
+    parameters: frozenset[str] = frozenset({"input", "bands"})
+    required: frozenset[str] = frozenset({"input", "bands"})
+
+    def compile(self, parameters: Mapping[str, Any], context: KindContext) -> Rule | None:
+        name = parameters["input"]
+        declaration = context.facts.get(name) if isinstance(name, str) else None
+        if declaration is None or declaration.type != "number":
+            numbers = [n for n, d in context.facts.items() if d.type == "number"]
+            hint = did_you_mean(name, numbers) if isinstance(name, str) else ""
+            context.error(f"input {name!r} is not a declared number fact{hint}", "input", code="unknown-name")
+            return None
+        bands = self._bands(parameters["bands"], context)
+        if bands is None:
+            return None
+        low = declaration.min if declaration.min is not None else -_INF
+        high = declaration.max if declaration.max is not None else _INF
+        if not self._covers(bands, Interval(low, high, low.is_finite(), high.is_finite()), context):
+            return None
+        # Coverage is proven above, so the last band needs no condition of its own.
+        text = to_text(bands[-1][1])
+        for interval, score in reversed(bands[:-1]):
+            text = f"{to_text(score)} if {interval.condition(name)} else {text}"
+        listing = "；".join(f"{interval} 得 {to_text(score)} 分" for interval, score in bands)
+        listing_en = "; ".join(f"{interval} -> {to_text(score)}" for interval, score in bands)
+        return Rule(
+            Expression.parse(text),
+            f"按{declaration.label or name}分档计分：{listing}",
+            f"scored by bands of {declaration.label_en or name}: {listing_en}",
+        )
+
+    @staticmethod
+    def _bands(raw: Any, context: KindContext) -> list[tuple[Interval, Decimal]] | None:
+        if not isinstance(raw, list) or not raw:
+            context.error("bands must be a list of {range: ..., score: ...}", "bands")
+            return None
+        bands = []
+        ok = True
+        for index, band in enumerate(raw):
+            if not isinstance(band, dict) or set(band) != {"range", "score"}:
+                context.error("each band needs exactly 'range' and 'score'", "bands", index)
+                ok = False
+                continue
+            try:
+                interval = Interval.parse(str(band["range"]))
+            except ValueError as e:
+                context.error(str(e), "bands", index, "range", code="band-range")
+                ok = False
+                continue
+            score = to_decimal(band["score"])
+            if score is None or not 0 <= score <= context.weight:
+                msg = f"band score {band['score']!r} must be a number from 0 to the weight {context.weight}"
+                context.error(msg, "bands", index, "score", code="band-score")
+                ok = False
+            elif decimal_places(score) > context.precision:
+                msg = f"band score {to_text(score)} has more decimals than the precision {context.precision}"
+                context.error(msg, "bands", index, "score", code="band-score")
+                ok = False
+            else:
+                bands.append((interval, score))
+        return bands if ok else None
+
+    @staticmethod
+    def _covers(bands: Sequence[tuple[Interval, Decimal]], domain: Interval, context: KindContext) -> bool:
+        order = sorted(range(len(bands)), key=lambda i: bands[i][0].start)
+        cursor = domain.start
+        previous: int | None = None
+        ok = True
+        for index in order:
+            interval = bands[index][0]
+            if previous is not None and interval.start < bands[previous][0].end:
+                msg = f"band {interval} overlaps band {bands[previous][0]}"
+                context.error(msg, "bands", index, "range", code="band-overlap")
+                ok = False
+            if cursor < interval.start and cursor < domain.end:
+                gap = _span(cursor, min(interval.start, domain.end))
+                context.error(f"no band covers {gap}", "bands", index, "range", code="band-gap")
+                ok = False
+            if previous is None or interval.end > bands[previous][0].end:
+                previous = index
+            cursor = max(cursor, interval.end)
+        if cursor < domain.end:
+            context.error(f"no band covers {_span(cursor, domain.end)}", "bands", code="band-gap")
+            ok = False
+        return ok

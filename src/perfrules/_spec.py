@@ -1,0 +1,606 @@
+"""Specs: the indicator framework as a validated, frozen tree.
+
+`load_spec` reads a document, checks everything it can before any facts exist
+and reports every problem at once, each with file:line:column and the
+indicator concerned.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+from collections.abc import Iterator, Mapping
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from attrs import field, frozen
+
+from ._diagnostics import Diagnostic, Location, did_you_mean
+from ._document import Document, DocumentProblem, Source, read_document
+from ._expression import Expression, arity_problem
+from ._grading import GradeBand, GradingScale, band_problems
+from ._kinds import Rule
+from ._numbers import ROUNDING_MODES, decimal_places, to_decimal, to_text
+from ._registry import Registry, default_registry
+from ._yaml import Path as DataPath
+from ._yaml import dump_yaml
+from .exceptions import SourceNotFoundError, SpecError
+
+FORMAT_VERSION = 1
+INDICATOR_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+SPEC_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)*")
+FACT_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,63}")
+MAX_TREE_DEPTH = 10
+RESERVED_NAMES = frozenset({"weight"})
+
+FactType = Literal["number", "boolean", "text"]
+_FACT_TYPES = ("number", "boolean", "text")
+
+_SPEC_KEYS = (
+    "spec", "id", "version", "name", "name_en", "note", "total", "precision",
+    "rounding", "round_at", "claims", "facts", "indicators", "grades",
+)  # fmt: skip
+_FACT_KEYS = ("type", "min", "max", "unit", "label", "label_en")
+_INDICATOR_KEYS = ("id", "name", "name_en", "weight", "explanation", "explanation_en", "note", "kind", "children")
+_GRADE_KEYS = ("min", "label", "label_en")
+
+
+@frozen
+class FactDeclaration:
+    """An input the spec expects from every unit's facts file.
+
+    Attributes:
+        name: How expressions and facts files spell it.
+        type: ``number``, ``boolean`` or ``text``.
+        min: Lowest valid value (numbers), inclusive.
+        max: Highest valid value (numbers), inclusive.
+        unit: Unit of measure, e.g. 万元.
+        label: What the form calls it, e.g. 全年预算数.
+    """
+
+    name: str
+    type: FactType = "number"
+    min: Decimal | None = None
+    max: Decimal | None = None
+    unit: str | None = None
+    label: str | None = None
+    label_en: str | None = None
+
+
+@frozen
+class Indicator:
+    """A node of the indicator tree: a parent with children, or a scored leaf.
+
+    Attributes:
+        id: Stable identifier, e.g. ``"1.1.3"``.
+        name: The indicator's name (指标名称).
+        weight: Its weight (分值).
+        kind: How a leaf is scored (``expression``, ``self_assessed``, ``bands``,
+            or a plugin's kind); None for a parent.
+        parameters: The kind's parameters as written in the spec.
+        rule: The compiled scoring rule of a leaf.
+        explanation: The indicator's explanation (指标解释).
+        note: Remarks for people maintaining the spec.
+        children: Sub-indicators; their weights sum to this one's.
+    """
+
+    id: str
+    name: str
+    weight: Decimal
+    kind: str | None = None
+    parameters: Mapping[str, Any] = field(factory=dict)
+    rule: Rule | None = None
+    name_en: str | None = None
+    explanation: str | None = None
+    explanation_en: str | None = None
+    note: str | None = None
+    children: tuple[Indicator, ...] = ()
+
+    @property
+    def is_leaf(self) -> bool:
+        return not self.children
+
+    def walk(self) -> Iterator[Indicator]:
+        """This indicator and every descendant, parents before children."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@frozen
+class Spec:
+    """A validated indicator framework.
+
+    Attributes:
+        id: The framework's id, e.g. ``guangzhou/department-overall``.
+        version: Its version, e.g. ``"2022"``.
+        name: Its title (e.g. 部门整体支出绩效自评表).
+        total: The declared total; the top-level weights sum to it.
+        precision: Decimals of reported scores.
+        rounding: ``half_up`` (四舍五入) or ``half_even``.
+        round_at: ``indicator`` (each leaf rounded; parents add rounded
+            scores) or ``total`` (exact sums, the total rounded once).
+        claims: ``self`` (a unit's claim is its score) or ``computed``
+            (a computed leaf scores what its rule computes).
+        facts: Declared inputs by name.
+        indicators: The top level of the tree.
+        grades: The grading scale.
+        grades_name: The registered scale's name, when the spec names one.
+        file: Where the spec was read from.
+        sha256: Digest of the spec's source.
+    """
+
+    id: str
+    version: str
+    name: str
+    indicators: tuple[Indicator, ...]
+    grades: GradingScale
+    total: Decimal | None = None
+    precision: int = 2
+    rounding: str = "half_up"
+    round_at: str = "indicator"
+    claims: str = "self"
+    facts: Mapping[str, FactDeclaration] = field(factory=dict)
+    grades_name: str | None = None
+    name_en: str | None = None
+    note: str | None = None
+    file: str = field(default="<spec>", eq=False)
+    sha256: str = field(default="", eq=False, repr=False)
+    _locations: Mapping[str, Location] = field(factory=dict, eq=False, repr=False, alias="locations")
+
+    @property
+    def full_marks(self) -> Decimal:
+        """The most a unit can score: the declared total, else the top-level weights' sum."""
+        return self.total if self.total is not None else sum((i.weight for i in self.indicators), Decimal(0))
+
+    def walk(self) -> Iterator[Indicator]:
+        """Every indicator, parents before children, in document order."""
+        for indicator in self.indicators:
+            yield from indicator.walk()
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        """The indicator with this id; `KeyError` if there is none."""
+        for indicator in self.walk():
+            if indicator.id == indicator_id:
+                return indicator
+        raise KeyError(indicator_id)
+
+    def location(self, indicator_id: str | None = None) -> Location:
+        """Where an indicator (or the spec itself) is written."""
+        if indicator_id is None:
+            return Location(self.file)
+        return self._locations.get(indicator_id, Location(self.file))
+
+
+def load_spec(source: Source, *, registry: Registry | None = None) -> Spec:
+    """Load and validate a spec.
+
+    Args:
+        source: A path; the YAML text itself; a mapping; or the id of a shipped
+            spec, optionally with ``@version`` (``guangzhou/department-overall@2022``).
+        registry: Kinds, functions and scales to use; the installed plugins' by default.
+
+    Raises:
+        SpecError: listing every problem found.
+        SourceNotFoundError: no such file or shipped spec.
+    """
+    registry = registry or default_registry()
+    if isinstance(source, str) and "\n" not in source and not Path(source).exists():
+        shipped = find_shipped_spec(source)
+        if shipped is None:
+            msg = f"spec {source!r} is neither a file nor the id of a shipped spec"
+            raise SourceNotFoundError(msg)
+        source = shipped
+    try:
+        document = read_document(source, what="spec")
+    except DocumentProblem as e:
+        raise SpecError(f"{e.diagnostic.location}: cannot read the spec", [e.diagnostic]) from None
+    return _SpecReader(document, registry).read()
+
+
+def shipped_specs_dir() -> Path:
+    """The folder of specs shipped with perfrules (the repository's ``specs/`` in a checkout)."""
+    packaged = Path(str(resources.files("perfrules"))) / "specs"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "specs"
+
+
+def find_shipped_spec(reference: str) -> Path | None:
+    """The shipped spec file for ``id`` or ``id@version`` (the latest version when none is given)."""
+    spec_id, _, version = reference.partition("@")
+    if not SPEC_ID.fullmatch(spec_id):
+        return None
+    candidates = []
+    for path in sorted(shipped_specs_dir().rglob("*.yaml")):
+        try:
+            data = read_document(path, what="spec").data
+        except (DocumentProblem, SourceNotFoundError):
+            continue
+        if isinstance(data, dict) and data.get("id") == spec_id:
+            found = str(data.get("version", ""))
+            if not version or found == version:
+                candidates.append((found, path))
+    return max(candidates)[1] if candidates else None
+
+
+class _SpecReader:
+    """Turns a spec document into a `Spec`, collecting every problem on the way."""
+
+    def __init__(self, document: Document, registry: Registry) -> None:
+        self.document = document
+        self.registry = registry
+        self.problems: list[Diagnostic] = []
+        self.locations: dict[str, Location] = {}
+        self.precision = 2
+        self.facts: dict[str, FactDeclaration] = {}
+
+    def error(self, code: str, message: str, path: DataPath, *, indicator: str | None = None, key: bool = False) -> None:
+        location = self.document.location(path, key=key)
+        self.problems.append(Diagnostic("error", code, message, indicator, location))
+
+    def read(self) -> Spec:
+        data = self.document.data
+        if not isinstance(data, dict):
+            self.error("spec-shape", "a spec is a mapping with keys such as id, version, indicators", ())
+            raise self._failure()
+        self.unknown_keys(data, (), _SPEC_KEYS)
+        if data.get("spec") != FORMAT_VERSION:
+            self.error(
+                "spec-format",
+                f"'spec: {FORMAT_VERSION}' is required (the format version); found {data.get('spec')!r}",
+                ("spec",),
+            )
+        spec_id = self.text(data, (), "id", required=True)
+        if spec_id and not SPEC_ID.fullmatch(spec_id):
+            self.error("bad-id", f"spec id {spec_id!r} must be words separated by '/'", ("id",))
+        version = data.get("version")
+        if isinstance(version, int) and not isinstance(version, bool):
+            version = str(version)
+        elif not isinstance(version, str) or not version:
+            self.error("missing-key", "'version' is required, as text such as \"2022\"", ("version",))
+            version = ""
+        name = self.text(data, (), "name", required=True)
+        self.precision = self.choice(data, "precision", range(7), 2)
+        rounding = self.choice(data, "rounding", tuple(ROUNDING_MODES), "half_up")
+        round_at = self.choice(data, "round_at", ("indicator", "total"), "indicator")
+        claims = self.choice(data, "claims", ("self", "computed"), "self")
+        total = self.number(data, (), "total") if "total" in data else None
+        self.facts = self.read_facts(data.get("facts", {}))
+        indicators = self.read_indicators(data.get("indicators"), ("indicators",), parent=None, depth=1)
+        top = sum((i.weight for i in indicators), Decimal(0))
+        if total is not None and indicators and top != total:
+            self.error(
+                "total-sum",
+                f"the top-level indicators weigh {to_text(top)} in all, not the declared total {to_text(total)}",
+                ("total",),
+            )
+        grades, grades_name = self.read_grades(data.get("grades"), total if total is not None else top)
+        if self.problems:
+            raise self._failure()
+        return Spec(
+            id=spec_id or "",
+            version=version,
+            name=name or "",
+            name_en=self.text(data, (), "name_en"),
+            note=self.text(data, (), "note"),
+            total=total,
+            precision=self.precision,
+            rounding=rounding,
+            round_at=round_at,
+            claims=claims,
+            facts=self.facts,
+            indicators=tuple(indicators),
+            grades=grades,
+            grades_name=grades_name,
+            file=self.document.file,
+            sha256=self.document.sha256,
+            locations=self.locations,
+        )
+
+    def _failure(self) -> SpecError:
+        count = len(self.problems)
+        return SpecError(f"{self.document.file}: {count} problem{'s' * (count != 1)} in the spec", self.problems)
+
+    # Small readers: each reports its own problem and returns a usable stand-in.
+
+    def unknown_keys(self, mapping: dict[str, Any], path: DataPath, known: tuple[str, ...] | frozenset[str], *, indicator: str | None = None) -> None:
+        for key in mapping:
+            if key not in known:
+                self.error("unknown-key", f"unknown key {key!r}{did_you_mean(key, known)}", (*path, key), indicator=indicator, key=True)
+
+    def text(self, mapping: dict[str, Any], path: DataPath, key: str, *, required: bool = False, indicator: str | None = None) -> str | None:
+        value = mapping.get(key)
+        if value is None:
+            if required:
+                self.error("missing-key", f"{key!r} is required", path or (key,), indicator=indicator, key=not path)
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.error("bad-value", f"{key!r} must be non-empty text, not {value!r}", (*path, key), indicator=indicator)
+            return None
+        return value
+
+    def number(self, mapping: dict[str, Any], path: DataPath, key: str, *, indicator: str | None = None) -> Decimal | None:
+        value = to_decimal(mapping.get(key))
+        if value is None:
+            self.error("bad-number", f"{key!r} must be a number, not {mapping.get(key)!r}", (*path, key), indicator=indicator)
+        return value
+
+    def choice(self, data: dict[str, Any], key: str, allowed: Any, default: Any) -> Any:
+        value = data.get(key, default)
+        if value not in allowed or isinstance(value, bool):
+            shown = ", ".join(map(str, allowed))
+            self.error("bad-value", f"{key!r} must be one of {shown}, not {value!r}", (key,))
+            return default
+        return value
+
+    def read_facts(self, raw: Any) -> dict[str, FactDeclaration]:
+        if not isinstance(raw, dict):
+            self.error("bad-value", "'facts' maps each fact's name to its declaration", ("facts",))
+            return {}
+        facts = {}
+        for name, declaration in raw.items():
+            path: DataPath = ("facts", name)
+            if not FACT_NAME.fullmatch(name) or keyword.iskeyword(name) or name in RESERVED_NAMES:
+                msg = f"fact name {name!r} must be a letter then letters, digits or '_', and not a reserved word"
+                self.error("bad-name", msg, path, key=True)
+                continue
+            if not isinstance(declaration, dict):
+                self.error("bad-value", f"fact {name!r} needs a mapping such as {{type: number, min: 0}}", path)
+                continue
+            self.unknown_keys(declaration, path, _FACT_KEYS)
+            fact_type = declaration.get("type", "number")
+            if fact_type not in _FACT_TYPES:
+                self.error("bad-value", f"fact type must be one of {', '.join(_FACT_TYPES)}, not {fact_type!r}", (*path, "type"))
+                fact_type = "number"
+            low = self.number(declaration, path, "min") if "min" in declaration else None
+            high = self.number(declaration, path, "max") if "max" in declaration else None
+            if (low is not None or high is not None) and fact_type != "number":
+                self.error("bad-value", "only number facts have min and max", path)
+            if low is not None and high is not None and low > high:
+                self.error("bad-value", f"min {to_text(low)} is above max {to_text(high)}", (*path, "min"))
+            facts[name] = FactDeclaration(
+                name,
+                fact_type,
+                low,
+                high,
+                self.text(declaration, path, "unit"),
+                self.text(declaration, path, "label"),
+                self.text(declaration, path, "label_en"),
+            )
+        return facts
+
+    def read_indicators(self, raw: Any, path: DataPath, *, parent: str | None, depth: int) -> list[Indicator]:
+        if not isinstance(raw, list) or not raw:
+            where = f"indicator {parent!r}'s children" if parent else "'indicators'"
+            self.error("bad-value", f"{where} must be a non-empty list of indicators", path, indicator=parent)
+            return []
+        if depth > MAX_TREE_DEPTH:
+            self.error("too-deep", f"the indicator tree is deeper than {MAX_TREE_DEPTH} levels", path, indicator=parent)
+            return []
+        indicators = []
+        for index, node in enumerate(raw):
+            indicator = self.read_indicator(node, (*path, index), depth)
+            if indicator is not None:
+                indicators.append(indicator)
+        return indicators
+
+    def read_indicator(self, node: Any, path: DataPath, depth: int) -> Indicator | None:
+        if not isinstance(node, dict):
+            self.error("bad-value", "an indicator is a mapping with id, name, weight and a kind or children", path)
+            return None
+        indicator_id = self.indicator_id(node, path)
+        self.locations.setdefault(indicator_id, self.document.location(path))
+        name = self.text(node, path, "name", required=True, indicator=indicator_id) or ""
+        weight = self.weight(node, path, indicator_id)
+        children: list[Indicator] = []
+        kind_name: str | None = None
+        parameters: dict[str, Any] = {}
+        rule: Rule | None = None
+        if "children" in node:
+            self.unknown_keys(node, path, _INDICATOR_KEYS, indicator=indicator_id)
+            if "kind" in node:
+                msg = "a parent is scored from its children; remove 'kind' or 'children'"
+                self.error("parent-kind", msg, (*path, "kind"), indicator=indicator_id, key=True)
+            children = self.read_indicators(node["children"], (*path, "children"), parent=indicator_id, depth=depth + 1)
+            total = sum((c.weight for c in children), Decimal(0))
+            if weight is not None and children and total != weight:
+                msg = f"the children of {indicator_id!r} weigh {to_text(total)} in all, not its weight {to_text(weight)}"
+                self.error("weight-sum", msg, (*path, "weight"), indicator=indicator_id)
+        else:
+            kind_name, parameters, rule = self.leaf_rule(node, path, indicator_id, weight)
+        if weight is None:
+            return None
+        return Indicator(
+            id=indicator_id,
+            name=name,
+            weight=weight,
+            kind=kind_name,
+            parameters=parameters,
+            rule=rule,
+            name_en=self.text(node, path, "name_en", indicator=indicator_id),
+            explanation=self.text(node, path, "explanation", indicator=indicator_id),
+            explanation_en=self.text(node, path, "explanation_en", indicator=indicator_id),
+            note=self.text(node, path, "note", indicator=indicator_id),
+            children=tuple(children),
+        )
+
+    def indicator_id(self, node: dict[str, Any], path: DataPath) -> str:
+        raw = node.get("id")
+        fallback = f"#{'.'.join(str(p) for p in path if isinstance(p, int))}"
+        if raw is None:
+            self.error("missing-key", "every indicator needs an 'id'", path)
+            return fallback
+        if not isinstance(raw, str):
+            hint = f'; quote it: id: "{to_text(raw) if isinstance(raw, Decimal) else raw}"' if isinstance(raw, (int, Decimal)) else ""
+            self.error("bad-id", f"indicator id {raw!r} is not text{hint}", (*path, "id"))
+            return fallback
+        if not INDICATOR_ID.fullmatch(raw):
+            msg = f"indicator id {raw!r} must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit"
+            self.error("bad-id", msg, (*path, "id"))
+        elif raw in self.locations:
+            first = self.locations[raw]
+            self.error("duplicate-id", f"indicator id {raw!r} is already used at line {first.line}", (*path, "id"), indicator=raw)
+        return raw
+
+    def weight(self, node: dict[str, Any], path: DataPath, indicator_id: str) -> Decimal | None:
+        if "weight" not in node:
+            self.error("missing-key", "every indicator needs a 'weight'", path, indicator=indicator_id)
+            return None
+        weight = self.number(node, path, "weight", indicator=indicator_id)
+        if weight is None:
+            return None
+        if weight < 0:
+            self.error("weight-negative", f"weight {to_text(weight)} is below 0", (*path, "weight"), indicator=indicator_id)
+        if decimal_places(weight) > self.precision:
+            msg = f"weight {to_text(weight)} has more decimals than the precision {self.precision}"
+            self.error("weight-decimals", msg, (*path, "weight"), indicator=indicator_id)
+        return weight
+
+    def leaf_rule(
+        self, node: dict[str, Any], path: DataPath, indicator_id: str, weight: Decimal | None
+    ) -> tuple[str | None, dict[str, Any], Rule | None]:
+        kind_name = node.get("kind", "expression" if "expression" in node else None)
+        if kind_name is None:
+            msg = "a leaf needs a 'kind' (self_assessed, bands, ...) or an 'expression'; a parent needs 'children'"
+            self.error("missing-kind", msg, path, indicator=indicator_id)
+            return None, {}, None
+        try:
+            kind = self.registry.indicator_kinds[kind_name]
+        except (KeyError, TypeError):
+            kinds = self.registry.indicator_kinds
+            msg = f"unknown kind {kind_name!r}{did_you_mean(str(kind_name), kinds)}; known: {', '.join(sorted(kinds))}"
+            self.error("unknown-kind", msg, (*path, "kind"), indicator=indicator_id)
+            return None, {}, None
+        self.unknown_keys(node, path, (*_INDICATOR_KEYS, *sorted(kind.parameters)), indicator=indicator_id)
+        for key in sorted(kind.required - set(node)):
+            self.error("missing-key", f"kind {kind_name!r} needs {key!r}", path, indicator=indicator_id)
+        parameters = {key: node[key] for key in kind.parameters if key in node}
+        if weight is None or kind.required - set(node):
+            return kind_name, parameters, None
+        context = _KindContext(self, path, indicator_id, weight)
+        rule = kind.compile(parameters, context)
+        if rule is not None and rule.expression is not None:
+            self.check_expression(rule.expression, path, indicator_id)
+        return kind_name, parameters, rule
+
+    def check_expression(self, expression: Expression, path: DataPath, indicator_id: str) -> None:
+        at = (*path, "expression")
+        known = {*self.facts, *RESERVED_NAMES}
+        for name in sorted(expression.names - known):
+            msg = f"unknown name {name!r} in {expression.source!r}{did_you_mean(name, known)}"
+            self.error("unknown-name", msg, at, indicator=indicator_id)
+        functions = self.registry.functions
+        for name in sorted(expression.functions - set(functions)):
+            msg = f"unknown function {name!r} in {expression.source!r}{did_you_mean(name, functions)}"
+            self.error("unknown-function", msg, at, indicator=indicator_id)
+        for name, count in expression.call_arities():
+            problem = arity_problem(functions[name], count) if name in functions else None
+            if problem:
+                self.error("arity", f"{name}() {problem} in {expression.source!r}", at, indicator=indicator_id)
+
+    def read_grades(self, raw: Any, full_marks: Decimal) -> tuple[GradingScale, str | None]:
+        name = "default" if raw is None else raw
+        if isinstance(name, str):
+            scales = self.registry.grading_scales
+            if name not in scales:
+                self.error("unknown-scale", f"unknown grading scale {name!r}{did_you_mean(name, scales)}", ("grades",))
+                return _placeholder_scale(), None
+            scale = scales[name]
+            self.check_reachable(scale.bands, full_marks, lambda index: ("grades",))
+            return scale, None if raw is None else name
+        if not isinstance(raw, list):
+            self.error("bad-value", "'grades' is a list of {min, label} (highest first) or a scale's name", ("grades",))
+            return _placeholder_scale(), None
+        bands = []
+        for index, band in enumerate(raw):
+            path: DataPath = ("grades", index)
+            if not isinstance(band, dict):
+                self.error("bad-value", "a grade is {min: 90, label: 优}", path)
+                continue
+            self.unknown_keys(band, path, _GRADE_KEYS)
+            low = self.number(band, path, "min")
+            label = self.text(band, path, "label", required=True)
+            if low is not None and label is not None:
+                bands.append(GradeBand(low, label, self.text(band, path, "label_en")))
+        if len(bands) != len(raw):
+            return _placeholder_scale(), None
+        for index, code, message in band_problems(bands):
+            self.error(code, message, ("grades", index))
+        self.check_reachable(bands, full_marks, lambda index: ("grades", index, "min"))
+        if self.problems:
+            return _placeholder_scale(), None
+        return GradingScale(bands), None
+
+    def check_reachable(self, bands: Any, full_marks: Decimal, path_of: Any) -> None:
+        for index, band in enumerate(bands):
+            if band.min > full_marks:
+                msg = f"grade {band.label!r} starts at {to_text(band.min)}, above the total {to_text(full_marks)}"
+                self.error("grades-unreachable", msg, path_of(index))
+
+
+def _placeholder_scale() -> GradingScale:
+    return GradingScale((GradeBand(Decimal(0), "?"),))
+
+
+class _KindContext:
+    """What a kind sees of the spec while compiling one indicator."""
+
+    def __init__(self, reader: _SpecReader, path: DataPath, indicator_id: str, weight: Decimal) -> None:
+        self._reader = reader
+        self._path = path
+        self._indicator_id = indicator_id
+        self.weight = weight
+        self.precision = reader.precision
+        self.facts = reader.facts
+
+    def error(self, message: str, *path: str | int, code: str = "kind-parameter") -> None:
+        self._reader.error(code, message, (*self._path, *path), indicator=self._indicator_id)
+
+
+def spec_document(spec: Spec) -> dict[str, Any]:
+    """The spec as plain data in the documented format; `load_spec` reads it back equal."""
+
+    def fact(declaration: FactDeclaration) -> dict[str, Any]:
+        entry: dict[str, Any] = {"type": declaration.type}
+        for key in ("min", "max", "unit", "label", "label_en"):
+            value = getattr(declaration, key)
+            if value is not None:
+                entry[key] = value
+        return entry
+
+    def indicator(node: Indicator) -> dict[str, Any]:
+        entry: dict[str, Any] = {"id": node.id, "name": node.name, "weight": node.weight}
+        for key in ("name_en", "explanation", "explanation_en", "note"):
+            value = getattr(node, key)
+            if value is not None:
+                entry[key] = value
+        if node.children:
+            entry["children"] = [indicator(child) for child in node.children]
+        else:
+            entry["kind"] = node.kind
+            entry.update(node.parameters)
+        return entry
+
+    document: dict[str, Any] = {"spec": FORMAT_VERSION, "id": spec.id, "version": spec.version, "name": spec.name}
+    for key in ("name_en", "note", "total"):
+        if getattr(spec, key) is not None:
+            document[key] = getattr(spec, key)
+    document.update(precision=spec.precision, rounding=spec.rounding, round_at=spec.round_at, claims=spec.claims)
+    document["facts"] = {name: fact(declaration) for name, declaration in spec.facts.items()}
+    document["indicators"] = [indicator(node) for node in spec.indicators]
+    if spec.grades_name is not None:
+        document["grades"] = spec.grades_name
+    else:
+        document["grades"] = [
+            {"min": band.min, "label": band.label, **({"label_en": band.label_en} if band.label_en else {})}
+            for band in spec.grades.bands
+        ]
+    return document
+
+
+def dump_spec(spec: Spec) -> str:
+    """The spec as YAML text in the documented format; `load_spec` reads it back equal."""
+    return dump_yaml(spec_document(spec))

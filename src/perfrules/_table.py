@@ -1,0 +1,63 @@
+"""The table report: the filled form as people read it in a terminal; the only module that imports rich."""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from ._numbers import to_text
+
+if TYPE_CHECKING:
+    from ._evaluation import Evaluation, IndicatorResult
+
+WIDTH = 140
+
+
+def render_table(evaluation: Evaluation) -> str:
+    """The filled form: tree, weights, scores, reasons and measures, total and grade."""
+    spec, facts = evaluation.spec, evaluation.facts
+    title = " ".join(
+        part for part in (f"{facts.year}年度" if facts.year else None, facts.subject, spec.name) if part
+    )
+    table = Table(title=title, caption=f"{spec.id}@{spec.version}", show_lines=False, expand=False)
+    table.add_column("编号", no_wrap=True)
+    table.add_column("指标", min_width=16, max_width=40, overflow="fold")
+    table.add_column("分值", justify="right", no_wrap=True)
+    table.add_column("得分", justify="right", no_wrap=True)
+    table.add_column("未达标原因", max_width=36, overflow="fold")
+    table.add_column("改进措施", max_width=36, overflow="fold")
+    for result in evaluation.indicators:
+        _add_rows(table, result, depth=0)
+    table.add_section()
+    table.add_row("", Text("总分", style="bold"), to_text(spec.full_marks), Text(to_text(evaluation.total), style="bold"), "", "")
+
+    console = Console(file=io.StringIO(), width=WIDTH, color_system=None, legacy_windows=False, emoji=False)
+    console.print(table)
+    boxes = "  ".join(f"{'☑' if band == evaluation.grade else '☐'}{band.label}" for band in spec.grades.bands)
+    console.print(f"评价等级 grade: {boxes}")
+    for diagnostic in evaluation.diagnostics:
+        about = f"[{diagnostic.indicator}] " if diagnostic.indicator else ""
+        console.print(f"{diagnostic.level}: {about}{diagnostic.message} ({diagnostic.code})", markup=False, highlight=False)
+    output = console.file.getvalue()  # type: ignore[attr-defined]
+    return "\n".join(line.rstrip() for line in output.splitlines()) + "\n"
+
+
+def _add_rows(table: Table, result: IndicatorResult, depth: int) -> None:
+    name = Text("  " * depth + result.name, style="bold" if result.children else "")
+    score = to_text(result.score)
+    if result.claim is not None and result.computed is not None and result.claim != result.computed:
+        score += f" (计算 {to_text(result.computed)})"
+    table.add_row(
+        result.id,
+        name,
+        to_text(result.weight),
+        score,
+        Text(result.reason or ""),
+        Text(result.measure or ""),
+    )
+    for child in result.children:
+        _add_rows(table, child, depth + 1)

@@ -1,0 +1,180 @@
+"""YAML 1.2 in and out; the only module that imports ruamel.yaml.
+
+Loading is deliberately narrow: one document, no anchors, aliases or tags,
+duplicate keys refused, floats read from their source text as Decimal. The
+result is plain data (dict, list, str, int, Decimal, bool, None, date) plus the
+line and column of every key and value, so later checks can point at them.
+"""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.composer import Composer
+from ruamel.yaml.constructor import RoundTripConstructor
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent
+from ruamel.yaml.representer import RoundTripRepresenter
+
+Path = tuple[str | int, ...]
+Position = tuple[int, int]
+
+MAX_DEPTH = 64
+MAX_NODES = 200_000
+
+
+class YamlProblem(Exception):
+    """The text is not YAML perfrules accepts; line and column count from 1."""
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+class _StrictComposer(Composer):
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.parser.peek_event()
+        mark = event.start_mark
+        if isinstance(event, AliasEvent) or event.anchor is not None:
+            raise YamlProblem("anchors and aliases (& and *) are not allowed", mark.line + 1, mark.column + 1)
+        if getattr(event, "tag", None) is not None:
+            raise YamlProblem(f"tags such as {event.tag!s} are not allowed", mark.line + 1, mark.column + 1)
+        return super().compose_node(parent, index)
+
+
+class _DecimalConstructor(RoundTripConstructor):
+    pass
+
+
+# Floats come from their source text, so 0.10 stays Decimal("0.10") and no
+# binary float is ever built.
+def _construct_decimal(constructor: Any, node: Any) -> Decimal:
+    try:
+        value = Decimal(node.value.replace("_", ""))
+    except InvalidOperation:
+        value = Decimal("NaN")
+    if not value.is_finite():
+        mark = node.start_mark
+        raise YamlProblem(f"{node.value!r} is not a finite number", mark.line + 1, mark.column + 1)
+    return value
+
+
+_DecimalConstructor.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+
+
+class _DecimalRepresenter(RoundTripRepresenter):
+    def ignore_aliases(self, data: Any) -> bool:
+        return True  # perfrules refuses aliases on reading, so it never writes them
+
+
+def _represent_decimal(representer: Any, value: Decimal) -> Any:
+    text = format(value, "f")
+    # A whole number is written as an int, so it reads back without an explicit tag.
+    tag = "tag:yaml.org,2002:float" if "." in text else "tag:yaml.org,2002:int"
+    return representer.represent_scalar(tag, text)
+
+
+_DecimalRepresenter.add_representer(Decimal, _represent_decimal)
+
+
+def _loader() -> YAML:
+    yaml = YAML(typ="rt", pure=True)
+    yaml.Composer = _StrictComposer
+    yaml.Constructor = _DecimalConstructor
+    return yaml
+
+
+def load_yaml(text: str) -> tuple[Any, dict[Path, Position], dict[Path, Position]]:
+    """Parse *text*; return the data and the positions of its values and keys.
+
+    Raises:
+        YamlProblem: the text is not one plain YAML document.
+    """
+    try:
+        tree = _loader().load(text)
+    except YamlProblem:
+        raise
+    except MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        message = " ".join(str(part) for part in (e.context, e.problem) if part)
+        message = message.split("\n")[0].replace("while constructing a mapping ", "")
+        if mark is None:
+            raise YamlProblem(message) from None
+        raise YamlProblem(message, mark.line + 1, mark.column + 1) from None
+    except (YAMLError, ValueError, OverflowError, RecursionError) as e:
+        raise YamlProblem(str(e).split("\n")[0]) from None
+    if tree is None:
+        raise YamlProblem("the document is empty", 1, 1)
+    return _to_plain(tree)
+
+
+def _to_plain(tree: Any) -> tuple[Any, dict[Path, Position], dict[Path, Position]]:
+    """Copy ruamel's tree into plain containers, iteratively, recording positions."""
+    values: dict[Path, Position] = {(): (1, 1)}
+    keys: dict[Path, Position] = {}
+    root = _scalar(tree)
+    stack: list[tuple[Any, Any, Path]] = [(tree, root, ())]
+    count = 0
+    while stack:
+        source, target, path = stack.pop()
+        count += 1
+        if count > MAX_NODES:
+            raise YamlProblem(f"the document has more than {MAX_NODES} nodes")
+        if len(path) > MAX_DEPTH:
+            line, column = values[path]
+            raise YamlProblem(f"the document nests deeper than {MAX_DEPTH} levels", line, column)
+        if isinstance(source, CommentedMap):
+            for key, value in source.items():
+                if not isinstance(key, str):
+                    line, column = source.lc.key(key)
+                    raise YamlProblem(f'key {key} is not text; quote it: "{key}"', line + 1, column + 1)
+                child = (*path, key)
+                keys[child] = _one_based(source.lc.key(key))
+                values[child] = _one_based(source.lc.value(key))
+                target[key] = _scalar(value)
+                stack.append((value, target[key], child))
+        elif isinstance(source, CommentedSeq):
+            for index, value in enumerate(source):
+                child = (*path, index)
+                values[child] = keys[child] = _one_based(source.lc.item(index))
+                target.append(_scalar(value))
+                stack.append((value, target[index], child))
+    return root, values, keys
+
+
+def _one_based(position: tuple[int, int]) -> Position:
+    return position[0] + 1, position[1] + 1
+
+
+def _scalar(value: Any) -> Any:
+    """An empty plain container for a collection, a plain value for a scalar."""
+    if isinstance(value, CommentedMap):
+        return {}
+    if isinstance(value, CommentedSeq):
+        return []
+    if isinstance(value, bool) or value is None or isinstance(value, Decimal):
+        return value
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, str):
+        return str(value)
+    return value
+
+
+def dump_yaml(data: Any) -> str:
+    """Write plain *data* as block-style YAML 1.2 that `load_yaml` reads back."""
+    yaml = YAML(typ="rt", pure=True)
+    yaml.Representer = _DecimalRepresenter
+    yaml.default_flow_style = False
+    yaml.allow_unicode = True
+    yaml.width = 4096
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    stream = io.StringIO()
+    yaml.dump(data, stream)
+    return stream.getvalue()

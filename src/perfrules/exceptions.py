@@ -1,0 +1,66 @@
+"""The exceptions perfrules raises; every one derives from `PerfrulesError`.
+
+Errors about the user's files carry every problem found, as `Diagnostic` values,
+so that a caller can show them all at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ._diagnostics import Diagnostic
+
+__all__ = [
+    "AlreadyRegisteredError",
+    "EvaluationError",
+    "ExpressionError",
+    "FactsError",
+    "NotRegisteredError",
+    "PerfrulesError",
+    "SourceNotFoundError",
+    "SpecError",
+]
+
+
+class PerfrulesError(Exception):
+    """Base of every error perfrules raises.
+
+    Attributes:
+        problems: The diagnostics behind the error, errors first.
+    """
+
+    def __init__(self, message: str, problems: Iterable[Diagnostic] = ()) -> None:
+        self.problems = tuple(problems)
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        head = super().__str__()
+        return "\n".join([head, *(f"  {p}" for p in self.problems)])
+
+
+class SourceNotFoundError(PerfrulesError, FileNotFoundError):
+    """A spec or facts source names no file, text or shipped spec."""
+
+
+class SpecError(PerfrulesError, ValueError):
+    """A spec document is invalid; `problems` lists every problem found."""
+
+
+class FactsError(PerfrulesError, ValueError):
+    """A facts document is invalid, or does not fit the spec it is scored with."""
+
+
+class ExpressionError(PerfrulesError, ValueError):
+    """An expression's text is not in the allowed language."""
+
+
+class EvaluationError(PerfrulesError):
+    """Scoring failed for these facts (for example a division by zero)."""
+
+
+class NotRegisteredError(PerfrulesError, LookupError):
+    """No plugin registered a kind, function, scale or format of that name."""
+
+
+class AlreadyRegisteredError(PerfrulesError, ValueError):
+    """Two plugins registered the same name."""

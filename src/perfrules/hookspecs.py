@@ -1,0 +1,65 @@
+"""Hook specifications for perfrules plugins.
+
+A plugin is a module whose functions are marked with `perfrules.hookimpl` and
+named after the hooks below; an installed distribution advertises it under the
+``perfrules`` entry-point group. Every hook receives a *register* callable: call
+it once per thing you provide. Names are global, and registering a name that
+perfrules or another plugin already registered is an error, so results never
+depend on which plugin was installed first. perfrules' own built-ins are
+registered through these same hooks (``perfrules._builtins``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    from ._evaluation import Evaluation
+    from ._grading import GradingScale
+    from ._kinds import IndicatorKind
+
+hookspec = pluggy.HookspecMarker("perfrules")
+hookimpl = pluggy.HookimplMarker("perfrules")
+
+
+@hookspec
+def perfrules_register_functions(register: Callable[[str, Callable[..., Any]], None]) -> None:
+    """Register functions that scoring expressions may call.
+
+    Args:
+        register: Call as ``register(name, function)``; *name* is how
+            expressions spell the call. Functions receive Decimals, booleans or
+            text and must return a Decimal or a boolean, deterministically.
+    """
+
+
+@hookspec
+def perfrules_register_indicator_kinds(register: Callable[[str, IndicatorKind], None]) -> None:
+    """Register indicator kinds: how a leaf's parameters become its scoring rule.
+
+    Args:
+        register: Call as ``register(name, kind)``; *name* is what specs write
+            as ``kind:``, *kind* follows the `perfrules.IndicatorKind` protocol.
+    """
+
+
+@hookspec
+def perfrules_register_grading_scales(register: Callable[[str, GradingScale], None]) -> None:
+    """Register grading scales that specs can name with ``grades: <name>``.
+
+    Args:
+        register: Call as ``register(name, scale)``.
+    """
+
+
+@hookspec
+def perfrules_register_report_formats(register: Callable[[str, Callable[[Evaluation], str]], None]) -> None:
+    """Register report formats for `perfrules.render` and ``perfrules score --format``.
+
+    Args:
+        register: Call as ``register(name, render)`` where ``render(evaluation)``
+            returns the report as text.
+    """
