@@ -201,6 +201,8 @@ def _check(tree: ast.Expression, text: str) -> None:
             raise ExpressionError(f"only named functions can be called{_at(node)}")
         if isinstance(node, ast.Call) and node.keywords:
             raise ExpressionError(f"keyword arguments are not allowed{_at(node)}")
+        if isinstance(node, ast.Name) and node.id.startswith("_"):
+            raise ExpressionError(f"names starting with '_' are not allowed{_at(node)}")
         if isinstance(node, ast.Constant):
             _check_constant(node, text)
         stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))

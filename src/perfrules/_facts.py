@@ -11,7 +11,7 @@ from attrs import field, frozen
 from ._diagnostics import Diagnostic, Location, did_you_mean
 from ._document import Document, DocumentProblem, Source, read_document
 from ._expression import Value
-from ._numbers import decimal_places, to_decimal, to_text
+from ._numbers import decimal_places, not_a_number, to_decimal, to_text
 from ._yaml import Path as DataPath
 from .exceptions import FactsError
 
@@ -169,7 +169,7 @@ class _FactsReader:
         for name, value in self.mapping(raw, "budget", "budget lines to amounts").items():
             amount = to_decimal(value)
             if amount is None:
-                self.error("bad-number", f"budget line {name!r} must be a number, not {value!r}", ("budget", name))
+                self.error("bad-number", f"budget line {name!r} must be a number, {not_a_number(value)}", ("budget", name))
             else:
                 budget[name] = amount
         return budget
@@ -183,13 +183,15 @@ class _FactsReader:
                 self.error("unknown-key", f"unknown key {key!r}{did_you_mean(key, _STATED_KEYS)}", ("stated", key), key=True)
         total = to_decimal(raw.get("total")) if raw.get("total") is not None else None
         if raw.get("total") is not None and total is None:
-            self.error("bad-number", f"the stated total must be a number, not {raw['total']!r}", ("stated", "total"))
+            self.error("bad-number", f"the stated total must be a number, {not_a_number(raw['total'])}", ("stated", "total"))
         return Stated(total, self.text(raw, ("stated",), "grade"))
 
     def values(self, raw: Any) -> dict[str, Any]:
         values = {}
         for name, value in self.mapping(raw, "facts", "fact names to values").items():
-            if not isinstance(value, (bool, int, str, Decimal)):
+            if isinstance(value, float):
+                self.error("fact-type", f"fact {name!r} must be a number, {not_a_number(value)}", ("facts", name))
+            elif not isinstance(value, (bool, int, str, Decimal)):
                 self.error("fact-type", f"fact {name!r} must be a number, true/false or text, not {value!r}", ("facts", name))
             else:
                 values[name] = value
@@ -209,7 +211,7 @@ class _FactsReader:
             if entry.get("score") is not None:
                 score = to_decimal(entry["score"])
                 if score is None:
-                    self.error("bad-number", f"score must be a number, not {entry['score']!r}", (*path, "score"), indicator=indicator_id)
+                    self.error("bad-number", f"score must be a number, {not_a_number(entry['score'])}", (*path, "score"), indicator=indicator_id)
             assessments[indicator_id] = Assessment(score, self.text(entry, path, "reason"), self.text(entry, path, "measure"))
         return assessments
 
@@ -244,7 +246,7 @@ def bind(spec: Spec, facts: Facts) -> dict[str, Value]:
         if declaration.type == "number":
             number = to_decimal(raw)
             if number is None:
-                error("fact-type", f"{described} must be a number, not {raw!r}", at)
+                error("fact-type", f"{described} must be a number, {not_a_number(raw)}", at)
                 continue
             if declaration.min is not None and number < declaration.min:
                 error("fact-range", f"{described} is {to_text(number)}, below its minimum {to_text(declaration.min)}", at)

@@ -67,3 +67,10 @@ def quantize(value: Decimal, precision: int, rounding: str) -> Decimal:
 def to_text(value: Decimal) -> str:
     """Print *value* as written, never with an exponent: ``"0.5"``, ``"95.91"``."""
     return format(value, "f")
+
+
+def not_a_number(value: object) -> str:
+    """Words for a value that `to_decimal` refused, with the fix for a float."""
+    if isinstance(value, float):
+        return f"not the binary float {value!r} (pass Decimal('{value!r}') or the text '{value!r}')"
+    return f"not {value!r}"

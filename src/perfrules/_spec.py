@@ -22,7 +22,7 @@ from ._document import Document, DocumentProblem, Source, read_document
 from ._expression import Expression, arity_problem
 from ._grading import GradeBand, GradingScale, band_problems
 from ._kinds import Rule
-from ._numbers import ROUNDING_MODES, decimal_places, to_decimal, to_text
+from ._numbers import ROUNDING_MODES, decimal_places, not_a_number, to_decimal, to_text
 from ._registry import Registry, default_registry
 from ._yaml import Path as DataPath
 from ._yaml import dump_yaml
@@ -301,6 +301,7 @@ class _SpecReader:
         )
 
     def _failure(self) -> SpecError:
+        self.problems.sort(key=_reading_order)
         count = len(self.problems)
         return SpecError(f"{self.document.file}: {count} problem{'s' * (count != 1)} in the spec", self.problems)
 
@@ -325,7 +326,7 @@ class _SpecReader:
     def number(self, mapping: dict[str, Any], path: DataPath, key: str, *, indicator: str | None = None) -> Decimal | None:
         value = to_decimal(mapping.get(key))
         if value is None:
-            self.error("bad-number", f"{key!r} must be a number, not {mapping.get(key)!r}", (*path, key), indicator=indicator)
+            self.error("bad-number", f"{key!r} must be a number, {not_a_number(mapping.get(key))}", (*path, key), indicator=indicator)
         return value
 
     def choice(self, data: dict[str, Any], key: str, allowed: Any, default: Any) -> Any:
@@ -406,7 +407,8 @@ class _SpecReader:
                 self.error("parent-kind", msg, (*path, "kind"), indicator=indicator_id, key=True)
             children = self.read_indicators(node["children"], (*path, "children"), parent=indicator_id, depth=depth + 1)
             total = sum((c.weight for c in children), Decimal(0))
-            if weight is not None and children and total != weight:
+            complete = isinstance(node["children"], list) and len(children) == len(node["children"])
+            if weight is not None and complete and total != weight:
                 msg = f"the children of {indicator_id!r} weigh {to_text(total)} in all, not its weight {to_text(weight)}"
                 self.error("weight-sum", msg, (*path, "weight"), indicator=indicator_id)
         else:
@@ -447,7 +449,8 @@ class _SpecReader:
 
     def weight(self, node: dict[str, Any], path: DataPath, indicator_id: str) -> Decimal | None:
         if "weight" not in node:
-            self.error("missing-key", "every indicator needs a 'weight'", path, indicator=indicator_id)
+            if not any(did_you_mean(key, ["weight"]) for key in node):  # else reported as a misspelt key
+                self.error("missing-key", "every indicator needs a 'weight'", path, indicator=indicator_id)
             return None
         weight = self.number(node, path, "weight", indicator=indicator_id)
         if weight is None:
@@ -509,7 +512,14 @@ class _SpecReader:
                 self.error("unknown-scale", f"unknown grading scale {name!r}{did_you_mean(name, scales)}", ("grades",))
                 return _placeholder_scale(), None
             scale = scales[name]
-            self.check_reachable(scale.bands, full_marks, lambda index: ("grades",))
+            unreachable = [band for band in scale.bands if band.min > full_marks]
+            if unreachable:
+                shown = ", ".join(f"{band.label} from {to_text(band.min)}" for band in scale.bands)
+                msg = (
+                    f"the grading scale {name!r} ({shown}) needs a total of at least {to_text(unreachable[-1].min)};"
+                    f" declare 'grades:' for a total of {to_text(full_marks)}"
+                )
+                self.error("grades-unreachable", msg, ("grades",) if raw is not None else ("indicators",), key=True)
             return scale, None if raw is None else name
         if not isinstance(raw, list):
             self.error("bad-value", "'grades' is a list of {min, label} (highest first) or a scale's name", ("grades",))
@@ -539,6 +549,11 @@ class _SpecReader:
             if band.min > full_marks:
                 msg = f"grade {band.label!r} starts at {to_text(band.min)}, above the total {to_text(full_marks)}"
                 self.error("grades-unreachable", msg, path_of(index))
+
+
+def _reading_order(problem: Diagnostic) -> tuple[int, int]:
+    location = problem.location
+    return (location.line or 0, location.column or 0) if location else (0, 0)
 
 
 def _placeholder_scale() -> GradingScale:

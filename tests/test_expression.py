@@ -1,0 +1,139 @@
+"""The expression language: an allow-list, Decimal literals, type rules, clear failures."""
+
+from __future__ import annotations
+
+import re
+import threading
+from decimal import Decimal
+
+import pytest
+
+from perfrules import Expression
+from perfrules._functions import BUILTIN_FUNCTIONS
+from perfrules.exceptions import EvaluationError, ExpressionError
+
+D = Decimal
+
+
+def run(source: str, **names: object) -> object:
+    return Expression.parse(source).evaluate(names, BUILTIN_FUNCTIONS)  # type: ignore[arg-type]
+
+
+class TestParse:
+    def test_names_and_functions(self) -> None:
+        """An expression knows the facts it reads and the functions it calls."""
+        expression = Expression.parse("weight * min(executed / budget, 1)")
+        assert frozenset({"weight", "executed", "budget"}) == expression.names
+        assert frozenset({"min"}) == expression.functions
+
+    @pytest.mark.parametrize(
+        ("source", "words"),
+        [
+            ("x.real", "attribute access"),
+            ("x[0]", "subscripts"),
+            ("[a for a in b]", "comprehensions"),
+            ("lambda: 1", "lambda"),
+            ("f'{x}'", "f-strings"),
+            ("(y := 1)", "assignment"),
+            ("x ** 2", "powers"),
+            ("x ^ 2", "'^'"),
+            ("x is 1", "'is'"),
+            ("__import__('os')", "names starting with '_'"),
+            ("min(x, key=1)", "keyword arguments"),
+            ("x = 1", "invalid syntax"),
+            ("import os", "invalid syntax"),
+            ("1; 2", "invalid syntax"),
+            ("=SUM(A1)", "leading '='"),
+            ("", "empty"),
+            ("1j", "complex"),
+            ("(1, 2)", "tuples"),
+            ("min(" + ",".join(["x"] * 600) + ")", "more than 1000 parts"),
+            ("x" * 2001, "the limit is 2000"),
+            ("-" * 150 + "1", "nests deeper"),
+        ],
+    )
+    def test_refused(self, source: str, words: str) -> None:
+        """Everything outside the allow-list is refused at parse time."""
+        with pytest.raises(ExpressionError) as info:
+            Expression.parse(source)
+        assert words in str(info.value)
+
+    def test_equal_by_source(self) -> None:
+        """Two parses of the same text are equal."""
+        assert Expression.parse("a + 1") == Expression.parse(" a + 1 ")
+
+
+class TestEvaluate:
+    def test_literals_are_exact_decimals(self) -> None:
+        """0.1 + 0.2 is exactly 0.3."""
+        assert D("0.3") == run("0.1 + 0.2")
+
+    def test_seed_rule(self) -> None:
+        """The seed's 1.1.3 rule computes 9.974...; nothing is rounded inside."""
+        value = run("weight * min(executed / budget, 1)", weight=D(10), executed=D("1288.38"), budget=D("1291.73"))
+        assert isinstance(value, Decimal)
+        assert D("9.97") == value.quantize(D("0.01"))
+
+    def test_functions(self) -> None:
+        """min, max, abs, clamp and round (四舍五入) are built in."""
+        assert D(3) == run("clamp(x, 0, 3)", x=D(7))
+        assert D("2.68") == run("round(2.675, 2)")
+        assert D(2) == run("abs(-2)")
+        assert D(5) == run("max(1, 5, 2)")
+
+    def test_conditional(self) -> None:
+        """A guard avoids a zero denominator."""
+        assert D(0) == run("x / y if y > 0 else 0", x=D(1), y=D(0))
+
+    def test_zero_denominator_names_the_fact(self) -> None:
+        """An unguarded zero denominator is an error naming the fact."""
+        with pytest.raises(EvaluationError, match="budget is 0"):
+            run("executed / budget", executed=D(1), budget=D(0))
+
+    @pytest.mark.parametrize(
+        ("source", "words"),
+        [
+            ("flag + 1", "'+' needs two numbers"),
+            ("x if x else 0", "'if' needs a condition"),
+            ("x and flag", "'and' needs a condition"),
+            ("x > flag", "compares a number with a condition"),
+            ("name * 2", "'*' needs two numbers"),
+            ("not x", "'not' needs a condition"),
+            ("min(flag, 1)", "min() failed"),
+        ],
+    )
+    def test_type_rules(self, source: str, words: str) -> None:
+        """No bool/number mixing, no text arithmetic, conditions must be conditions."""
+        with pytest.raises(EvaluationError, match=re.escape(words)):
+            run(source, x=D(1), flag=True, name="甲")
+
+    def test_overflow_is_an_error(self) -> None:
+        """A runaway product is an error, not a huge number."""
+        big = " * ".join(["100000000000000000000"] * 60)
+        with pytest.raises(EvaluationError, match="too large"):
+            run(big)
+
+    def test_callers_maps_are_not_changed(self) -> None:
+        """Evaluation copies the names and functions it is given."""
+        names = {"x": D(1)}
+        functions = dict(BUILTIN_FUNCTIONS)
+        Expression.parse("min(x, 2)").evaluate(names, functions)
+        assert {"x": D(1)} == names and functions == BUILTIN_FUNCTIONS
+
+    def test_threads_never_mix_facts(self) -> None:
+        """Many units evaluated at once in threads each get their own result."""
+        expression = Expression.parse("x * 2 + min(x, 1000)")
+        failures = []
+
+        def work(offset: int) -> None:
+            for i in range(300):
+                x = D(offset * 1000 + i)
+                if expression.evaluate({"x": x}, BUILTIN_FUNCTIONS) != x * 2 + min(x, D(1000)):
+                    failures.append(x)
+
+        threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert [] == failures

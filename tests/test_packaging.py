@@ -1,0 +1,40 @@
+"""The package as installed and as the README describes it."""
+
+from __future__ import annotations
+
+import re
+from importlib import metadata
+
+import perfrules
+from perfrules._spec import find_shipped_spec, shipped_specs_dir
+
+from .conftest import ROOT
+
+
+class TestPackaging:
+    def test_version(self) -> None:
+        """__version__ is the installed distribution's version."""
+        assert metadata.version("perfrules") == perfrules.__version__
+
+    def test_public_names(self) -> None:
+        """Everything in __all__ exists."""
+        for name in perfrules.__all__:
+            assert hasattr(perfrules, name), name
+
+    def test_shipped_specs(self) -> None:
+        """The shipped specs folder holds the seed spec, found by id."""
+        assert (shipped_specs_dir() / "guangzhou" / "department-overall-2022.yaml").is_file()
+        assert find_shipped_spec("guangzhou/department-overall") is not None
+        assert find_shipped_spec("guangzhou/department-overall@1999") is None
+
+    def test_ci_runs_the_readme_test_command(self) -> None:
+        """.ci/run runs exactly README command 2."""
+        readme = (ROOT / "README.md").read_text(encoding="utf-8")
+        commands = re.findall(r"^(python3 -m venv .*)$", readme, flags=re.MULTILINE)
+        assert 2 == len(commands)
+        assert commands[1] in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+
+    def test_no_float_in_the_source(self) -> None:
+        """No module of perfrules calls float()."""
+        for path in (ROOT / "src" / "perfrules").glob("*.py"):
+            assert not re.search(r"(?<![_a-zA-Z])float\(", path.read_text(encoding="utf-8")), path.name
