@@ -38,3 +38,34 @@ class TestPackaging:
         """No module of perfrules calls float()."""
         for path in (ROOT / "src" / "perfrules").glob("*.py"):
             assert not re.search(r"(?<![_a-zA-Z])float\(", path.read_text(encoding="utf-8")), path.name
+
+
+class TestDocs:
+    def blocks(self, name: str, language: str) -> list[str]:
+        text = (ROOT / "docs" / name).read_text(encoding="utf-8")
+        return re.findall(rf"```{language}\n(.*?)```", text, flags=re.DOTALL)
+
+    def test_spec_format_example_loads(self) -> None:
+        """The spec in docs/spec-format.md loads, and its facts example reads."""
+        yaml_blocks = self.blocks("spec-format.md", "yaml")
+        spec = perfrules.load_spec(yaml_blocks[0])
+        assert "guangzhou/department-overall" == spec.id
+        facts = perfrules.load_facts(next(b for b in yaml_blocks if b.startswith("subject:")))
+        assert "优" == (facts.stated.grade if facts.stated else None)
+
+    def test_bands_example_loads(self) -> None:
+        """The bands example in docs/spec-format.md is a valid leaf."""
+        block = next(b for b in self.blocks("spec-format.md", "yaml") if "kind: bands" in b)
+        leaf = "\n".join("  " + line for line in block.splitlines())
+        spec = perfrules.load_spec(
+            "spec: 1\nid: d/b\nversion: '1'\nname: 示例\ngrades: [{min: 0, label: 差}]\n"
+            "facts: {adjustment_rate: {type: number, min: 0}}\nindicators:\n" + leaf + "\n"
+        )
+        assert "bands" == spec.indicators[0].kind
+
+    def test_expression_examples_parse(self) -> None:
+        """Every example in docs/expressions.md is in the language."""
+        [block] = self.blocks("expressions.md", "text")
+        for line in block.splitlines():
+            source = line.split("#")[0].strip()
+            assert perfrules.Expression.parse(source).source == source

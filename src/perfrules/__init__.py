@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from . import exceptions, hookspecs
 from ._diagnostics import Diagnostic, Location
 from ._evaluation import Evaluation, IndicatorResult, evaluate
@@ -57,6 +59,11 @@ def __getattr__(name: str) -> str:
     if name != "__version__":
         msg = f"module {__name__!r} has no attribute {name!r}"
         raise AttributeError(msg)
+    return _version()
+
+
+@functools.cache
+def _version() -> str:
     from importlib.metadata import version
 
     return version("perfrules")

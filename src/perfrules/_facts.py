@@ -232,17 +232,17 @@ def bind(spec: Spec, facts: Facts) -> dict[str, Value]:
     """
     problems: list[Diagnostic] = []
 
-    def error(code: str, message: str, location: Location, indicator: str | None = None) -> None:
-        problems.append(Diagnostic("error", code, message, indicator, location))
+    def error(code: str, message: str, path: tuple[str, ...], indicator: str | None = None) -> None:
+        problems.append(Diagnostic("error", code, message, indicator, facts.location(*path)))
 
     values: dict[str, Value] = {}
     for name, declaration in spec.facts.items():
         described = f"fact {name!r}" + (f" ({declaration.label})" if declaration.label else "")
         if name not in facts.values:
-            error("missing-fact", f"{described} is missing", facts.location("facts"))
+            error("missing-fact", f"{described} is missing", ("facts",))
             continue
         raw = facts.values[name]
-        at = facts.location("facts", name)
+        at = ("facts", name)
         if declaration.type == "number":
             number = to_decimal(raw)
             if number is None:
@@ -264,12 +264,12 @@ def bind(spec: Spec, facts: Facts) -> dict[str, Value]:
     for name in facts.values:
         if name not in spec.facts:
             hint = did_you_mean(name, spec.facts)
-            error("unknown-fact", f"fact {name!r} is not declared by the spec{hint}", facts.location("facts", name))
+            error("unknown-fact", f"fact {name!r} is not declared by the spec{hint}", ("facts", name))
 
     ids = {indicator.id: indicator for indicator in spec.walk()}
     for indicator_id, assessment in facts.assessments.items():
         indicator = ids.get(indicator_id)
-        at = facts.location("assessments", indicator_id)
+        at = ("assessments", indicator_id)
         if indicator is None:
             hint = did_you_mean(str(indicator_id), ids)
             error("unknown-indicator", f"no indicator {indicator_id!r} in the spec{hint}", at, str(indicator_id))
@@ -287,8 +287,8 @@ def bind(spec: Spec, facts: Facts) -> dict[str, Value]:
         if indicator.rule is not None and indicator.rule.expression is None:
             own = facts.assessments.get(indicator.id)
             if own is None or own.score is None:
-                at = facts.location("assessments")
-                error("missing-claim", f"{indicator.id!r} ({indicator.name}) is self-assessed but has no score", at, indicator.id)
+                msg = f"{indicator.id!r} ({indicator.name}) is self-assessed but has no score"
+                error("missing-claim", msg, ("assessments",), indicator.id)
     if problems:
         count = len(problems)
         msg = f"{facts.file}: {count} problem{'s' * (count != 1)} fitting the facts to {spec.id}@{spec.version}"

@@ -1,0 +1,110 @@
+"""Benchmarks: perfrules against plain-Python baselines measured in the same run.
+
+    python bench/evaluate.py [--quick]
+
+Prints, for each case, the median time per call of perfrules and of its
+baseline and their ratio. Baselines do the same job with no validation, no
+allow-list and no diagnostics, so a ratio is the price of those.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+from ruamel.yaml import YAML
+
+import perfrules
+
+ROOT = Path(__file__).resolve().parents[1]
+SPEC = ROOT / "specs" / "guangzhou" / "department-overall-2022.yaml"
+FACTS = ROOT / "examples" / "huangpu-fic-2022.yaml"
+CENT = Decimal("0.01")
+
+
+def measure(function: Callable[[], object], repeats: int) -> float:
+    """Median seconds per call over *repeats* timed batches."""
+    function()  # warm up
+    batch = 1
+    while True:  # size a batch to about 20 ms
+        start = time.perf_counter()
+        for _ in range(batch):
+            function()
+        elapsed = time.perf_counter() - start
+        if elapsed > 0.02:
+            break
+        batch *= 2
+    samples = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        for _ in range(batch):
+            function()
+        samples.append((time.perf_counter() - start) / batch)
+    return statistics.median(samples)
+
+
+def seed_by_hand(claims: dict[str, Decimal], executed: Decimal, budget: Decimal) -> tuple[Decimal, str]:
+    """The seed form scored directly: what perfrules.evaluate does, minus everything but arithmetic."""
+    computed = (Decimal(10) * min(executed / budget, Decimal(1))).quantize(CENT, ROUND_HALF_UP)
+    total = sum((score.quantize(CENT, ROUND_HALF_UP) for score in claims.values()), Decimal(0))
+    assert computed == Decimal("9.97")
+    grade = "优" if total >= 90 else "良" if total >= 80 else "中" if total >= 60 else "差"
+    return total, grade
+
+
+def wide_spec(leaves: int) -> str:
+    """A spec of *leaves* computed leaves under ten parents."""
+    per_parent = leaves // 10
+    lines = [
+        "spec: 1", "id: bench/wide", "version: '1'", "name: 宽", f"total: {leaves}",
+        "facts: {done: {type: number, min: 0}, due: {type: number, min: 0}}",
+        "grades: default" if leaves >= 90 else "grades: [{min: 0, label: 差}]",
+        "indicators:",
+    ]  # fmt: skip
+    for p in range(10):
+        lines += [f"  - id: p{p}", f"    name: 父{p}", f"    weight: {per_parent}", "    children:"]
+        lines += [
+            f"      - {{id: p{p}.{c}, name: 叶{c}, weight: 1, expression: 'weight * min(done / due, 1)'}}"
+            for c in range(per_parent)
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repeats")
+    repeats = 3 if parser.parse_args().quick else 9
+
+    spec = perfrules.load_spec(SPEC)
+    facts = perfrules.load_facts(FACTS)
+    claims = {k: a.score for k, a in facts.assessments.items() if a.score is not None}
+    executed, budget = facts.values["executed"], facts.values["budget_full_year"]
+    spec_text = SPEC.read_text(encoding="utf-8")
+    wide = perfrules.load_spec(wide_spec(500))
+    wide_facts = perfrules.load_facts({"facts": {"done": "9", "due": "10"}})
+
+    def wide_by_hand() -> Decimal:
+        done, due = Decimal(9), Decimal(10)
+        return sum(
+            ((Decimal(1) * min(done / due, Decimal(1))).quantize(CENT, ROUND_HALF_UP) for _ in range(500)), Decimal(0)
+        )
+
+    cases = [
+        ("evaluate seed form (26 leaves)", lambda: perfrules.evaluate(spec, facts), lambda: seed_by_hand(claims, executed, budget)),
+        ("evaluate 500 computed leaves", lambda: perfrules.evaluate(wide, wide_facts), wide_by_hand),
+        ("load seed spec (parse + validate)", lambda: perfrules.load_spec(spec_text), lambda: YAML(typ="rt", pure=True).load(spec_text)),
+        ("render seed form as json", lambda: perfrules.render(perfrules.evaluate(spec, facts), "json"), lambda: perfrules.evaluate(spec, facts)),
+    ]
+    print(f"{'case':36} {'perfrules':>12} {'baseline':>12} {'ratio':>8}   baseline")
+    baselines = ["hand-written Decimal", "hand-written Decimal", "ruamel.yaml parse only", "evaluate only"]
+    for (name, ours, theirs), baseline_name in zip(cases, baselines):
+        mine, base = measure(ours, repeats), measure(theirs, repeats)
+        print(f"{name:36} {mine * 1e6:10.1f}µs {base * 1e6:10.1f}µs {mine / base:7.1f}x   {baseline_name}")
+
+
+if __name__ == "__main__":
+    main()
