@@ -94,14 +94,26 @@ def main() -> None:
         )
 
     cases = [
-        ("evaluate seed form (26 leaves)", lambda: perfrules.evaluate(spec, facts), lambda: seed_by_hand(claims, executed, budget)),
+        (
+            "evaluate seed form (26 leaves)",
+            lambda: perfrules.evaluate(spec, facts),
+            lambda: seed_by_hand(claims, executed, budget),
+        ),
         ("evaluate 500 computed leaves", lambda: perfrules.evaluate(wide, wide_facts), wide_by_hand),
-        ("load seed spec (parse + validate)", lambda: perfrules.load_spec(spec_text), lambda: YAML(typ="rt", pure=True).load(spec_text)),
-        ("render seed form as json", lambda: perfrules.render(perfrules.evaluate(spec, facts), "json"), lambda: perfrules.evaluate(spec, facts)),
+        (
+            "load seed spec (parse + validate)",
+            lambda: perfrules.load_spec(spec_text),
+            lambda: YAML(typ="rt", pure=True).load(spec_text),
+        ),
+        (
+            "render seed form as json",
+            lambda: perfrules.render(perfrules.evaluate(spec, facts), "json"),
+            lambda: perfrules.evaluate(spec, facts),
+        ),
     ]
     print(f"{'case':36} {'perfrules':>12} {'baseline':>12} {'ratio':>8}   baseline")
     baselines = ["hand-written Decimal", "hand-written Decimal", "ruamel.yaml parse only", "evaluate only"]
-    for (name, ours, theirs), baseline_name in zip(cases, baselines):
+    for (name, ours, theirs), baseline_name in zip(cases, baselines, strict=True):
         mine, base = measure(ours, repeats), measure(theirs, repeats)
         print(f"{name:36} {mine * 1e6:10.1f}µs {base * 1e6:10.1f}µs {mine / base:7.1f}x   {baseline_name}")
 

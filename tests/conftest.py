@@ -9,8 +9,9 @@ from hypothesis import HealthCheck, settings
 import perfrules
 
 # CI machines have two cores: no deadline, and a fixed seed so a failure reproduces.
-settings.register_profile("ci", deadline=None, derandomize=True, max_examples=150,
-                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile(
+    "ci", deadline=None, derandomize=True, max_examples=150, suppress_health_check=[HealthCheck.too_slow]
+)
 settings.register_profile("dev", deadline=None, max_examples=60)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
 

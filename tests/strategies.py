@@ -6,6 +6,7 @@ generated tree sums to the penny; `st.builds` could not respect that.
 
 from __future__ import annotations
 
+import itertools
 from decimal import Decimal
 from typing import Any
 
@@ -23,7 +24,7 @@ def split(draw: st.DrawFn, units: int, parts: int) -> list[int]:
     """*units* split into *parts* non-negative whole numbers that add up exactly."""
     cuts = sorted(draw(st.lists(st.integers(0, units), min_size=parts - 1, max_size=parts - 1)))
     bounds = [0, *cuts, units]
-    return [high - low for low, high in zip(bounds, bounds[1:])]
+    return [high - low for low, high in itertools.pairwise(bounds)]
 
 
 def number_literals(precision: int) -> st.SearchStrategy[str]:
@@ -58,12 +59,12 @@ def bands(draw: st.DrawFn, fact: str, weight_units: int, precision: int) -> dict
     ranges = []
     # Each inner cut belongs to the band above it or to the one below it.
     closed_below = [draw(st.booleans()) for _ in cuts]
-    for index, (start, end) in enumerate(zip(points, points[1:])):
+    for index, (start, end) in enumerate(itertools.pairwise(points)):
         opening = "[" if index == 0 or closed_below[index - 1] else "("
         closing = "]" if index == len(points) - 2 or not closed_below[index] else ")"
         ranges.append(f"{opening}{start}, {end}{closing}")
     scores = draw(st.lists(st.integers(0, weight_units), min_size=len(ranges), max_size=len(ranges)))
-    listed = [{"range": r, "score": units_to_decimal(s, precision)} for r, s in zip(ranges, scores)]
+    listed = [{"range": r, "score": units_to_decimal(s, precision)} for r, s in zip(ranges, scores, strict=True)]
     return {"kind": "bands", "input": fact, "bands": draw(st.permutations(listed))}
 
 
@@ -133,9 +134,7 @@ def leaves(nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def facts_for(draw: st.DrawFn, document: dict[str, Any]) -> dict[str, Any]:
     """Facts that fit *document*: every fact in range, a claim on every self-assessed leaf."""
     precision = document["precision"]
-    values = {
-        name: units_to_decimal(draw(st.integers(0, 10 * 10**precision)), precision) for name in document["facts"]
-    }
+    values = {name: units_to_decimal(draw(st.integers(0, 10 * 10**precision)), precision) for name in document["facts"]}
     assessments = {}
     for leaf in leaves(document["indicators"]):
         weight_units = int(leaf["weight"].scaleb(precision))

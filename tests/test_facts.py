@@ -55,8 +55,16 @@ class TestFitting:
             }
         )
         assert sorted(
-            ["fact-type", "fact-range", "missing-fact", "unknown-fact", "claim-range", "unknown-indicator",
-             "claim-decimals", "missing-claim"]
+            [
+                "fact-type",
+                "fact-range",
+                "missing-fact",
+                "unknown-fact",
+                "claim-range",
+                "unknown-indicator",
+                "claim-decimals",
+                "missing-claim",
+            ]
         ) == sorted(p.code for p in found)
         unknown = next(p for p in found if p.code == "unknown-fact")
         assert "(did you mean 'published'?)" in unknown.message
@@ -70,13 +78,17 @@ class TestFitting:
 
     def test_boolean_is_not_a_number(self) -> None:
         """true is not 1."""
-        assert "fact-type" in [p.code for p in fit({"facts": {"done": True, "due": 1, "published": True},
-                                                    "assessments": {"3": {"score": 1}}})]
+        assert "fact-type" in [
+            p.code
+            for p in fit({"facts": {"done": True, "due": 1, "published": True}, "assessments": {"3": {"score": 1}}})
+        ]
 
     def test_zero_denominator_is_an_evaluation_error(self) -> None:
         """due = 0 fails with the indicator and the fact named."""
         with pytest.raises(EvaluationError) as info:
-            perfrules.evaluate(SPEC, {"facts": {"done": 1, "due": 0, "published": True}, "assessments": {"3": {"score": 1}}})
+            perfrules.evaluate(
+                SPEC, {"facts": {"done": 1, "due": 0, "published": True}, "assessments": {"3": {"score": 1}}}
+            )
         [problem] = info.value.problems
         assert "1" == problem.indicator and "due is 0" in problem.message
 

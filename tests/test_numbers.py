@@ -14,7 +14,7 @@ from perfrules._numbers import decimal_places, quantize, to_decimal, to_text
 
 def _spec(weights: list[str], *, precision: int = 2, round_at: str = "indicator") -> str:
     leaves = "\n".join(
-        f"  - {{id: a{i}, name: 指标{i}, weight: {w}, expression: \"{w}\"}}" for i, w in enumerate(weights)
+        f'  - {{id: a{i}, name: 指标{i}, weight: {w}, expression: "{w}"}}' for i, w in enumerate(weights)
     )
     total = sum(Decimal(w) for w in weights)
     grades = "[{min: 90, label: 优}, {min: 0, label: 差}]" if total >= 90 else "[{min: 0, label: 差}]"

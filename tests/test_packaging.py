@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from importlib import metadata
 
+import pytest
+
 import perfrules
 from perfrules._spec import find_shipped_spec, shipped_specs_dir
 
@@ -69,3 +71,13 @@ class TestDocs:
         for line in block.splitlines():
             source = line.split("#")[0].strip()
             assert perfrules.Expression.parse(source).source == source
+
+    def test_readme_api_example_runs(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """The README's Python example runs from the repository root and gives 95.91 and 优."""
+        [block] = re.findall(r"```python\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), flags=re.DOTALL)
+        monkeypatch.chdir(ROOT)
+        namespace: dict[str, object] = {}
+        exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102 - our own documentation
+        result = namespace["result"]
+        assert isinstance(result, perfrules.Evaluation)
+        assert ("95.91", "优") == (str(result.total), result.grade.label)

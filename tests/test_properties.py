@@ -46,7 +46,9 @@ class TestScores:
         assert -evaluation.total.as_tuple().exponent == evaluation.spec.precision
 
     @given(evaluations())
-    def test_reported_leaf_scores_have_the_declared_precision(self, case: tuple[dict[str, Any], perfrules.Evaluation]) -> None:
+    def test_reported_leaf_scores_have_the_declared_precision(
+        self, case: tuple[dict[str, Any], perfrules.Evaluation]
+    ) -> None:
         """Rounding per indicator gives every leaf exactly `precision` decimals."""
         _, evaluation = case
         if evaluation.spec.round_at == "indicator":
@@ -79,7 +81,9 @@ class TestGrades:
         total = data.draw(st.decimals(0, spec.full_marks, places=3))
         bands = spec.grades.bands
         uppers = [None, *(band.min for band in bands[:-1])]
-        containing = [b for b, upper in zip(bands, uppers) if b.min <= total and (upper is None or total < upper)]
+        containing = [
+            b for b, upper in zip(bands, uppers, strict=True) if b.min <= total and (upper is None or total < upper)
+        ]
         assert [spec.grades.grade(total)] == containing
 
 

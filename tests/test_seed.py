@@ -86,7 +86,11 @@ class TestSeedJson:
             stack.extend(node["children"])
         assert ("20", "20.00") == (by_id["1.1.1"]["weight"], by_id["1.1.1"]["score"])
         assert ("0.5", "0.50") == (by_id["2.5.1"]["weight"], by_id["2.5.1"]["score"])
-        assert ("9.91", "9.97", "9.91") == (by_id["1.1.3"]["score"], by_id["1.1.3"]["computed"], by_id["1.1.3"]["claim"])
+        assert ("9.91", "9.97", "9.91") == (
+            by_id["1.1.3"]["score"],
+            by_id["1.1.3"]["computed"],
+            by_id["1.1.3"]["claim"],
+        )
         assert by_id["1"]["kind"] is None and by_id["1.1.1"]["computed"] is None
         assert 26 == sum(1 for node in by_id.values() if not node["children"])
 

@@ -162,7 +162,7 @@ class TestKinds:
 
 class TestBands:
     def bands(self, *ranges: str, fact: str = "done", score: str = "5") -> str:
-        listed = "\n".join(f"      - {{range: \"{r}\", score: {score}}}" for r in ranges)
+        listed = "\n".join(f'      - {{range: "{r}", score: {score}}}' for r in ranges)
         return HEAD + leaf(extra=f"kind: bands\n    input: {fact}\n    bands:\n{listed}")
 
     def test_covering_bands_load(self) -> None:
@@ -283,8 +283,15 @@ class TestModel:
 
     def test_mapping_source(self) -> None:
         """A mapping loads like its YAML text."""
-        spec = perfrules.load_spec({"spec": 1, "id": "m/x", "version": "1", "name": "映射",
-                                    "indicators": [{"id": "a", "name": "甲", "weight": 1, "kind": "self_assessed"}],
-                                    "grades": [{"min": 0, "label": "差"}]})
+        spec = perfrules.load_spec(
+            {
+                "spec": 1,
+                "id": "m/x",
+                "version": "1",
+                "name": "映射",
+                "indicators": [{"id": "a", "name": "甲", "weight": 1, "kind": "self_assessed"}],
+                "grades": [{"min": 0, "label": "差"}],
+            }
+        )
         assert "<mapping>" == spec.file
         assert Decimal(1) == spec.full_marks

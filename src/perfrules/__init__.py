@@ -1,9 +1,9 @@
 """perfrules: score performance-evaluation indicator systems (绩效自评表) exactly.
 
-    spec = perfrules.load_spec("specs/guangzhou/department-overall-2022.yaml")
-    result = perfrules.evaluate(spec, "examples/huangpu-fic-2022.yaml")
-    print(result.total, result.grade.label)          # 95.91 优
-    print(perfrules.render(result, "json"))
+spec = perfrules.load_spec("specs/guangzhou/department-overall-2022.yaml")
+result = perfrules.evaluate(spec, "examples/huangpu-fic-2022.yaml")
+print(result.total, result.grade.label)          # 95.91 优
+print(perfrules.render(result, "json"))
 """
 
 from __future__ import annotations

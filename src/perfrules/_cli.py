@@ -22,6 +22,7 @@ EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
 EXIT_INTERNAL = 3
 
+
 class _Group(click.Group):
     """Turns exceptions into the documented exit codes: a message, never a traceback."""
 
@@ -39,7 +40,9 @@ class _Group(click.Group):
         except Exception as e:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            click.echo(f"perfrules: internal error: {type(e).__name__}: {e} (a bug; --debug shows the traceback)", err=True)
+            click.echo(
+                f"perfrules: internal error: {type(e).__name__}: {e} (a bug; --debug shows the traceback)", err=True
+            )
             ctx.exit(EXIT_INTERNAL)
 
 
@@ -98,4 +101,3 @@ def validate(spec: str) -> None:
     loaded = load_spec(spec)
     leaves = sum(1 for indicator in loaded.walk() if indicator.is_leaf)
     click.echo(f"{loaded.file}: ok: {loaded.id}@{loaded.version}, {leaves} leaves, total {loaded.full_marks}")
-

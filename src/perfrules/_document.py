@@ -7,7 +7,7 @@ import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 from attrs import field, frozen
 
@@ -16,7 +16,7 @@ from ._yaml import Path as DataPath
 from ._yaml import Position, YamlProblem, load_yaml
 from .exceptions import SourceNotFoundError
 
-Source = Union[str, "os.PathLike[str]", Mapping[str, Any]]
+Source = str | os.PathLike[str] | Mapping[str, Any]
 """A path, the document's text (anything with a line break), or a mapping."""
 
 MAX_BYTES = 2 * 1024 * 1024

@@ -10,7 +10,7 @@ from attrs import field, frozen
 
 from ._diagnostics import Diagnostic
 from ._document import Source
-from ._expression import Value
+from ._expression import Expression, Value
 from ._facts import Facts, bind, load_facts
 from ._grading import GradeBand
 from ._numbers import quantize, to_text
@@ -144,7 +144,9 @@ def evaluate(
 
 
 class _Scorer:
-    def __init__(self, spec: Spec, facts: Facts, values: dict[str, Value], registry: Registry, claims: ClaimsPolicy) -> None:
+    def __init__(
+        self, spec: Spec, facts: Facts, values: dict[str, Value], registry: Registry, claims: ClaimsPolicy
+    ) -> None:
         self.spec = spec
         self.facts = facts
         self.values = values
@@ -167,30 +169,33 @@ class _Scorer:
 
     def score(self, indicator: Indicator) -> IndicatorResult:
         assessment = self.facts.assessments.get(indicator.id)
-        common = dict(
+        children = tuple(self.score(child) for child in indicator.children)
+        claim = computed = None
+        if children:
+            score = sum((child.score for child in children), Decimal(0))
+        else:
+            if assessment and assessment.score is not None:
+                claim = self.round(assessment.score)
+            expression = indicator.rule.expression if indicator.rule else None
+            computed = self.compute(indicator, expression) if expression else None
+            score = self.choose(indicator, claim, computed)
+        return IndicatorResult(
             id=indicator.id,
             name=indicator.name,
             name_en=indicator.name_en,
             kind=indicator.kind,
             weight=indicator.weight,
+            score=score,
+            computed=computed,
+            claim=claim,
             reason=assessment.reason if assessment else None,
             measure=assessment.measure if assessment else None,
             explanation=indicator.explanation,
+            rule=indicator.rule.words if indicator.rule else None,
+            children=children,
         )
-        if indicator.children:
-            children = tuple(self.score(child) for child in indicator.children)
-            return IndicatorResult(**common, score=sum((c.score for c in children), Decimal(0)), children=children)  # type: ignore[arg-type]
-        assert indicator.rule is not None  # a loaded spec compiles every leaf
-        claim = self.round(assessment.score) if assessment and assessment.score is not None else None
-        computed = self.compute(indicator)
-        score = self.choose(indicator, claim, computed)
-        return IndicatorResult(**common, score=score, computed=computed, claim=claim, rule=indicator.rule.words)  # type: ignore[arg-type]
 
-    def compute(self, indicator: Indicator) -> Decimal | None:
-        assert indicator.rule is not None
-        expression = indicator.rule.expression
-        if expression is None:
-            return None
+    def compute(self, indicator: Indicator, expression: Expression) -> Decimal | None:
         names: dict[str, Value] = {name: self.values[name] for name in expression.names if name in self.values}
         names["weight"] = indicator.weight
         try:
@@ -211,7 +216,9 @@ class _Scorer:
 
     def choose(self, indicator: Indicator, claim: Decimal | None, computed: Decimal | None) -> Decimal:
         if computed is None:
-            return claim if claim is not None else Decimal(0)  # no claim: bind() refused it already, or an error is pending
+            return (
+                claim if claim is not None else Decimal(0)
+            )  # no claim: bind() refused it already, or an error is pending
         if claim is None:
             return computed
         if self.round(computed) != claim:
@@ -225,6 +232,14 @@ class _Scorer:
         if stated is None:
             return
         if stated.total is not None and stated.total != total:
-            self.warn("stated-total", f"the form states a total of {to_text(stated.total)}; the scores add up to {to_text(total)}", None)
+            self.warn(
+                "stated-total",
+                f"the form states a total of {to_text(stated.total)}; the scores add up to {to_text(total)}",
+                None,
+            )
         if stated.grade is not None and stated.grade != grade.label:
-            self.warn("stated-grade", f"the form states grade {stated.grade}; a total of {to_text(total)} is {grade.label}", None)
+            self.warn(
+                "stated-grade",
+                f"the form states grade {stated.grade}; a total of {to_text(total)} is {grade.label}",
+                None,
+            )

@@ -13,7 +13,7 @@ import inspect
 import operator
 from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Any, Union
+from typing import Any
 
 from attrs import field, frozen
 from simpleeval import InvalidExpression, SimpleEval
@@ -21,7 +21,7 @@ from simpleeval import InvalidExpression, SimpleEval
 from ._numbers import ARITHMETIC
 from .exceptions import EvaluationError, ExpressionError
 
-Value = Union[Decimal, bool, str]
+Value = Decimal | bool | str
 """What an expression computes with: numbers are always Decimal."""
 
 Function = Callable[..., Value]

@@ -111,7 +111,9 @@ class _FactsReader:
         self.document = document
         self.problems: list[Diagnostic] = []
 
-    def error(self, code: str, message: str, path: DataPath, *, indicator: str | None = None, key: bool = False) -> None:
+    def error(
+        self, code: str, message: str, path: DataPath, *, indicator: str | None = None, key: bool = False
+    ) -> None:
         location = self.document.location(path, key=key)
         self.problems.append(Diagnostic("error", code, message, indicator, location))
 
@@ -169,7 +171,9 @@ class _FactsReader:
         for name, value in self.mapping(raw, "budget", "budget lines to amounts").items():
             amount = to_decimal(value)
             if amount is None:
-                self.error("bad-number", f"budget line {name!r} must be a number, {not_a_number(value)}", ("budget", name))
+                self.error(
+                    "bad-number", f"budget line {name!r} must be a number, {not_a_number(value)}", ("budget", name)
+                )
             else:
                 budget[name] = amount
         return budget
@@ -180,10 +184,14 @@ class _FactsReader:
         raw = self.mapping(raw, "stated", "total and grade")
         for key in raw:
             if key not in _STATED_KEYS:
-                self.error("unknown-key", f"unknown key {key!r}{did_you_mean(key, _STATED_KEYS)}", ("stated", key), key=True)
+                self.error(
+                    "unknown-key", f"unknown key {key!r}{did_you_mean(key, _STATED_KEYS)}", ("stated", key), key=True
+                )
         total = to_decimal(raw.get("total")) if raw.get("total") is not None else None
         if raw.get("total") is not None and total is None:
-            self.error("bad-number", f"the stated total must be a number, {not_a_number(raw['total'])}", ("stated", "total"))
+            self.error(
+                "bad-number", f"the stated total must be a number, {not_a_number(raw['total'])}", ("stated", "total")
+            )
         return Stated(total, self.text(raw, ("stated",), "grade"))
 
     def values(self, raw: Any) -> dict[str, Any]:
@@ -192,7 +200,9 @@ class _FactsReader:
             if isinstance(value, float):
                 self.error("fact-type", f"fact {name!r} must be a number, {not_a_number(value)}", ("facts", name))
             elif not isinstance(value, (bool, int, str, Decimal)):
-                self.error("fact-type", f"fact {name!r} must be a number, true/false or text, not {value!r}", ("facts", name))
+                self.error(
+                    "fact-type", f"fact {name!r} must be a number, true/false or text, not {value!r}", ("facts", name)
+                )
             else:
                 values[name] = value
         return values
@@ -202,17 +212,34 @@ class _FactsReader:
         for indicator_id, entry in self.mapping(raw, "assessments", "indicator ids to assessments").items():
             path: DataPath = ("assessments", indicator_id)
             if not isinstance(entry, dict):
-                self.error("bad-value", "an assessment is {score: ..., reason: ..., measure: ...}", path, indicator=str(indicator_id))
+                self.error(
+                    "bad-value",
+                    "an assessment is {score: ..., reason: ..., measure: ...}",
+                    path,
+                    indicator=str(indicator_id),
+                )
                 continue
             for key in entry:
                 if key not in _ASSESSMENT_KEYS:
-                    self.error("unknown-key", f"unknown key {key!r}{did_you_mean(key, _ASSESSMENT_KEYS)}", (*path, key), key=True)
+                    self.error(
+                        "unknown-key",
+                        f"unknown key {key!r}{did_you_mean(key, _ASSESSMENT_KEYS)}",
+                        (*path, key),
+                        key=True,
+                    )
             score = None
             if entry.get("score") is not None:
                 score = to_decimal(entry["score"])
                 if score is None:
-                    self.error("bad-number", f"score must be a number, {not_a_number(entry['score'])}", (*path, "score"), indicator=indicator_id)
-            assessments[indicator_id] = Assessment(score, self.text(entry, path, "reason"), self.text(entry, path, "measure"))
+                    self.error(
+                        "bad-number",
+                        f"score must be a number, {not_a_number(entry['score'])}",
+                        (*path, "score"),
+                        indicator=indicator_id,
+                    )
+            assessments[indicator_id] = Assessment(
+                score, self.text(entry, path, "reason"), self.text(entry, path, "measure")
+            )
         return assessments
 
 
@@ -249,9 +276,13 @@ def bind(spec: Spec, facts: Facts) -> dict[str, Value]:
                 error("fact-type", f"{described} must be a number, {not_a_number(raw)}", at)
                 continue
             if declaration.min is not None and number < declaration.min:
-                error("fact-range", f"{described} is {to_text(number)}, below its minimum {to_text(declaration.min)}", at)
+                error(
+                    "fact-range", f"{described} is {to_text(number)}, below its minimum {to_text(declaration.min)}", at
+                )
             if declaration.max is not None and number > declaration.max:
-                error("fact-range", f"{described} is {to_text(number)}, above its maximum {to_text(declaration.max)}", at)
+                error(
+                    "fact-range", f"{described} is {to_text(number)}, above its maximum {to_text(declaration.max)}", at
+                )
             values[name] = number
         elif declaration.type == "boolean":
             if not isinstance(raw, bool):
@@ -278,13 +309,28 @@ def bind(spec: Spec, facts: Facts) -> dict[str, Value]:
         if claim is None:
             continue
         if not indicator.is_leaf:
-            error("claim-on-parent", f"{indicator_id!r} is scored from its children; claim scores on leaves", at, indicator_id)
+            error(
+                "claim-on-parent",
+                f"{indicator_id!r} is scored from its children; claim scores on leaves",
+                at,
+                indicator_id,
+            )
         elif not 0 <= claim <= indicator.weight:
-            error("claim-range", f"the claimed score {to_text(claim)} is outside 0 to {to_text(indicator.weight)}", at, indicator_id)
+            error(
+                "claim-range",
+                f"the claimed score {to_text(claim)} is outside 0 to {to_text(indicator.weight)}",
+                at,
+                indicator_id,
+            )
         elif decimal_places(claim) > spec.precision:
-            error("claim-decimals", f"the claimed score {to_text(claim)} has more than {spec.precision} decimals", at, indicator_id)
+            error(
+                "claim-decimals",
+                f"the claimed score {to_text(claim)} has more than {spec.precision} decimals",
+                at,
+                indicator_id,
+            )
     for indicator in spec.walk():
-        if indicator.rule is not None and indicator.rule.expression is None:
+        if indicator.is_leaf and (indicator.rule is None or indicator.rule.expression is None):
             own = facts.assessments.get(indicator.id)
             if own is None or own.score is None:
                 msg = f"{indicator.id!r} ({indicator.name}) is self-assessed but has no score"

@@ -125,12 +125,12 @@ class Interval:
     def parse(cls, text: str) -> Interval:
         match = _INTERVAL.fullmatch(text)
         if match is None:
-            msg = f"{text!r} is not an interval such as \"[0.95, 1]\", \"(0, 10]\" or \"[0.9, inf)\""
+            msg = f'{text!r} is not an interval such as "[0.95, 1]", "(0, 10]" or "[0.9, inf)"'
             raise ValueError(msg)
         low, high = (Decimal(match[name].replace("inf", "Infinity")) for name in ("low", "high"))
         interval = cls(low, high, match["open"] == "[", match["close"] == "]")
         if (interval.low_closed and low.is_infinite()) or (interval.high_closed and high.is_infinite()):
-            msg = f"{text!r}: an infinite end must be open, as in \"(-inf, 0)\" or \"[1, inf)\""
+            msg = f'{text!r}: an infinite end must be open, as in "(-inf, 0)" or "[1, inf)"'
             raise ValueError(msg)
         if low > high or (low == high and not (interval.low_closed and interval.high_closed)):
             msg = f"{text!r} is empty"

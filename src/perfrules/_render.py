@@ -6,7 +6,7 @@ from ._evaluation import Evaluation
 from ._registry import Registry, default_registry, lookup
 
 
-def render(evaluation: Evaluation, format: str = "table", *, registry: Registry | None = None) -> str:  # noqa: A002
+def render(evaluation: Evaluation, format: str = "table", *, registry: Registry | None = None) -> str:
     """Render *evaluation* as text in a registered report format (``table``, ``json``, ...).
 
     Raises:

@@ -237,7 +237,9 @@ class _SpecReader:
         self.precision = 2
         self.facts: dict[str, FactDeclaration] = {}
 
-    def error(self, code: str, message: str, path: DataPath, *, indicator: str | None = None, key: bool = False) -> None:
+    def error(
+        self, code: str, message: str, path: DataPath, *, indicator: str | None = None, key: bool = False
+    ) -> None:
         location = self.document.location(path, key=key)
         self.problems.append(Diagnostic("error", code, message, indicator, location))
 
@@ -307,12 +309,27 @@ class _SpecReader:
 
     # Small readers: each reports its own problem and returns a usable stand-in.
 
-    def unknown_keys(self, mapping: dict[str, Any], path: DataPath, known: tuple[str, ...] | frozenset[str], *, indicator: str | None = None) -> None:
+    def unknown_keys(
+        self,
+        mapping: dict[str, Any],
+        path: DataPath,
+        known: tuple[str, ...] | frozenset[str],
+        *,
+        indicator: str | None = None,
+    ) -> None:
         for key in mapping:
             if key not in known:
-                self.error("unknown-key", f"unknown key {key!r}{did_you_mean(key, known)}", (*path, key), indicator=indicator, key=True)
+                self.error(
+                    "unknown-key",
+                    f"unknown key {key!r}{did_you_mean(key, known)}",
+                    (*path, key),
+                    indicator=indicator,
+                    key=True,
+                )
 
-    def text(self, mapping: dict[str, Any], path: DataPath, key: str, *, required: bool = False, indicator: str | None = None) -> str | None:
+    def text(
+        self, mapping: dict[str, Any], path: DataPath, key: str, *, required: bool = False, indicator: str | None = None
+    ) -> str | None:
         value = mapping.get(key)
         if value is None:
             if required:
@@ -323,10 +340,17 @@ class _SpecReader:
             return None
         return value
 
-    def number(self, mapping: dict[str, Any], path: DataPath, key: str, *, indicator: str | None = None) -> Decimal | None:
+    def number(
+        self, mapping: dict[str, Any], path: DataPath, key: str, *, indicator: str | None = None
+    ) -> Decimal | None:
         value = to_decimal(mapping.get(key))
         if value is None:
-            self.error("bad-number", f"{key!r} must be a number, {not_a_number(mapping.get(key))}", (*path, key), indicator=indicator)
+            self.error(
+                "bad-number",
+                f"{key!r} must be a number, {not_a_number(mapping.get(key))}",
+                (*path, key),
+                indicator=indicator,
+            )
         return value
 
     def choice(self, data: dict[str, Any], key: str, allowed: Any, default: Any) -> Any:
@@ -354,7 +378,11 @@ class _SpecReader:
             self.unknown_keys(declaration, path, _FACT_KEYS)
             fact_type = declaration.get("type", "number")
             if fact_type not in _FACT_TYPES:
-                self.error("bad-value", f"fact type must be one of {', '.join(_FACT_TYPES)}, not {fact_type!r}", (*path, "type"))
+                self.error(
+                    "bad-value",
+                    f"fact type must be one of {', '.join(_FACT_TYPES)}, not {fact_type!r}",
+                    (*path, "type"),
+                )
                 fact_type = "number"
             low = self.number(declaration, path, "min") if "min" in declaration else None
             high = self.number(declaration, path, "max") if "max" in declaration else None
@@ -409,7 +437,9 @@ class _SpecReader:
             total = sum((c.weight for c in children), Decimal(0))
             complete = isinstance(node["children"], list) and len(children) == len(node["children"])
             if weight is not None and complete and total != weight:
-                msg = f"the children of {indicator_id!r} weigh {to_text(total)} in all, not its weight {to_text(weight)}"
+                msg = (
+                    f"the children of {indicator_id!r} weigh {to_text(total)} in all, not its weight {to_text(weight)}"
+                )
                 self.error("weight-sum", msg, (*path, "weight"), indicator=indicator_id)
         else:
             kind_name, parameters, rule = self.leaf_rule(node, path, indicator_id, weight)
@@ -436,7 +466,11 @@ class _SpecReader:
             self.error("missing-key", "every indicator needs an 'id'", path)
             return fallback
         if not isinstance(raw, str):
-            hint = f'; quote it: id: "{to_text(raw) if isinstance(raw, Decimal) else raw}"' if isinstance(raw, (int, Decimal)) else ""
+            hint = (
+                f'; quote it: id: "{to_text(raw) if isinstance(raw, Decimal) else raw}"'
+                if isinstance(raw, (int, Decimal))
+                else ""
+            )
             self.error("bad-id", f"indicator id {raw!r} is not text{hint}", (*path, "id"))
             return fallback
         if not INDICATOR_ID.fullmatch(raw):
@@ -444,7 +478,12 @@ class _SpecReader:
             self.error("bad-id", msg, (*path, "id"))
         elif raw in self.locations:
             first = self.locations[raw]
-            self.error("duplicate-id", f"indicator id {raw!r} is already used at line {first.line}", (*path, "id"), indicator=raw)
+            self.error(
+                "duplicate-id",
+                f"indicator id {raw!r} is already used at line {first.line}",
+                (*path, "id"),
+                indicator=raw,
+            )
         return raw
 
     def weight(self, node: dict[str, Any], path: DataPath, indicator_id: str) -> Decimal | None:
@@ -456,7 +495,9 @@ class _SpecReader:
         if weight is None:
             return None
         if weight < 0:
-            self.error("weight-negative", f"weight {to_text(weight)} is below 0", (*path, "weight"), indicator=indicator_id)
+            self.error(
+                "weight-negative", f"weight {to_text(weight)} is below 0", (*path, "weight"), indicator=indicator_id
+            )
         if decimal_places(weight) > self.precision:
             msg = f"weight {to_text(weight)} has more decimals than the precision {self.precision}"
             self.error("weight-decimals", msg, (*path, "weight"), indicator=indicator_id)

@@ -20,9 +20,7 @@ WIDTH = 140
 def render_table(evaluation: Evaluation) -> str:
     """The filled form: tree, weights, scores, reasons and measures, total and grade."""
     spec, facts = evaluation.spec, evaluation.facts
-    title = " ".join(
-        part for part in (f"{facts.year}年度" if facts.year else None, facts.subject, spec.name) if part
-    )
+    title = " ".join(part for part in (f"{facts.year}年度" if facts.year else None, facts.subject, spec.name) if part)
     table = Table(title=title, caption=f"{spec.id}@{spec.version}", show_lines=False, expand=False)
     table.add_column("编号", no_wrap=True)
     table.add_column("指标", min_width=16, max_width=40, overflow="fold")
@@ -33,7 +31,9 @@ def render_table(evaluation: Evaluation) -> str:
     for result in evaluation.indicators:
         _add_rows(table, result, depth=0)
     table.add_section()
-    table.add_row("", Text("总分", style="bold"), to_text(spec.full_marks), Text(to_text(evaluation.total), style="bold"), "", "")
+    table.add_row(
+        "", Text("总分", style="bold"), to_text(spec.full_marks), Text(to_text(evaluation.total), style="bold"), "", ""
+    )
 
     console = Console(file=io.StringIO(), width=WIDTH, color_system=None, legacy_windows=False, emoji=False)
     console.print(table)
@@ -41,7 +41,9 @@ def render_table(evaluation: Evaluation) -> str:
     console.print(f"评价等级 grade: {boxes}")
     for diagnostic in evaluation.diagnostics:
         about = f"[{diagnostic.indicator}] " if diagnostic.indicator else ""
-        console.print(f"{diagnostic.level}: {about}{diagnostic.message} ({diagnostic.code})", markup=False, highlight=False)
+        console.print(
+            f"{diagnostic.level}: {about}{diagnostic.message} ({diagnostic.code})", markup=False, highlight=False
+        )
     output = console.file.getvalue()  # type: ignore[attr-defined]
     return "\n".join(line.rstrip() for line in output.splitlines()) + "\n"
 
