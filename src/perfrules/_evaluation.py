@@ -118,15 +118,15 @@ def evaluate(
         facts: Loaded `Facts`, or anything `load_facts` takes.
         claims: Overrides the spec's claims policy: ``self`` reports the
             unit's claims, ``computed`` what the rules compute.
-        registry: Functions and kinds to use; the installed plugins' by default.
+        registry: Functions to use; by default those the spec was loaded with.
 
     Raises:
         FactsError: facts missing, undeclared or mistyped; bad claims.
         EvaluationError: a rule failed for these facts (e.g. a zero denominator).
     """
-    registry = registry or default_registry()
     if not isinstance(spec, Spec):
         spec = load_spec(spec, registry=registry)
+    registry = registry or spec.registry or default_registry()
     if not isinstance(facts, Facts):
         facts = load_facts(facts)
     values = bind(spec, facts)

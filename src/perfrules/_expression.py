@@ -341,7 +341,9 @@ class _Evaluator(SimpleEval):  # type: ignore[misc]
 
     def _eval_call(self, node: ast.Call) -> Value:
         name = node.func.id  # type: ignore[attr-defined]  # checked at parse
-        function = self.functions[name]
+        function = self.functions.get(name)
+        if function is None:
+            raise _TypeRule(f"no function {name}() is registered")
         args = [self._eval(arg) for arg in node.args]
         try:
             result = function(*args)

@@ -130,6 +130,7 @@ class Spec:
         grades_name: The registered scale's name, when the spec names one.
         file: Where the spec was read from.
         sha256: Digest of the spec's source.
+        registry: The plugins' registry the spec was checked against; evaluation uses it.
     """
 
     id: str
@@ -148,6 +149,7 @@ class Spec:
     note: str | None = None
     file: str = field(default="<spec>", eq=False)
     sha256: str = field(default="", eq=False, repr=False)
+    registry: Registry | None = field(default=None, eq=False, repr=False)
     _locations: Mapping[str, Location] = field(factory=dict, eq=False, repr=False, alias="locations")
 
     @property
@@ -223,7 +225,12 @@ def find_shipped_spec(reference: str) -> Path | None:
             found = str(data.get("version", ""))
             if not version or found == version:
                 candidates.append((found, path))
-    return max(candidates)[1] if candidates else None
+    # The latest version: compare runs of digits as numbers, so "10" sorts after "9".
+    return max(candidates, key=lambda c: _natural(c[0]))[1] if candidates else None
+
+
+def _natural(version: str) -> tuple[tuple[int, str], ...]:
+    return tuple((int(part), "") if part.isdigit() else (-1, part) for part in re.split(r"(\d+)", version) if part)
 
 
 class _SpecReader:
@@ -265,6 +272,7 @@ class _SpecReader:
             self.error("missing-key", "'version' is required, as text such as \"2022\"", ("version",))
             version = ""
         name = self.text(data, (), "name", required=True)
+        name_en, note = self.text(data, (), "name_en"), self.text(data, (), "note")
         self.precision = self.choice(data, "precision", range(7), 2)
         rounding = self.choice(data, "rounding", tuple(ROUNDING_MODES), "half_up")
         round_at = self.choice(data, "round_at", ("indicator", "total"), "indicator")
@@ -286,8 +294,8 @@ class _SpecReader:
             id=spec_id or "",
             version=version,
             name=name or "",
-            name_en=self.text(data, (), "name_en"),
-            note=self.text(data, (), "note"),
+            name_en=name_en,
+            note=note,
             total=total,
             precision=self.precision,
             rounding=rounding,
@@ -299,6 +307,7 @@ class _SpecReader:
             grades_name=grades_name,
             file=self.document.file,
             sha256=self.document.sha256,
+            registry=self.registry,
             locations=self.locations,
         )
 
@@ -355,7 +364,7 @@ class _SpecReader:
 
     def choice(self, data: dict[str, Any], key: str, allowed: Any, default: Any) -> Any:
         value = data.get(key, default)
-        if value not in allowed or isinstance(value, bool):
+        if type(value) is not type(default) or value not in allowed:
             shown = ", ".join(map(str, allowed))
             self.error("bad-value", f"{key!r} must be one of {shown}, not {value!r}", (key,))
             return default
