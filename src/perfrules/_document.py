@@ -12,8 +12,8 @@ from typing import Any
 from attrs import field, frozen
 
 from ._diagnostics import Diagnostic, Location
+from ._yaml import MAX_DEPTH, MAX_NODES, Position, YamlProblem, load_yaml
 from ._yaml import Path as DataPath
-from ._yaml import Position, YamlProblem, load_yaml
 from .exceptions import SourceNotFoundError
 
 Source = str | os.PathLike[str] | Mapping[str, Any]
@@ -53,11 +53,6 @@ class Document:
         return Location(self.file, *position)
 
 
-def json_path(path: DataPath) -> str:
-    """``("indicators", 0, "weight")`` as ``$.indicators[0].weight``."""
-    return "$" + "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in path)
-
-
 def read_document(source: Source, *, what: str) -> Document:
     """Read *source* (see `Source`) into a `Document`.
 
@@ -66,18 +61,29 @@ def read_document(source: Source, *, what: str) -> Document:
         DocumentProblem: the bytes are not UTF-8 YAML (or JSON) perfrules accepts.
     """
     if isinstance(source, Mapping):
-        canonical = json.dumps(source, sort_keys=True, ensure_ascii=False, default=str)
-        return Document("<mapping>", _plain_copy(source), _digest(canonical.encode()))
-    if isinstance(source, str) and ("\n" in source or "\r" in source):
-        return parse_document(source.encode("utf-8"), "<text>")
+        data = _plain_copy(source)
+        canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+        return Document("<mapping>", data, _digest(canonical.encode()))
+    if is_text(source):
+        return parse_document(str(source).encode("utf-8", "surrogatepass"), "<text>")
     path = Path(source)
-    if not path.is_file():
-        msg = f"{what} {os.fspath(source)!r} is not a file"
-        raise SourceNotFoundError(msg)
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        raise DocumentProblem(f"the file is {size} bytes; the limit is {MAX_BYTES}", Location(str(path)))
-    return parse_document(path.read_bytes(), str(path))
+    try:
+        if not path.is_file():
+            msg = f"{what} {os.fspath(source)!r:.200} is not a file"
+            raise SourceNotFoundError(msg)
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise DocumentProblem(f"the file is {size} bytes; the limit is {MAX_BYTES}", Location(str(path)))
+        raw = path.read_bytes()
+    except OSError as e:
+        msg = f"cannot read {what} {os.fspath(source)!r:.200}: {e.strerror or e}"
+        raise SourceNotFoundError(msg) from None
+    return parse_document(raw, str(path))
+
+
+def is_text(source: object) -> bool:
+    """Whether a string source is the document itself rather than a path: it spans lines or is JSON."""
+    return isinstance(source, str) and ("\n" in source or "\r" in source or source.lstrip().startswith(("{", "[")))
 
 
 class DocumentProblem(Exception):
@@ -111,8 +117,33 @@ def _digest(raw: bytes) -> str:
 
 
 def _plain_copy(value: Any) -> Any:
+    """Copy nested mappings and lists into plain ones, with the limits YAML documents have."""
+    root = _empty_like(value)
+    stack: list[tuple[Any, Any, int]] = [(value, root, 0)]
+    nodes = 0
+    while stack:
+        source, target, depth = stack.pop()
+        nodes += 1
+        if nodes > MAX_NODES or depth > MAX_DEPTH:
+            raise DocumentProblem(
+                f"the mapping is larger than {MAX_NODES} nodes or {MAX_DEPTH} levels", Location("<mapping>")
+            )
+        if isinstance(source, Mapping):
+            for key, item in source.items():
+                if not isinstance(key, str):
+                    raise DocumentProblem(f"key {key!r:.80} is not text", Location("<mapping>"))
+                target[key] = _empty_like(item)
+                stack.append((item, target[key], depth + 1))
+        elif isinstance(source, (list, tuple)):
+            for item in source:
+                target.append(_empty_like(item))
+                stack.append((item, target[-1], depth + 1))
+    return root
+
+
+def _empty_like(value: Any) -> Any:
     if isinstance(value, Mapping):
-        return {k: _plain_copy(v) for k, v in value.items()}
+        return {}
     if isinstance(value, (list, tuple)):
-        return [_plain_copy(v) for v in value]
+        return []
     return value

@@ -13,7 +13,7 @@ from ._document import Source
 from ._expression import Expression, Value
 from ._facts import Facts, bind, load_facts
 from ._grading import GradeBand
-from ._numbers import quantize, to_text
+from ._numbers import exact, quantize, to_text
 from ._registry import Registry, default_registry
 from ._spec import Indicator, Spec, load_spec
 from .exceptions import EvaluationError
@@ -104,6 +104,7 @@ class Evaluation:
             yield from result.walk()
 
 
+@exact
 def evaluate(
     spec: Spec | Source,
     facts: Facts | Source,
@@ -124,6 +125,9 @@ def evaluate(
         FactsError: facts missing, undeclared or mistyped; bad claims.
         EvaluationError: a rule failed for these facts (e.g. a zero denominator).
     """
+    if claims not in (None, "self", "computed"):
+        msg = f"claims must be 'self' or 'computed', not {claims!r}"
+        raise ValueError(msg)
     if not isinstance(spec, Spec):
         spec = load_spec(spec, registry=registry)
     registry = registry or spec.registry or default_registry()
@@ -208,7 +212,7 @@ class _Scorer:
             msg = f"{expression.source!r} gives {value!r}, not a number; write e.g. 'weight if passed else 0'"
             self.errors.append(Diagnostic("error", "not-a-number", msg, indicator.id, self.spec.location(indicator.id)))
             return None
-        clamped = min(max(value, Decimal(0)), indicator.weight)
+        clamped = Decimal(0) if value <= 0 else min(value, indicator.weight)
         if clamped != value:
             msg = f"{expression.source!r} gives {to_text(value)}; clamped to {to_text(clamped)} (0 to the weight {to_text(indicator.weight)})"
             self.warn("score-clamped", msg, indicator)

@@ -11,6 +11,7 @@ import ast
 import decimal
 import inspect
 import operator
+import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -18,7 +19,7 @@ from typing import Any
 from attrs import field, frozen
 from simpleeval import InvalidExpression, SimpleEval
 
-from ._numbers import ARITHMETIC
+from ._numbers import ARITHMETIC, in_range
 from .exceptions import EvaluationError, ExpressionError
 
 Value = Decimal | bool | str
@@ -29,7 +30,7 @@ Function = Callable[..., Value]
 MAX_LENGTH = 2_000
 MAX_NODES = 1_000
 MAX_DEPTH = 100
-MAX_LITERAL_DIGITS = 30
+_DECIMAL_LITERAL = re.compile(r"[0-9]*\.?[0-9]+([eE][-+]?[0-9]+)?|[0-9]+\.")
 MAX_STRING = 200
 
 _ALLOWED = (
@@ -113,13 +114,19 @@ class Expression:
     _denominators: frozenset[str] = field(alias="denominators", eq=False, repr=False)
 
     @classmethod
-    def parse(cls, source: str) -> Expression:
-        """Parse *source*; raise `ExpressionError` if it is not in the allowed language."""
+    def parse(cls, source: str, *, max_length: int | None = MAX_LENGTH) -> Expression:
+        """Parse *source*; raise `ExpressionError` if it is not in the allowed language.
+
+        Args:
+            source: The expression's text.
+            max_length: The longest text accepted; kinds that generate an
+                expression from validated parameters may lift it (None).
+        """
         text = source.strip()
         if not text:
             raise ExpressionError("the expression is empty")
-        if len(text) > MAX_LENGTH:
-            msg = f"the expression is {len(text)} characters long; the limit is {MAX_LENGTH}"
+        if max_length is not None and len(text) > max_length:
+            msg = f"the expression is {len(text)} characters long; the limit is {max_length}"
             raise ExpressionError(msg)
         if text.startswith("="):
             raise ExpressionError("remove the leading '=': expressions are not spreadsheet formulas")
@@ -131,23 +138,16 @@ class Expression:
         except (ValueError, MemoryError, RecursionError):
             raise ExpressionError("the expression is too complex to read") from None
         _check(tree, text)
-        _decimal_literals(tree, text)
-        calls = {n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
-        names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} - calls
-        denominators = {
-            n.id
-            for d in ast.walk(tree)
-            if isinstance(d, ast.BinOp) and isinstance(d.op, ast.Div)
-            for n in ast.walk(d.right)
-            if isinstance(n, ast.Name)
-        }
-        return cls(
-            text,
-            tree=tree.body,
-            names=frozenset(names),
-            functions=frozenset(calls),
-            denominators=frozenset(denominators - calls),
+        callees = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
+
+        def names_in(node: ast.AST) -> frozenset[str]:
+            return frozenset(n.id for n in ast.walk(node) if isinstance(n, ast.Name) and id(n) not in callees)
+
+        calls = frozenset(n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name))
+        denominators = frozenset().union(
+            *(names_in(d.right) for d in ast.walk(tree) if isinstance(d, ast.BinOp) and isinstance(d.op, ast.Div))
         )
+        return cls(text, tree=tree.body, names=names_in(tree), functions=calls, denominators=denominators)
 
     def call_arities(self) -> list[tuple[str, int]]:
         """Each call in the expression as ``(function name, number of arguments)``."""
@@ -217,19 +217,19 @@ def _check_constant(node: ast.Constant, text: str) -> None:
             raise ExpressionError(f"text longer than {MAX_STRING} characters{_at(node)}")
         return
     if isinstance(value, (int, float)):
-        literal = ast.get_source_segment(text, node) or ""
-        if sum(c.isdigit() for c in literal) > MAX_LITERAL_DIGITS:
-            raise ExpressionError(f"the number {literal[:40]}... has too many digits{_at(node)}")
+        literal = (ast.get_source_segment(text, node) or "").replace("_", "")
+        try:
+            number = Decimal(literal) if _DECIMAL_LITERAL.fullmatch(literal) else None
+        except ArithmeticError:
+            number = None
+        if number is None:
+            raise ExpressionError(f"write numbers in decimal, not {literal[:40]!r}{_at(node)}")
+        if not in_range(number):
+            raise ExpressionError(f"the number {literal[:40]} is out of range{_at(node)}")
+        # The tree is never compiled, only walked, so a Decimal constant is safe here.
+        node.value = number  # type: ignore[assignment]
         return
     raise ExpressionError(f"{type(value).__name__} literals are not allowed{_at(node)}")
-
-
-def _decimal_literals(tree: ast.Expression, text: str) -> None:
-    """Replace each number literal with the Decimal its source text spells."""
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
-            # The tree is never compiled, only walked, so a Decimal constant is safe here.
-            node.value = Decimal(ast.get_source_segment(text, node) or str(node.value))  # type: ignore[assignment]
 
 
 def _at(node: ast.AST) -> str:

@@ -11,7 +11,7 @@ from attrs import field, frozen
 from ._diagnostics import Diagnostic, Location, did_you_mean
 from ._document import Document, DocumentProblem, Source, read_document
 from ._expression import Value
-from ._numbers import decimal_places, not_a_number, to_decimal, to_text
+from ._numbers import decimal_places, exact, not_a_number, to_decimal, to_text
 from ._yaml import Path as DataPath
 from .exceptions import FactsError
 
@@ -90,6 +90,7 @@ class Facts:
         return self._document.location(path)
 
 
+@exact
 def load_facts(source: Source) -> Facts:
     """Read a facts file (YAML or JSON), a text or a mapping.
 

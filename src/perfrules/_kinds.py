@@ -17,7 +17,7 @@ from attrs import frozen
 
 from ._diagnostics import did_you_mean
 from ._expression import Expression
-from ._numbers import decimal_places, to_decimal, to_text
+from ._numbers import decimal_places, in_range, to_decimal, to_text
 from .exceptions import ExpressionError
 
 if TYPE_CHECKING:
@@ -110,6 +110,7 @@ _INTERVAL = re.compile(
     r"\s*(?P<high>[-+]?(?:inf|[0-9]+(?:\.[0-9]+)?))\s*(?P<close>[\])])\s*"
 )
 _INF = Decimal("Infinity")
+MAX_BANDS = 50
 
 
 @frozen
@@ -128,6 +129,9 @@ class Interval:
             msg = f'{text!r} is not an interval such as "[0.95, 1]", "(0, 10]" or "[0.9, inf)"'
             raise ValueError(msg)
         low, high = (Decimal(match[name].replace("inf", "Infinity")) for name in ("low", "high"))
+        if not all(in_range(end) for end in (low, high) if end.is_finite()):
+            msg = f"{text!r}: the ends must have at most 40 digits and stay below 10^30"
+            raise ValueError(msg)
         interval = cls(low, high, match["open"] == "[", match["close"] == "]")
         if (interval.low_closed and low.is_infinite()) or (interval.high_closed and high.is_infinite()):
             msg = f'{text!r}: an infinite end must be open, as in "(-inf, 0)" or "[1, inf)"'
@@ -196,10 +200,15 @@ class BandsKind:
         text = to_text(bands[-1][1])
         for interval, score in reversed(bands[:-1]):
             text = f"{to_text(score)} if {interval.condition(name)} else {text}"
+        try:
+            expression = Expression.parse(text, max_length=None)
+        except ExpressionError as e:  # cannot happen within MAX_BANDS; reported, not raised, all the same
+            context.error(f"the bands do not make a valid rule: {e.args[0]}", "bands")
+            return None
         listing = "；".join(f"{interval} 得 {to_text(score)} 分" for interval, score in bands)
         listing_en = "; ".join(f"{interval} -> {to_text(score)}" for interval, score in bands)
         return Rule(
-            Expression.parse(text),
+            expression,
             f"按{declaration.label or name}分档计分：{listing}",
             f"scored by bands of {declaration.label_en or name}: {listing_en}",
         )
@@ -208,6 +217,9 @@ class BandsKind:
     def _bands(raw: Any, context: KindContext) -> list[tuple[Interval, Decimal]] | None:
         if not isinstance(raw, list) or not raw:
             context.error("bands must be a list of {range: ..., score: ...}", "bands")
+            return None
+        if len(raw) > MAX_BANDS:
+            context.error(f"{len(raw)} bands are too many; at most {MAX_BANDS}", "bands")
             return None
         bands = []
         ok = True

@@ -7,45 +7,78 @@ Decimal from there on.
 from __future__ import annotations
 
 import decimal
+import functools
 import re
+from collections.abc import Callable
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from typing import ParamSpec, TypeVar
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 ROUNDING_MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN}
 """Rounding modes a spec may declare; ``half_up`` is 四舍五入."""
 
 _NUMERAL = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 
-# Scores are small: 28 significant digits and a bounded exponent leave ample room
-# while keeping any runaway product from growing without limit.
+MAX_MAGNITUDE = 30
+"""Numbers perfrules accepts lie within 10**-30 and 10**30 in size (zero aside) ..."""
+MAX_DIGITS = 40
+"""... and have at most 40 significant digits, so sums of them are always exact in `EXACT`."""
+
+_TRAPS = [decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow, decimal.FloatOperation]
+
+EXACT = decimal.Context(prec=200, rounding=ROUND_HALF_EVEN, Emax=999, Emin=-999, traps=_TRAPS)
+"""The context of loading and scoring: sums and roundings of accepted numbers never lose a digit."""
+
+# Expressions divide, so they cannot be exact: 28 significant digits and a
+# bounded exponent leave ample room while stopping any runaway product.
 ARITHMETIC = decimal.Context(
     prec=28,
     rounding=ROUND_HALF_EVEN,
     Emax=999,
     Emin=-999,
-    traps=[
-        decimal.InvalidOperation,
-        decimal.DivisionByZero,
-        decimal.Overflow,
-        decimal.FloatOperation,
-    ],
+    traps=_TRAPS,
 )
 
 
+def exact(function: Callable[P, R]) -> Callable[P, R]:
+    """Run *function* in the `EXACT` context, whatever context the caller has set."""
+
+    @functools.wraps(function)
+    def in_exact_context(*args: P.args, **kwargs: P.kwargs) -> R:
+        with decimal.localcontext(EXACT):
+            return function(*args, **kwargs)
+
+    return in_exact_context
+
+
 def to_decimal(value: object) -> Decimal | None:
-    """Return *value* as a finite Decimal, or None when it is not a number.
+    """Return *value* as a finite Decimal within the accepted range, or None.
 
     Accepts Decimals, ints (not bools) and plain ASCII numerals such as
     ``"1291.73"`` (JSON carries numbers as strings); never floats.
     """
     if isinstance(value, bool):
         return None
-    if isinstance(value, Decimal):
-        return value if value.is_finite() else None
     if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, str) and _NUMERAL.fullmatch(value):
-        return Decimal(value)
-    return None
+        if abs(value) >= 10**MAX_MAGNITUDE:
+            return None
+        value = Decimal(value)
+    elif isinstance(value, str) and len(value) <= MAX_DIGITS + 2 and _NUMERAL.fullmatch(value):
+        value = Decimal(value)
+    if not isinstance(value, Decimal) or not in_range(value):
+        return None
+    return value.copy_abs() if value.is_zero() else value  # no -0
+
+
+def in_range(value: Decimal) -> bool:
+    """Whether *value* is finite, at most 10**30 in size and 40 digits long."""
+    if not value.is_finite():
+        return False
+    if value.is_zero():
+        return value.as_tuple().exponent >= -MAX_MAGNITUDE  # type: ignore[operator]
+    return -MAX_MAGNITUDE <= value.adjusted() < MAX_MAGNITUDE and len(value.as_tuple().digits) <= MAX_DIGITS
 
 
 def decimal_places(value: Decimal) -> int:
@@ -60,8 +93,9 @@ def decimal_places(value: Decimal) -> int:
 
 
 def quantize(value: Decimal, precision: int, rounding: str) -> Decimal:
-    """Round *value* to *precision* decimals with a spec's rounding mode."""
-    return value.quantize(Decimal(1).scaleb(-precision), rounding=ROUNDING_MODES[rounding])
+    """Round *value* to *precision* decimals with a spec's rounding mode; never -0."""
+    rounded = value.quantize(Decimal(1).scaleb(-precision), rounding=ROUNDING_MODES[rounding], context=EXACT)
+    return rounded.copy_abs() if rounded.is_zero() else rounded
 
 
 def to_text(value: Decimal) -> str:
@@ -73,4 +107,6 @@ def not_a_number(value: object) -> str:
     """Words for a value that `to_decimal` refused, with the fix for a float."""
     if isinstance(value, float):
         return f"not the binary float {value!r} (pass Decimal('{value!r}') or the text '{value!r}')"
-    return f"not {value!r}"
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        return f"and {value!s:.40} is out of range (at most {MAX_DIGITS} digits, below 10^{MAX_MAGNITUDE} in size)"
+    return f"not {value!r:.80}"

@@ -18,11 +18,11 @@ from typing import Any, Literal
 from attrs import field, frozen
 
 from ._diagnostics import Diagnostic, Location, did_you_mean
-from ._document import Document, DocumentProblem, Source, read_document
+from ._document import Document, DocumentProblem, Source, is_text, read_document
 from ._expression import Expression, arity_problem
 from ._grading import GradeBand, GradingScale, band_problems
 from ._kinds import Rule
-from ._numbers import ROUNDING_MODES, decimal_places, not_a_number, to_decimal, to_text
+from ._numbers import ROUNDING_MODES, decimal_places, exact, not_a_number, to_decimal, to_text
 from ._registry import Registry, default_registry
 from ._yaml import Path as DataPath
 from ._yaml import dump_yaml
@@ -176,6 +176,7 @@ class Spec:
         return self._locations.get(indicator_id, Location(self.file))
 
 
+@exact
 def load_spec(source: Source, *, registry: Registry | None = None) -> Spec:
     """Load and validate a spec.
 
@@ -189,7 +190,7 @@ def load_spec(source: Source, *, registry: Registry | None = None) -> Spec:
         SourceNotFoundError: no such file or shipped spec.
     """
     registry = registry or default_registry()
-    if isinstance(source, str) and "\n" not in source and not Path(source).exists():
+    if isinstance(source, str) and not is_text(source) and not _is_file(source):
         shipped = find_shipped_spec(source)
         if shipped is None:
             msg = f"spec {source!r} is neither a file nor the id of a shipped spec"
@@ -200,6 +201,13 @@ def load_spec(source: Source, *, registry: Registry | None = None) -> Spec:
     except DocumentProblem as e:
         raise SpecError(f"{e.diagnostic.location}: cannot read the spec", [e.diagnostic]) from None
     return _SpecReader(document, registry).read()
+
+
+def _is_file(name: str) -> bool:
+    try:
+        return Path(name).is_file()
+    except OSError:  # e.g. a name too long to be a path
+        return False
 
 
 def shipped_specs_dir() -> Path:
@@ -256,7 +264,7 @@ class _SpecReader:
             self.error("spec-shape", "a spec is a mapping with keys such as id, version, indicators", ())
             raise self._failure()
         self.unknown_keys(data, (), _SPEC_KEYS)
-        if data.get("spec") != FORMAT_VERSION:
+        if type(data.get("spec")) is not int or data.get("spec") != FORMAT_VERSION:
             self.error(
                 "spec-format",
                 f"'spec: {FORMAT_VERSION}' is required (the format version); found {data.get('spec')!r}",
@@ -380,6 +388,9 @@ class _SpecReader:
             if not FACT_NAME.fullmatch(name) or keyword.iskeyword(name) or name in RESERVED_NAMES:
                 msg = f"fact name {name!r} must be a letter then letters, digits or '_', and not a reserved word"
                 self.error("bad-name", msg, path, key=True)
+                continue
+            if name in self.registry.functions:
+                self.error("bad-name", f"fact name {name!r} is the name of a function; choose another", path, key=True)
                 continue
             if not isinstance(declaration, dict):
                 self.error("bad-value", f"fact {name!r} needs a mapping such as {{type: number, min: 0}}", path)

@@ -21,7 +21,8 @@ def render_table(evaluation: Evaluation) -> str:
     """The filled form: tree, weights, scores, reasons and measures, total and grade."""
     spec, facts = evaluation.spec, evaluation.facts
     title = " ".join(part for part in (f"{facts.year}年度" if facts.year else None, facts.subject, spec.name) if part)
-    table = Table(title=title, caption=f"{spec.id}@{spec.version}", show_lines=False, expand=False)
+    # Every text from the files is wrapped in Text, so brackets in it are never read as markup.
+    table = Table(title=Text(title), caption=Text(f"{spec.id}@{spec.version}"), show_lines=False, expand=False)
     table.add_column("编号", no_wrap=True)
     table.add_column("指标", min_width=16, max_width=40, overflow="fold")
     table.add_column("分值", justify="right", no_wrap=True)
@@ -38,12 +39,10 @@ def render_table(evaluation: Evaluation) -> str:
     console = Console(file=io.StringIO(), width=WIDTH, color_system=None, legacy_windows=False, emoji=False)
     console.print(table)
     boxes = "  ".join(f"{'☑' if band == evaluation.grade else '☐'}{band.label}" for band in spec.grades.bands)
-    console.print(f"评价等级 grade: {boxes}")
+    console.print(Text(f"评价等级 grade: {boxes}"))
     for diagnostic in evaluation.diagnostics:
         about = f"[{diagnostic.indicator}] " if diagnostic.indicator else ""
-        console.print(
-            f"{diagnostic.level}: {about}{diagnostic.message} ({diagnostic.code})", markup=False, highlight=False
-        )
+        console.print(Text(f"{diagnostic.level}: {about}{diagnostic.message} ({diagnostic.code})"))
     output = console.file.getvalue()  # type: ignore[attr-defined]
     return "\n".join(line.rstrip() for line in output.splitlines()) + "\n"
 
@@ -52,9 +51,11 @@ def _add_rows(table: Table, result: IndicatorResult, depth: int) -> None:
     name = Text("  " * depth + result.name, style="bold" if result.children else "")
     score = to_text(result.score)
     if result.claim is not None and result.computed is not None and result.claim != result.computed:
-        score += f" (计算 {to_text(result.computed)})"
+        # Show beside the reported score whichever of the two it is not.
+        other = ("计算", result.computed) if result.score == result.claim else ("自评", result.claim)
+        score += f" ({other[0]} {to_text(other[1])})"
     table.add_row(
-        result.id,
+        Text(result.id),
         name,
         to_text(result.weight),
         score,

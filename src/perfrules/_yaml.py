@@ -9,6 +9,7 @@ line and column of every key and value, so later checks can point at them.
 from __future__ import annotations
 
 import io
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -17,7 +18,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.composer import Composer
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import AliasEvent
+from ruamel.yaml.events import AliasEvent, DocumentStartEvent, ScalarEvent
 from ruamel.yaml.representer import RoundTripRepresenter
 
 Path = tuple[str | int, ...]
@@ -38,14 +39,40 @@ class YamlProblem(Exception):
 
 
 class _StrictComposer(Composer):
+    """Refuses what perfrules does not accept while composing, before any value is built."""
+
+    _nodes = 0
+    _depth = 0
+
+    def compose_document(self) -> Any:
+        event = self.parser.peek_event()
+        if isinstance(event, DocumentStartEvent) and (event.version not in (None, (1, 2)) or event.tags):
+            raise _refusal("only YAML 1.2 is read: remove the %YAML or %TAG directive", event)
+        return super().compose_document()
+
     def compose_node(self, parent: Any, index: Any) -> Any:
         event = self.parser.peek_event()
-        mark = event.start_mark
         if isinstance(event, AliasEvent) or event.anchor is not None:
-            raise YamlProblem("anchors and aliases (& and *) are not allowed", mark.line + 1, mark.column + 1)
+            raise _refusal("anchors and aliases (& and *) are not allowed", event)
         if getattr(event, "tag", None) is not None:
-            raise YamlProblem(f"tags such as {event.tag!s} are not allowed", mark.line + 1, mark.column + 1)
-        return super().compose_node(parent, index)
+            raise _refusal(f"tags such as {event.tag!s} are not allowed", event)
+        if isinstance(event, ScalarEvent) and event.value == "<<" and event.style is None and index is None:
+            raise _refusal("merge keys (<<) are not allowed", event)
+        self._nodes += 1
+        if self._nodes > MAX_NODES:
+            raise _refusal(f"the document has more than {MAX_NODES} nodes", event)
+        if self._depth >= MAX_DEPTH:
+            raise _refusal(f"the document nests deeper than {MAX_DEPTH} levels", event)
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def _refusal(message: str, event: Any) -> YamlProblem:
+    mark = event.start_mark
+    return YamlProblem(message, mark.line + 1, mark.column + 1)
 
 
 class _DecimalConstructor(RoundTripConstructor):
@@ -120,30 +147,25 @@ def _to_plain(tree: Any) -> tuple[Any, dict[Path, Position], dict[Path, Position
     keys: dict[Path, Position] = {}
     root = _scalar(tree)
     stack: list[tuple[Any, Any, Path]] = [(tree, root, ())]
-    count = 0
     while stack:
         source, target, path = stack.pop()
-        count += 1
-        if count > MAX_NODES:
-            raise YamlProblem(f"the document has more than {MAX_NODES} nodes")
-        if len(path) > MAX_DEPTH:
-            line, column = values[path]
-            raise YamlProblem(f"the document nests deeper than {MAX_DEPTH} levels", line, column)
         if isinstance(source, CommentedMap):
             for key, value in source.items():
                 if not isinstance(key, str):
                     line, column = source.lc.key(key)
                     raise YamlProblem(f'key {key} is not text; quote it: "{key}"', line + 1, column + 1)
-                child = (*path, key)
-                keys[child] = _one_based(source.lc.key(key))
+                key_position = _one_based(source.lc.key(key))
+                clean = _whole_characters(key, key_position)
+                child = (*path, clean)
+                keys[child] = key_position
                 values[child] = _one_based(source.lc.value(key))
-                target[key] = _scalar(value)
-                stack.append((value, target[key], child))
+                target[clean] = _scalar(value, values[child])
+                stack.append((value, target[clean], child))
         elif isinstance(source, CommentedSeq):
             for index, value in enumerate(source):
                 child = (*path, index)
                 values[child] = keys[child] = _one_based(source.lc.item(index))
-                target.append(_scalar(value))
+                target.append(_scalar(value, values[child]))
                 stack.append((value, target[index], child))
     return root, values, keys
 
@@ -152,7 +174,7 @@ def _one_based(position: tuple[int, int]) -> Position:
     return position[0] + 1, position[1] + 1
 
 
-def _scalar(value: Any) -> Any:
+def _scalar(value: Any, position: Position = (1, 1)) -> Any:
     """An empty plain container for a collection, a plain value for a scalar."""
     if isinstance(value, CommentedMap):
         return {}
@@ -163,8 +185,22 @@ def _scalar(value: Any) -> Any:
     if isinstance(value, int):
         return int(value)
     if isinstance(value, str):
-        return str(value)
+        return _whole_characters(str(value), position)
     return value
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _whole_characters(text: str, position: Position) -> str:
+    """Join the surrogate pairs of JSON escapes ("\\ud840\\udc00" is one CJK character)."""
+    if not _SURROGATE.search(text):
+        return text
+    try:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16")
+    except UnicodeDecodeError:
+        code = ord(_SURROGATE.search(text).group())  # type: ignore[union-attr]
+        raise YamlProblem(f"a lone surrogate U+{code:04X} is not a character", *position) from None
 
 
 def dump_yaml(data: Any) -> str:
