@@ -5,13 +5,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from attrs import field, frozen
 
-from ._diagnostics import Diagnostic, Location
+from ._diagnostics import Diagnostic, Location, did_you_mean
+from ._numbers import not_a_number, to_decimal
 from ._yaml import MAX_DEPTH, MAX_NODES, Position, YamlProblem, load_yaml
 from ._yaml import Path as DataPath
 from .exceptions import SourceNotFoundError
@@ -147,3 +149,82 @@ def _empty_like(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return []
     return value
+
+
+class DocumentReader:
+    """Reads a document's data into values while collecting every problem, each located.
+
+    Each reading helper reports its own problem and returns a usable stand-in
+    (None), so reading goes on and all problems are found in one pass.
+    """
+
+    what = "document"
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.problems: list[Diagnostic] = []
+
+    def error(
+        self, code: str, message: str, path: DataPath, *, indicator: str | None = None, key: bool = False
+    ) -> None:
+        location = self.document.location(path, key=key)
+        self.problems.append(Diagnostic("error", code, message, indicator, location))
+
+    def summary(self) -> str:
+        """``file: N problems in the <what>``, the headline of the error raised."""
+        self.problems.sort(key=_reading_order)
+        count = len(self.problems)
+        return f"{self.document.file}: {count} problem{'s' * (count != 1)} in the {self.what}"
+
+    def unknown_keys(
+        self, mapping: dict[str, Any], path: DataPath, known: Sequence[str], *, indicator: str | None = None
+    ) -> None:
+        for key in mapping:
+            if key not in known:
+                message = f"unknown key {key!r}{did_you_mean(key, known)}"
+                self.error("unknown-key", message, (*path, key), indicator=indicator, key=True)
+
+    def mapping(self, mapping: dict[str, Any], path: DataPath, key: str, what: str) -> dict[str, Any]:
+        """``mapping[key]`` when it is a mapping (empty when absent)."""
+        value = mapping.get(key, {})
+        if not isinstance(value, dict):
+            self.error("bad-value", f"{key!r} must be a mapping of {what}", (*path, key))
+            return {}
+        return value
+
+    def text(
+        self,
+        mapping: dict[str, Any],
+        path: DataPath,
+        key: str,
+        *,
+        required: bool = False,
+        empty: bool = False,
+        indicator: str | None = None,
+    ) -> str | None:
+        """``mapping[key]`` when it is text (non-empty unless *empty* is allowed)."""
+        value = mapping.get(key)
+        if value is None:
+            if required:
+                self.error("missing-key", f"{key!r} is required", path or (key,), indicator=indicator, key=not path)
+            return None
+        if not isinstance(value, str) or not (empty or value.strip()):
+            shape = "text" if empty else "non-empty text"
+            self.error("bad-value", f"{key!r} must be {shape}, not {value!r:.80}", (*path, key), indicator=indicator)
+            return None
+        return value
+
+    def number(
+        self, mapping: dict[str, Any], path: DataPath, key: str, *, indicator: str | None = None
+    ) -> Decimal | None:
+        """``mapping[key]`` as a Decimal, when it is a number in range."""
+        value = to_decimal(mapping.get(key))
+        if value is None:
+            message = f"{key!r} must be a number, {not_a_number(mapping.get(key))}"
+            self.error("bad-number", message, (*path, key), indicator=indicator)
+        return value
+
+
+def _reading_order(problem: Diagnostic) -> tuple[int, int]:
+    location = problem.location
+    return (location.line or 0, location.column or 0) if location else (0, 0)

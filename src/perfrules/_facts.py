@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from attrs import field, frozen
 
 from ._diagnostics import Diagnostic, Location, did_you_mean
-from ._document import Document, DocumentProblem, Source, read_document
+from ._document import Document, DocumentProblem, DocumentReader, Source, read_document
 from ._expression import Value
 from ._numbers import decimal_places, exact, not_a_number, to_decimal, to_text
 from ._yaml import Path as DataPath
@@ -107,146 +107,80 @@ def load_facts(source: Source) -> Facts:
     return _FactsReader(document).read()
 
 
-class _FactsReader:
-    def __init__(self, document: Document) -> None:
-        self.document = document
-        self.problems: list[Diagnostic] = []
-
-    def error(
-        self, code: str, message: str, path: DataPath, *, indicator: str | None = None, key: bool = False
-    ) -> None:
-        location = self.document.location(path, key=key)
-        self.problems.append(Diagnostic("error", code, message, indicator, location))
+class _FactsReader(DocumentReader):
+    what = "facts"
 
     def read(self) -> Facts:
         data = self.document.data
         if not isinstance(data, dict):
             self.error("facts-shape", "a facts file is a mapping with keys such as subject, year, facts", ())
-            raise _failure(self.document.file, self.problems)
-        for key in data:
-            if key not in _KEYS:
-                self.error("unknown-key", f"unknown key {key!r}{did_you_mean(key, _KEYS)}", (key,), key=True)
-        texts = {key: self.text(data, (), key) for key in _TEXT_KEYS}
+            raise FactsError(self.summary(), self.problems)
+        self.unknown_keys(data, (), _KEYS)
+        texts = {key: self.text(data, (), key, empty=True) for key in _TEXT_KEYS}
         facts = Facts(
             **texts,
             year=self.whole(data, "year"),
             units=self.whole(data, "units"),
-            budget=self.budget(data.get("budget", {})),
-            stated=self.stated(data.get("stated")),
-            values=self.values(data.get("facts", {})),
-            assessments=self.assessments(data.get("assessments", {})),
+            budget=self.budget(data),
+            stated=self.stated(data),
+            values=self.values(data),
+            assessments=self.assessments(data),
             file=self.document.file,
             sha256=self.document.sha256,
             document=self.document,
         )
         if self.problems:
-            raise _failure(self.document.file, self.problems)
+            raise FactsError(self.summary(), self.problems)
         return facts
-
-    def text(self, mapping: dict[str, Any], path: DataPath, key: str) -> str | None:
-        value = mapping.get(key)
-        if value is None:
-            return None
-        if not isinstance(value, str):
-            self.error("bad-value", f"{key!r} must be text, not {value!r}", (*path, key))
-            return None
-        return value
 
     def whole(self, data: dict[str, Any], key: str) -> int | None:
         value = data.get(key)
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int):
-            self.error("bad-value", f"{key!r} must be a whole number, not {value!r}", (key,))
+            self.error("bad-value", f"{key!r} must be a whole number, not {value!r:.80}", (key,))
             return None
         return value
 
-    def mapping(self, raw: Any, key: str, what: str) -> dict[str, Any]:
-        if not isinstance(raw, dict):
-            self.error("bad-value", f"{key!r} must be a mapping of {what}", (key,))
-            return {}
-        return raw
+    def budget(self, data: dict[str, Any]) -> dict[str, Decimal]:
+        lines = self.mapping(data, (), "budget", "budget lines to amounts")
+        budget = {name: self.number(lines, ("budget",), name) for name in lines}
+        return {name: amount for name, amount in budget.items() if amount is not None}
 
-    def budget(self, raw: Any) -> dict[str, Decimal]:
-        budget = {}
-        for name, value in self.mapping(raw, "budget", "budget lines to amounts").items():
-            amount = to_decimal(value)
-            if amount is None:
-                self.error(
-                    "bad-number", f"budget line {name!r} must be a number, {not_a_number(value)}", ("budget", name)
-                )
-            else:
-                budget[name] = amount
-        return budget
-
-    def stated(self, raw: Any) -> Stated | None:
-        if raw is None:
+    def stated(self, data: dict[str, Any]) -> Stated | None:
+        if data.get("stated") is None:
             return None
-        raw = self.mapping(raw, "stated", "total and grade")
-        for key in raw:
-            if key not in _STATED_KEYS:
-                self.error(
-                    "unknown-key", f"unknown key {key!r}{did_you_mean(key, _STATED_KEYS)}", ("stated", key), key=True
-                )
-        total = to_decimal(raw.get("total")) if raw.get("total") is not None else None
-        if raw.get("total") is not None and total is None:
-            self.error(
-                "bad-number", f"the stated total must be a number, {not_a_number(raw['total'])}", ("stated", "total")
-            )
-        return Stated(total, self.text(raw, ("stated",), "grade"))
+        stated = self.mapping(data, (), "stated", "total and grade")
+        self.unknown_keys(stated, ("stated",), _STATED_KEYS)
+        total = self.number(stated, ("stated",), "total") if stated.get("total") is not None else None
+        return Stated(total, self.text(stated, ("stated",), "grade"))
 
-    def values(self, raw: Any) -> dict[str, Any]:
+    def values(self, data: dict[str, Any]) -> dict[str, Any]:
         values = {}
-        for name, value in self.mapping(raw, "facts", "fact names to values").items():
-            if isinstance(value, float):
-                self.error("fact-type", f"fact {name!r} must be a number, {not_a_number(value)}", ("facts", name))
-            elif not isinstance(value, (bool, int, str, Decimal)):
-                self.error(
-                    "fact-type", f"fact {name!r} must be a number, true/false or text, not {value!r}", ("facts", name)
-                )
-            else:
+        for name, value in self.mapping(data, (), "facts", "fact names to values").items():
+            if isinstance(value, (bool, int, str, Decimal)):
                 values[name] = value
+            else:
+                shown = not_a_number(value) if isinstance(value, float) else f"not {value!r:.80}"
+                self.error("fact-type", f"fact {name!r} must be a number, true/false or text, {shown}", ("facts", name))
         return values
 
-    def assessments(self, raw: Any) -> dict[str, Assessment]:
+    def assessments(self, data: dict[str, Any]) -> dict[str, Assessment]:
         assessments = {}
-        for indicator_id, entry in self.mapping(raw, "assessments", "indicator ids to assessments").items():
+        for indicator_id, entry in self.mapping(data, (), "assessments", "indicator ids to assessments").items():
             path: DataPath = ("assessments", indicator_id)
             if not isinstance(entry, dict):
-                self.error(
-                    "bad-value",
-                    "an assessment is {score: ..., reason: ..., measure: ...}",
-                    path,
-                    indicator=str(indicator_id),
-                )
+                message = "an assessment is {score: ..., reason: ..., measure: ...}"
+                self.error("bad-value", message, path, indicator=indicator_id)
                 continue
-            for key in entry:
-                if key not in _ASSESSMENT_KEYS:
-                    self.error(
-                        "unknown-key",
-                        f"unknown key {key!r}{did_you_mean(key, _ASSESSMENT_KEYS)}",
-                        (*path, key),
-                        key=True,
-                    )
-            score = None
-            if entry.get("score") is not None:
-                score = to_decimal(entry["score"])
-                if score is None:
-                    self.error(
-                        "bad-number",
-                        f"score must be a number, {not_a_number(entry['score'])}",
-                        (*path, "score"),
-                        indicator=indicator_id,
-                    )
-            assessments[indicator_id] = Assessment(
-                score, self.text(entry, path, "reason"), self.text(entry, path, "measure")
+            self.unknown_keys(entry, path, _ASSESSMENT_KEYS, indicator=indicator_id)
+            score = (
+                self.number(entry, path, "score", indicator=indicator_id) if entry.get("score") is not None else None
             )
+            reason = self.text(entry, path, "reason", empty=True, indicator=indicator_id)
+            measure = self.text(entry, path, "measure", empty=True, indicator=indicator_id)
+            assessments[indicator_id] = Assessment(score, reason, measure)
         return assessments
-
-
-def _failure(file: str, problems: list[Diagnostic]) -> FactsError:
-    count = len(problems)
-    return FactsError(f"{file}: {count} problem{'s' * (count != 1)} in the facts", problems)
 
 
 def bind(spec: Spec, facts: Facts) -> dict[str, Value]:

@@ -17,12 +17,12 @@ from typing import Any, Literal
 
 from attrs import field, frozen
 
-from ._diagnostics import Diagnostic, Location, did_you_mean
-from ._document import Document, DocumentProblem, Source, is_text, read_document
+from ._diagnostics import Location, did_you_mean
+from ._document import Document, DocumentProblem, DocumentReader, Source, is_text, read_document
 from ._expression import Expression, arity_problem
 from ._grading import GradeBand, GradingScale, band_problems
 from ._kinds import Rule
-from ._numbers import ROUNDING_MODES, decimal_places, exact, not_a_number, to_decimal, to_text
+from ._numbers import ROUNDING_MODES, decimal_places, exact, to_text
 from ._registry import Registry, default_registry
 from ._yaml import Path as DataPath
 from ._yaml import dump_yaml
@@ -241,22 +241,17 @@ def _natural(version: str) -> tuple[tuple[int, str], ...]:
     return tuple((int(part), "") if part.isdigit() else (-1, part) for part in re.split(r"(\d+)", version) if part)
 
 
-class _SpecReader:
+class _SpecReader(DocumentReader):
     """Turns a spec document into a `Spec`, collecting every problem on the way."""
 
+    what = "spec"
+
     def __init__(self, document: Document, registry: Registry) -> None:
-        self.document = document
+        super().__init__(document)
         self.registry = registry
-        self.problems: list[Diagnostic] = []
         self.locations: dict[str, Location] = {}
         self.precision = 2
         self.facts: dict[str, FactDeclaration] = {}
-
-    def error(
-        self, code: str, message: str, path: DataPath, *, indicator: str | None = None, key: bool = False
-    ) -> None:
-        location = self.document.location(path, key=key)
-        self.problems.append(Diagnostic("error", code, message, indicator, location))
 
     def read(self) -> Spec:
         data = self.document.data
@@ -320,55 +315,7 @@ class _SpecReader:
         )
 
     def _failure(self) -> SpecError:
-        self.problems.sort(key=_reading_order)
-        count = len(self.problems)
-        return SpecError(f"{self.document.file}: {count} problem{'s' * (count != 1)} in the spec", self.problems)
-
-    # Small readers: each reports its own problem and returns a usable stand-in.
-
-    def unknown_keys(
-        self,
-        mapping: dict[str, Any],
-        path: DataPath,
-        known: tuple[str, ...] | frozenset[str],
-        *,
-        indicator: str | None = None,
-    ) -> None:
-        for key in mapping:
-            if key not in known:
-                self.error(
-                    "unknown-key",
-                    f"unknown key {key!r}{did_you_mean(key, known)}",
-                    (*path, key),
-                    indicator=indicator,
-                    key=True,
-                )
-
-    def text(
-        self, mapping: dict[str, Any], path: DataPath, key: str, *, required: bool = False, indicator: str | None = None
-    ) -> str | None:
-        value = mapping.get(key)
-        if value is None:
-            if required:
-                self.error("missing-key", f"{key!r} is required", path or (key,), indicator=indicator, key=not path)
-            return None
-        if not isinstance(value, str) or not value.strip():
-            self.error("bad-value", f"{key!r} must be non-empty text, not {value!r}", (*path, key), indicator=indicator)
-            return None
-        return value
-
-    def number(
-        self, mapping: dict[str, Any], path: DataPath, key: str, *, indicator: str | None = None
-    ) -> Decimal | None:
-        value = to_decimal(mapping.get(key))
-        if value is None:
-            self.error(
-                "bad-number",
-                f"{key!r} must be a number, {not_a_number(mapping.get(key))}",
-                (*path, key),
-                indicator=indicator,
-            )
-        return value
+        return SpecError(self.summary(), self.problems)
 
     def choice(self, data: dict[str, Any], key: str, allowed: Any, default: Any) -> Any:
         value = data.get(key, default)
@@ -610,11 +557,6 @@ class _SpecReader:
             if band.min > full_marks:
                 msg = f"grade {band.label!r} starts at {to_text(band.min)}, above the total {to_text(full_marks)}"
                 self.error("grades-unreachable", msg, path_of(index))
-
-
-def _reading_order(problem: Diagnostic) -> tuple[int, int]:
-    location = problem.location
-    return (location.line or 0, location.column or 0) if location else (0, 0)
 
 
 def _placeholder_scale() -> GradingScale:
