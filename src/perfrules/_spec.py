@@ -281,7 +281,7 @@ class _SpecReader(DocumentReader):
         round_at = self.choice(data, "round_at", ("indicator", "total"), "indicator")
         claims = self.choice(data, "claims", ("self", "computed"), "self")
         total = self.number(data, (), "total") if "total" in data else None
-        self.facts = self.read_facts(data.get("facts", {}))
+        self.facts = self.read_facts(self.mapping(data, (), "facts", "fact names to declarations"))
         indicators = self.read_indicators(data.get("indicators"), ("indicators",), parent=None, depth=1)
         top = sum((i.weight for i in indicators), Decimal(0))
         if total is not None and indicators and top != total:
@@ -325,10 +325,7 @@ class _SpecReader(DocumentReader):
             return default
         return value
 
-    def read_facts(self, raw: Any) -> dict[str, FactDeclaration]:
-        if not isinstance(raw, dict):
-            self.error("bad-value", "'facts' maps each fact's name to its declaration", ("facts",))
-            return {}
+    def read_facts(self, raw: dict[str, Any]) -> dict[str, FactDeclaration]:
         facts = {}
         for name, declaration in raw.items():
             path: DataPath = ("facts", name)
