@@ -6,6 +6,8 @@ Registered through the same hooks as any region's plugin.
 from __future__ import annotations
 
 from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from ._functions import BUILTIN_FUNCTIONS
@@ -16,6 +18,24 @@ from ._table import render_table
 from .hookspecs import hookimpl
 
 Register = Callable[[str, Any], None]
+
+
+def shipped_specs_dir() -> Path:
+    """The folder of specs shipped with perfrules (the repository's ``specs/`` in a checkout)."""
+    packaged = Path(str(resources.files("perfrules"))) / "specs"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "specs"
+
+
+@hookimpl
+def perfrules_register_specs(register: Register) -> None:
+    # Shipped specs are named <id>-<version>.yaml (specs/guangzhou/department-overall-2022.yaml),
+    # so none needs parsing to be registered; loading checks the name against the document.
+    folder = shipped_specs_dir()
+    for path in sorted(folder.rglob("*.yaml")):
+        spec_id, _, version = path.relative_to(folder).with_suffix("").as_posix().rpartition("-")
+        register(f"{spec_id}@{version}", path)
 
 
 @hookimpl

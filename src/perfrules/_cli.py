@@ -6,17 +6,20 @@ Exit codes, for every command: 0 success; 1 problems in the user's files;
 
 from __future__ import annotations
 
+import json
 import sys
+from collections.abc import Mapping
 from typing import Any
 
 import click
 
 from ._evaluation import evaluate
+from ._facts import load_facts
 from ._json import render_errors
 from ._registry import default_registry
 from ._render import render
 from ._spec import load_spec
-from .exceptions import PerfrulesError, SourceNotFoundError
+from .exceptions import AlreadyRegisteredError, PerfrulesError, SourceNotFoundError
 
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
@@ -24,7 +27,13 @@ EXIT_INTERNAL = 3
 
 
 class _Group(click.Group):
-    """Turns exceptions into the documented exit codes: a message, never a traceback."""
+    """Adds the plugins' commands, and turns exceptions into the documented exit codes."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *_plugin_commands(self, ctx)})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        return self.commands.get(name) or _plugin_commands(self, ctx).get(name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -46,6 +55,20 @@ class _Group(click.Group):
             ctx.exit(EXIT_INTERNAL)
 
 
+def _plugin_commands(group: click.Group, ctx: click.Context) -> Mapping[str, click.Command]:
+    try:
+        registry = default_registry()
+        for name in registry.commands:
+            if name in group.commands:
+                provider = registry.provider("commands", name)
+                msg = f"command {name!r} is registered by both plugin 'perfrules' and {provider}"
+                raise AlreadyRegisteredError(msg)
+    except PerfrulesError as e:
+        _report_problems(e)
+        ctx.exit(EXIT_PROBLEMS)
+    return registry.commands
+
+
 def _report_problems(error: PerfrulesError) -> None:
     click.echo(error.args[0], err=True)
     for problem in error.problems:
@@ -62,8 +85,14 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 
 @main.command()
-@click.argument("spec")
-@click.argument("facts", type=click.Path(dir_okay=False))
+@click.argument("arguments", nargs=-1, metavar="[SPEC] FACTS")
+@click.option("--spec", "spec_option", metavar="ID[@VERSION]", help="A registered spec, instead of the SPEC argument.")
+@click.option(
+    "--year",
+    "by_year",
+    is_flag=True,
+    help="For a spec id without @VERSION: take its version for the facts' fiscal year, not the latest.",
+)
 @click.option(
     "--format",
     "output_format",
@@ -77,13 +106,22 @@ def main(ctx: click.Context, debug: bool) -> None:
     default=None,
     help="Report the unit's claims (self) or what the rules compute; default: as the spec says.",
 )
-def score(spec: str, facts: str, output_format: str, claims: str | None) -> None:
-    """Score FACTS against SPEC (a spec file or a shipped spec's id) and print the filled form."""
+def score(
+    arguments: tuple[str, ...], spec_option: str | None, by_year: bool, output_format: str, claims: str | None
+) -> None:
+    """Score FACTS against SPEC (a spec file, or the id of a registered spec) and print the filled form."""
+    if len(arguments) != (1 if spec_option else 2):
+        raise click.UsageError("give SPEC and FACTS, or --spec ID and FACTS")
+    spec, facts_source = (spec_option, arguments[0]) if spec_option else arguments
     formats = default_registry().report_formats
     if output_format not in formats:
         raise click.BadParameter(f"choose from {', '.join(sorted(formats))}", param_hint="--format")
     try:
-        evaluation = evaluate(load_spec(spec), facts, claims=claims)  # type: ignore[arg-type]
+        facts = load_facts(facts_source)
+        if by_year and facts.year is None:
+            raise click.UsageError("--year takes the facts' fiscal year, but the facts give no 'year'")
+        fiscal_year = facts.year if by_year else None
+        evaluation = evaluate(load_spec(spec, year=fiscal_year), facts, claims=claims)  # type: ignore[arg-type]
     except SourceNotFoundError:
         raise
     except PerfrulesError as e:
@@ -101,3 +139,23 @@ def validate(spec: str) -> None:
     loaded = load_spec(spec)
     leaves = sum(1 for indicator in loaded.walk() if indicator.is_leaf)
     click.echo(f"{loaded.file}: ok: {loaded.id}@{loaded.version}, {leaves} leaves, total {loaded.full_marks}")
+
+
+@main.command()
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def plugins(output_format: str) -> None:
+    """List the plugins, their versions and everything each registers."""
+    registry = default_registry()
+    registers = {p.plugin: registry.registered_by(p.plugin) for p in registry.plugins}
+    if output_format == "json":
+        listing = [
+            {"plugin": p.plugin, "distribution": p.distribution, "version": p.version, "registers": registers[p.plugin]}
+            for p in registry.plugins
+        ]
+        click.echo(json.dumps(listing, ensure_ascii=False, indent=2))
+        return
+    for provider in registry.plugins:
+        shipped = f" ({provider.distribution} {provider.version})" if provider.distribution else ""
+        click.echo(f"{provider.plugin}{shipped}")
+        for what, names in registers[provider.plugin].items():
+            click.echo(f"  {what.replace('_', ' ')}: {', '.join(names)}")

@@ -14,7 +14,7 @@ from ._expression import Expression, Value
 from ._facts import Facts, bind, load_facts
 from ._grading import GradeBand
 from ._numbers import exact, quantize, to_text
-from ._registry import Registry, default_registry
+from ._registry import Provider, Registry, default_registry
 from ._spec import Indicator, Spec, load_spec
 from .exceptions import EvaluationError
 
@@ -68,6 +68,41 @@ class IndicatorResult:
 
 
 @frozen
+class Provenance:
+    """Where everything a result used came from.
+
+    Attributes:
+        spec_file: The file (or ``<text>``, ``<mapping>``) the spec was read from.
+        spec: The plugin that registered the spec; None when it was read directly.
+        kinds: The plugin behind each indicator kind used, by kind.
+        functions: The plugin behind each function the rules call, by name.
+        grades: The plugin behind the grading scale; None when the spec lists its own bands.
+    """
+
+    spec_file: str
+    spec: Provider | None
+    kinds: Mapping[str, Provider | None]
+    functions: Mapping[str, Provider | None]
+    grades: Provider | None
+
+    @classmethod
+    def of(cls, spec: Spec, registry: Registry) -> Provenance:
+        """The provenance of scoring *spec* with *registry*'s functions."""
+        loaded_with = spec.registry or registry
+        kinds = sorted({i.kind for i in spec.walk() if i.kind})
+        functions = sorted(
+            {name for i in spec.walk() if i.rule and i.rule.expression for name in i.rule.expression.functions}
+        )
+        return cls(
+            spec_file=spec.file,
+            spec=spec.provider,
+            kinds={kind: loaded_with.provider("indicator_kinds", kind) for kind in kinds},
+            functions={name: registry.provider("functions", name) for name in functions},
+            grades=loaded_with.provider("grading_scales", spec.grades_name) if spec.grades_name else None,
+        )
+
+
+@frozen
 class Evaluation:
     """The filled form: every indicator's score, the total and the grade.
 
@@ -80,6 +115,7 @@ class Evaluation:
         diagnostics: Warnings about the result (claims that differ from the
             rules, clamped scores, a stated total that differs).
         claims: The claims policy applied.
+        provenance: Which plugin supplied the spec, kinds, functions and scale.
     """
 
     spec: Spec
@@ -89,6 +125,7 @@ class Evaluation:
     indicators: tuple[IndicatorResult, ...]
     diagnostics: tuple[Diagnostic, ...] = ()
     claims: ClaimsPolicy = "self"
+    provenance: Provenance | None = None
     _by_id: Mapping[str, IndicatorResult] = field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
@@ -144,7 +181,8 @@ def evaluate(
     total = quantize(exact, spec.precision, spec.rounding)
     grade = spec.grades.grade(total)
     scorer.check_stated(total, grade)
-    return Evaluation(spec, facts, total, grade, results, tuple(scorer.warnings), scorer.claims)
+    provenance = Provenance.of(spec, registry)
+    return Evaluation(spec, facts, total, grade, results, tuple(scorer.warnings), scorer.claims, provenance)
 
 
 class _Scorer:

@@ -20,7 +20,7 @@ from attrs import field, frozen
 from simpleeval import InvalidExpression, SimpleEval
 
 from ._numbers import ARITHMETIC, in_range
-from .exceptions import EvaluationError, ExpressionError
+from .exceptions import EvaluationError, ExpressionError, PerfrulesError
 
 Value = Decimal | bool | str
 """What an expression computes with: numbers are always Decimal."""
@@ -349,8 +349,10 @@ class _Evaluator(SimpleEval):  # type: ignore[misc]
             result = function(*args)
         except _TypeRule:
             raise
-        except (ArithmeticError, TypeError, ValueError) as e:
-            msg = f"{name}() failed: {e}"
+        except PerfrulesError as e:  # a registered function: its message names the plugin
+            raise _TypeRule(e.args[0]) from None
+        except Exception as e:
+            msg = f"{name}() failed: {type(e).__name__}: {e}"
             raise _TypeRule(msg) from None
         if not isinstance(result, (Decimal, bool)) or (isinstance(result, Decimal) and not result.is_finite()):
             msg = f"{name}() returned {result!r}; functions must return a finite number or a condition"

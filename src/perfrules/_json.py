@@ -41,6 +41,7 @@ def evaluation_to_data(evaluation: Evaluation) -> dict[str, Any]:
         "claims": evaluation.claims,
         "indicators": _converter.unstructure(evaluation.indicators),
         "diagnostics": _converter.unstructure(evaluation.diagnostics),
+        "provenance": _converter.unstructure(evaluation.provenance),
         "perfrules": __version__,
         "facts_sha256": facts.sha256,
     }

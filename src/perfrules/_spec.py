@@ -11,19 +11,18 @@ import keyword
 import re
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-from attrs import field, frozen
+from attrs import evolve, field, frozen
 
-from ._diagnostics import Location, did_you_mean
+from ._diagnostics import Diagnostic, Location, did_you_mean
 from ._document import Document, DocumentProblem, DocumentReader, Source, is_text, read_document
 from ._expression import Expression, arity_problem
 from ._grading import GradeBand, GradingScale, band_problems
 from ._kinds import Rule
 from ._numbers import ROUNDING_MODES, decimal_places, exact, to_text
-from ._registry import Registry, default_registry
+from ._registry import Provider, Registry, default_registry
 from ._yaml import Path as DataPath
 from ._yaml import dump_yaml
 from .exceptions import SourceNotFoundError, SpecError
@@ -127,10 +126,12 @@ class Spec:
         facts: Declared inputs by name.
         indicators: The top level of the tree.
         grades: The grading scale.
-        grades_name: The registered scale's name, when the spec names one.
+        grades_name: The registered scale's name (``default`` when the spec has no
+            ``grades``); None when the spec lists its own bands.
         file: Where the spec was read from.
         sha256: Digest of the spec's source.
         registry: The plugins' registry the spec was checked against; evaluation uses it.
+        provider: The plugin that registered the spec, when it was loaded by id.
     """
 
     id: str
@@ -150,6 +151,7 @@ class Spec:
     file: str = field(default="<spec>", eq=False)
     sha256: str = field(default="", eq=False, repr=False)
     registry: Registry | None = field(default=None, eq=False, repr=False)
+    provider: Provider | None = field(default=None, eq=False, repr=False)
     _locations: Mapping[str, Location] = field(factory=dict, eq=False, repr=False, alias="locations")
 
     @property
@@ -177,30 +179,77 @@ class Spec:
 
 
 @exact
-def load_spec(source: Source, *, registry: Registry | None = None) -> Spec:
+def load_spec(source: Source, *, registry: Registry | None = None, year: int | None = None) -> Spec:
     """Load and validate a spec.
 
     Args:
-        source: A path; the YAML text itself; a mapping; or the id of a shipped
-            spec, optionally with ``@version`` (``guangzhou/department-overall@2022``).
-        registry: Kinds, functions and scales to use; the installed plugins' by default.
+        source: A path; the YAML text itself; a mapping; or the id of a
+            registered spec (the shipped ones and the plugins'), optionally
+            with ``@version``: ``guangzhou/department-overall@2022``.
+        registry: Kinds, functions, scales and specs to use; the installed plugins' by default.
+        year: For an id without a version: take the latest version for this
+            fiscal year rather than the latest of all.
 
     Raises:
         SpecError: listing every problem found.
-        SourceNotFoundError: no such file or shipped spec.
+        SourceNotFoundError: no such file or registered spec.
     """
     registry = registry or default_registry()
+    name = None
     if isinstance(source, str) and not is_text(source) and not _is_file(source):
-        shipped = find_shipped_spec(source)
-        if shipped is None:
-            msg = f"spec {source!r} is neither a file nor the id of a shipped spec"
-            raise SourceNotFoundError(msg)
-        source = shipped
+        name = registered_spec(source, registry, year=year)
+        source = registry.specs[name]
     try:
         document = read_document(source, what="spec")
     except DocumentProblem as e:
         raise SpecError(f"{e.diagnostic.location}: cannot read the spec", [e.diagnostic]) from None
-    return _SpecReader(document, registry).read()
+    spec = _SpecReader(document, registry).read()
+    if name is None:
+        return spec
+    if f"{spec.id}@{spec.version}" != name:
+        problem = Diagnostic(
+            "error",
+            "spec-name",
+            f"registered as {name!r}, but the document is {spec.id}@{spec.version}",
+            location=document.location(("id",)),
+        )
+        raise SpecError(f"{document.file}: the spec does not match its registered name", [problem])
+    return evolve(spec, provider=registry.provider("specs", name))
+
+
+def registered_spec(reference: str, registry: Registry, *, year: int | None = None) -> str:
+    """The registered ``id@version`` that *reference* (``id`` or ``id@version``) names.
+
+    Without a version, the latest one (numbers compared as numbers), or the
+    latest whose version starts with *year*.
+
+    Raises:
+        SourceNotFoundError: nothing registered matches, with what there is.
+    """
+    spec_id, at, version = reference.partition("@")
+    if at:
+        if reference in registry.specs:
+            return reference
+        candidates = []
+    else:
+        candidates = [name for name in registry.specs if name.partition("@")[0] == spec_id]
+        if year is not None:
+            candidates = [name for name in candidates if _fiscal_year(name.partition("@")[2]) == year]
+    if candidates:
+        return max(candidates, key=lambda name: _natural(name.partition("@")[2]))
+    known = [name for name in registry.specs if name.partition("@")[0] == spec_id]
+    if known:
+        wanted = f"version {version!r}" if at else f"version for fiscal year {year}"
+        msg = f"spec {spec_id!r} has no {wanted}; registered: {', '.join(sorted(known))}"
+    else:
+        ids = {name.partition("@")[0] for name in registry.specs}
+        msg = f"spec {reference!r:.200} is neither a file nor a registered spec{did_you_mean(spec_id, ids)}"
+    raise SourceNotFoundError(msg)
+
+
+def _fiscal_year(version: str) -> int | None:
+    match = re.match(r"(\d{4})(?!\d)", version)
+    return int(match[1]) if match else None
 
 
 def _is_file(name: str) -> bool:
@@ -210,34 +259,8 @@ def _is_file(name: str) -> bool:
         return False
 
 
-def shipped_specs_dir() -> Path:
-    """The folder of specs shipped with perfrules (the repository's ``specs/`` in a checkout)."""
-    packaged = Path(str(resources.files("perfrules"))) / "specs"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parents[2] / "specs"
-
-
-def find_shipped_spec(reference: str) -> Path | None:
-    """The shipped spec file for ``id`` or ``id@version`` (the latest version when none is given)."""
-    spec_id, _, version = reference.partition("@")
-    if not SPEC_ID.fullmatch(spec_id):
-        return None
-    candidates = []
-    for path in sorted(shipped_specs_dir().rglob("*.yaml")):
-        try:
-            data = read_document(path, what="spec").data
-        except (DocumentProblem, SourceNotFoundError):
-            continue
-        if isinstance(data, dict) and data.get("id") == spec_id:
-            found = str(data.get("version", ""))
-            if not version or found == version:
-                candidates.append((found, path))
-    # The latest version: compare runs of digits as numbers, so "10" sorts after "9".
-    return max(candidates, key=lambda c: _natural(c[0]))[1] if candidates else None
-
-
 def _natural(version: str) -> tuple[tuple[int, str], ...]:
+    # Runs of digits compare as numbers, so "10" sorts after "9".
     return tuple((int(part), "") if part.isdigit() else (-1, part) for part in re.split(r"(\d+)", version) if part)
 
 
@@ -525,7 +548,7 @@ class _SpecReader(DocumentReader):
                     f" declare 'grades:' for a total of {to_text(full_marks)}"
                 )
                 self.error("grades-unreachable", msg, ("grades",) if raw is not None else ("indicators",), key=True)
-            return scale, None if raw is None else name
+            return scale, name
         if not isinstance(raw, list):
             self.error("bad-value", "'grades' is a list of {min, label} (highest first) or a scale's name", ("grades",))
             return _placeholder_scale(), None

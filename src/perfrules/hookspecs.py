@@ -3,10 +3,11 @@
 A plugin is a module whose functions are marked with `perfrules.hookimpl` and
 named after the hooks below; an installed distribution advertises it under the
 ``perfrules`` entry-point group. Every hook receives a *register* callable: call
-it once per thing you provide. Names are global, and registering a name that
-perfrules or another plugin already registered is an error, so results never
-depend on which plugin was installed first. perfrules' own built-ins are
-registered through these same hooks (``perfrules._builtins``).
+it once per thing you provide, as ``register(name, thing)``. Names are global,
+and registering a name that perfrules or another plugin already registered is
+an error naming both plugins, so results never depend on which plugin was
+installed first. perfrules' own built-ins are registered through these same
+hooks (``perfrules._builtins``). docs/plugins.md walks through writing one.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 if TYPE_CHECKING:
+    import click
+
+    from ._document import Source
     from ._evaluation import Evaluation
     from ._grading import GradingScale
     from ._kinds import IndicatorKind
@@ -26,13 +30,26 @@ hookimpl = pluggy.HookimplMarker("perfrules")
 
 
 @hookspec
+def perfrules_register_specs(register: Callable[[str, Source], None]) -> None:
+    """Register spec documents that users can name by id.
+
+    Args:
+        register: Call as ``register("id@version", source)``, where *source* is a
+            path, the YAML text or a mapping; the document's own ``id`` and
+            ``version`` must match the name (checked when it is loaded).
+    """
+
+
+@hookspec
 def perfrules_register_functions(register: Callable[[str, Callable[..., Any]], None]) -> None:
     """Register functions that scoring expressions may call.
 
     Args:
         register: Call as ``register(name, function)``; *name* is how
             expressions spell the call. Functions receive Decimals, booleans or
-            text and must return a Decimal or a boolean, deterministically.
+            text and must return a Decimal or a boolean, deterministically; any
+            other result, or an exception, is reported as a perfrules error
+            naming the indicator and the plugin.
     """
 
 
@@ -62,4 +79,14 @@ def perfrules_register_report_formats(register: Callable[[str, Callable[[Evaluat
     Args:
         register: Call as ``register(name, render)`` where ``render(evaluation)``
             returns the report as text.
+    """
+
+
+@hookspec
+def perfrules_register_commands(register: Callable[[str, click.Command], None]) -> None:
+    """Register subcommands of the ``perfrules`` command line.
+
+    Args:
+        register: Call as ``register(name, command)`` with a `click.Command`;
+            the names of perfrules' own commands are taken.
     """
