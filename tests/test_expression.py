@@ -87,7 +87,7 @@ class TestEvaluate:
 
     def test_zero_denominator_names_the_fact(self) -> None:
         """An unguarded zero denominator is an error naming the fact."""
-        with pytest.raises(EvaluationError, match="budget is 0"):
+        with pytest.raises(EvaluationError, match="budget = 0"):
             run("executed / budget", executed=D(1), budget=D(0))
 
     @pytest.mark.parametrize(

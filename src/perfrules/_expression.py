@@ -170,7 +170,7 @@ class Expression:
                 return evaluator.eval(self.source, previously_parsed=self._tree)  # type: ignore[no-any-return]
         except ZeroDivisionError:
             zeros = sorted(n for n in self._denominators if names.get(n) == 0)
-            which = f": {', '.join(zeros)} is 0" if zeros else ""
+            which = f" ({', '.join(f'{n} = 0' for n in zeros)})" if zeros else ""
             msg = f"division by zero in {self.source!r}{which}"
             raise EvaluationError(msg) from None
         except _TypeRule as e:
@@ -255,6 +255,12 @@ def _arithmetic(symbol: str, op: Callable[[Decimal, Decimal], Decimal]) -> Calla
     return apply
 
 
+def _divide(left: Decimal, right: Decimal) -> Decimal:
+    if right == 0:  # 0/0 included, which decimal reports as an invalid operation instead
+        raise ZeroDivisionError
+    return left / right
+
+
 def _comparison(symbol: str, op: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:
     def apply(left: Any, right: Any) -> bool:
         if _kind(left) != _kind(right):
@@ -300,7 +306,7 @@ _OPERATORS: dict[type[ast.AST], Callable[..., Any]] = {
     ast.Add: _arithmetic("+", operator.add),
     ast.Sub: _arithmetic("-", operator.sub),
     ast.Mult: _arithmetic("*", operator.mul),
-    ast.Div: _arithmetic("/", operator.truediv),
+    ast.Div: _arithmetic("/", _divide),
     ast.USub: _negate,
     ast.UAdd: _plus,
     ast.Not: _not,
