@@ -12,12 +12,12 @@ import functools
 
 from . import exceptions, hookspecs
 from ._diagnostics import Diagnostic, Location
-from ._evaluation import Evaluation, IndicatorResult, evaluate
+from ._evaluation import Evaluation, IndicatorResult, Provenance, evaluate
 from ._expression import Expression
 from ._facts import Assessment, Facts, Stated, load_facts
 from ._grading import GradeBand, GradingScale
 from ._kinds import IndicatorKind, KindContext, Rule
-from ._registry import Registry, default_registry, plugin_manager
+from ._registry import Provider, Registry, default_registry, plugin_manager
 from ._render import render
 from ._spec import FactDeclaration, Indicator, Spec, dump_spec, load_spec
 from .exceptions import PerfrulesError
@@ -38,6 +38,8 @@ __all__ = [
     "KindContext",
     "Location",
     "PerfrulesError",
+    "Provenance",
+    "Provider",
     "Registry",
     "Rule",
     "Spec",
