@@ -18,7 +18,7 @@ from click.testing import CliRunner
 import perfrules
 from perfrules import hookspecs
 from perfrules._cli import main
-from perfrules.exceptions import AlreadyRegisteredError, EvaluationError, NotRegisteredError, SpecError
+from perfrules.exceptions import AlreadyRegisteredError, EvaluationError, PluginError, SpecError
 from perfrules.testing import registry, score
 
 from .conftest import ROOT, SEED_FACTS, SEED_SPEC
@@ -68,11 +68,10 @@ class TestMeta:
         assert {f"test_hook_{name}" for name in HOOKS} <= tests
 
     def test_builtins_use_the_hooks(self) -> None:
-        """The built-in plugin implements every hook but commands, and nothing else registers the built-ins."""
+        """The built-in plugin implements every hook: perfrules registers its own things like any plugin."""
         from perfrules import _builtins
 
-        implemented = {name for name in HOOKS if hasattr(_builtins, name)}
-        assert set(HOOKS) - {"perfrules_register_commands"} == implemented
+        assert set(HOOKS) == {name for name in HOOKS if hasattr(_builtins, name)}
 
 
 class TestHooks:
@@ -152,9 +151,10 @@ class TestHooks:
         monkeypatch.setattr(
             "perfrules._cli.default_registry", lambda: registry(plugin("region", commands={"score": hello}))
         )
-        result = CliRunner().invoke(main, ["hello"])
-        assert 1 == result.exit_code
-        assert "command 'score' is registered by both plugin 'perfrules' and plugin 'region'" in result.stderr
+        result = CliRunner().invoke(main, ["--help"])
+        assert 2 == result.exit_code
+        assert "command 'score' is registered by both plugin 'perfrules'" in result.stderr
+        assert "and plugin 'region'" in result.stderr
 
 
 class TestDuplicates:
@@ -173,7 +173,7 @@ class TestDuplicates:
     def test_builtin_name(self) -> None:
         """A plugin cannot take a built-in's name."""
         with pytest.raises(AlreadyRegisteredError, match="plugin 'perfrules'"):
-            registry(plugin("one", indicator_kinds={"bands": object()}))
+            registry(plugin("one", grading_scales={"default": perfrules.default_registry().grading_scales["default"]}))
 
 
 class _EntryPoint:
@@ -238,7 +238,7 @@ class TestLoading:
     def test_allow_list_names_a_missing_plugin(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """An allow-listed plugin that is not installed stops perfrules."""
         monkeypatch.setenv("PERFRULES_PLUGINS", "beta,gamma")
-        with pytest.raises(NotRegisteredError, match="'gamma'"):
+        with pytest.raises(PluginError, match="'gamma'"):
             installed_registry()
 
     def test_empty_allow_list_loads_none(self, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -280,4 +280,173 @@ class TestTutorial:
         ran = [name for name in tests if name.startswith("test_")]
         for name in ran:
             tests[name]()
-        assert 2 == len(ran)
+        assert 3 == len(ran)
+
+
+def _broken_module() -> types.ModuleType:
+    raise ImportError("No module named 'pandas'")
+
+
+class _FailingEntryPoint(_EntryPoint):
+    def load(self) -> types.ModuleType:
+        return _broken_module()
+
+
+class TestBrokenPlugins:
+    def test_same_entry_point_name_in_two_distributions(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Two distributions claiming one plugin name is an error naming both, never a silent choice."""
+        distributions = [
+            _Distribution("perfrules-guangdong", "0.1.0", _EntryPoint("guangdong", plugin("a"))),
+            _Distribution("perfrules-guangdong-fork", "9.9", _EntryPoint("guangdong", plugin("b"))),
+        ]
+        monkeypatch.setattr(importlib.metadata, "distributions", lambda: distributions)
+        with pytest.raises(
+            AlreadyRegisteredError, match=re.escape("perfrules-guangdong 0.1.0 and perfrules-guangdong-fork 9.9")
+        ):
+            installed_registry()
+
+    def test_import_error_names_the_plugin(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """A plugin that cannot be imported is named, with how to switch it off; the CLI exits 2."""
+        distributions = [_Distribution("perfrules-broken", "1.0", _FailingEntryPoint("broken", plugin("x")))]
+        monkeypatch.setattr(importlib.metadata, "distributions", lambda: distributions)
+        monkeypatch.delenv("PERFRULES_PLUGINS", raising=False)
+        monkeypatch.delenv("PERFRULES_DISABLE_PLUGINS", raising=False)
+        with pytest.raises(
+            PluginError, match=re.escape("'broken' from perfrules-broken 1.0 cannot be loaded: ImportError")
+        ):
+            installed_registry()
+        monkeypatch.setattr("perfrules._cli.default_registry", installed_registry)
+        for args in (["--help"], ["plugins"], ["validate", str(SEED_SPEC)]):
+            result = CliRunner().invoke(main, args)
+            assert 2 == result.exit_code, args
+            assert "PERFRULES_DISABLE_PLUGINS=broken" in result.stderr and "Traceback" not in result.stderr
+
+    def test_disabling_the_builtins_is_refused(self, installed: None, monkeypatch: pytest.MonkeyPatch) -> None:
+        """The built-ins cannot be switched off."""
+        monkeypatch.setenv("PERFRULES_DISABLE_PLUGINS", "perfrules")
+        with pytest.raises(PluginError, match="cannot be switched off"):
+            installed_registry()
+
+    def test_failing_hook_names_the_plugin(self) -> None:
+        """A hook that raises is reported with the plugin's name."""
+
+        class Failing:
+            @perfrules.hookimpl
+            def perfrules_register_functions(self, register: Any) -> None:
+                raise KeyError("config")
+
+        with pytest.raises(PluginError, match="plugin 'Failing' failed in perfrules_register_functions: KeyError"):
+            registry(Failing())
+
+    @pytest.mark.parametrize(
+        ("hooks", "words"),
+        [
+            ({"specs": {"t/x@1": "x.yaml"}}, "register a pathlib.Path"),
+            ({"specs": {"t/x": {"spec": 1}}}, "'id@version'"),
+            ({"functions": {"f": 3}}, "is not callable"),
+            ({"indicator_kinds": {"k": object()}}, "frozensets"),
+            ({"grading_scales": {"g": [90, 0]}}, "GradingScale"),
+            ({"commands": {"c": print}}, "click.Command"),
+        ],
+    )
+    def test_malformed_registrations(self, hooks: dict[str, Any], words: str) -> None:
+        """What a plugin registers is checked when it registers it, naming the plugin."""
+        with pytest.raises(PluginError, match=re.escape(words)) as info:
+            registry(plugin("region", **hooks))
+        assert "plugin 'region'" in str(info.value)
+
+    def test_relative_spec_path_is_refused(self) -> None:
+        """A relative path would be read from the user's working directory, so it is refused."""
+        from pathlib import Path
+
+        with pytest.raises(PluginError, match="absolute Path"):
+            registry(plugin("region", specs={"t/x@1": Path("x.yaml")}))
+
+    def test_kind_that_raises_is_a_located_spec_problem(self) -> None:
+        """A kind whose compile raises or returns junk is reported at the indicator, naming the kind."""
+
+        class Raises:
+            parameters = required = frozenset()
+
+            def compile(self, parameters: Any, context: Any) -> None:
+                raise ZeroDivisionError("oops")
+
+        class Junk(Raises):
+            def compile(self, parameters: Any, context: Any) -> str:  # type: ignore[override]
+                return "weight"
+
+        own = registry(plugin("region", indicator_kinds={"raises": Raises(), "junk": Junk()}))
+        for kind, words in (("raises", "failed: ZeroDivisionError: oops"), ("junk", "not a Rule")):
+            with pytest.raises(SpecError) as info:
+                perfrules.load_spec(spec().replace('expression: "weight"', f"kind: {kind}"), registry=own)
+            [problem] = info.value.problems
+            assert ("kind-failed", "a") == (problem.code, problem.indicator)
+            assert words in problem.message and "plugin 'region'" in problem.message
+            assert problem.location is not None and problem.location.line == 7
+
+    def test_report_format_must_return_text(self) -> None:
+        """A format returning something other than text fails naming the plugin."""
+        own = registry(plugin("region", report_formats={"none": lambda e: None}))
+        with pytest.raises(PluginError, match="report format 'none' from plugin 'region' returned NoneType"):
+            perfrules.render(score(spec(), {"facts": {"x": 1}}), "none", registry=own)
+
+    def test_hook_wrappers_are_refused(self) -> None:
+        """A wrapper hook would register nothing; it is refused instead."""
+
+        class Wrapping:
+            @perfrules.hookimpl(wrapper=True)
+            def perfrules_register_functions(self, register: Any) -> Any:
+                return (yield)
+
+        with pytest.raises(PluginError, match="hook wrappers are not supported"):
+            registry(Wrapping())
+
+    def test_function_result_out_of_range(self) -> None:
+        """A plugin function's huge result is refused like any out-of-range number."""
+        region = plugin("region", functions={"huge": lambda x: Decimal("1E+100000")})
+        with pytest.raises(EvaluationError, match="in range"):
+            score(spec("huge(x)"), {"facts": {"x": 1}}, region)
+
+    def test_environment_read_per_setting(self, installed: None, monkeypatch: pytest.MonkeyPatch) -> None:
+        """The default registry follows PERFRULES_PLUGINS as it changes, also through the CLI."""
+        monkeypatch.setenv("PERFRULES_PLUGINS", "alpha")
+        assert "alpha_f" in perfrules.default_registry().functions
+        monkeypatch.setenv("PERFRULES_PLUGINS", "beta")
+        assert "alpha_f" not in perfrules.default_registry().functions
+        listing = json.loads(CliRunner().invoke(main, ["plugins", "--format", "json"]).stdout)
+        assert ["perfrules", "beta"] == [entry["plugin"] for entry in listing]
+
+
+class TestVersions:
+    def test_latest_and_by_year(self) -> None:
+        """Without a version: the latest (numbers as numbers), or the latest for a fiscal year."""
+        versions = {
+            f"test/hooks@{v}": spec().replace('version: "1"', f'version: "{v}"')
+            for v in ("9", "10", "2022", "2022.1", "2023")
+        }
+        own = registry(plugin("region", specs=versions))
+        assert "2023" == perfrules.load_spec("test/hooks", registry=own).version
+        assert "2022.1" == perfrules.load_spec("test/hooks", registry=own, year=2022).version
+        with pytest.raises(perfrules.exceptions.SourceNotFoundError, match="no version for fiscal year 2030"):
+            perfrules.load_spec("test/hooks", registry=own, year=2030)
+
+    def test_ties_do_not_depend_on_order(self) -> None:
+        """Versions that compare equal as numbers are ordered by their text, whatever the registration order."""
+        one = plugin("one", specs={"test/hooks@02022": spec().replace('version: "1"', 'version: "02022"')})
+        two = plugin("two", specs={"test/hooks@2022": spec().replace('version: "1"', 'version: "2022"')})
+        picks = {
+            perfrules.load_spec("test/hooks", registry=registry(*order)).version for order in ((one, two), (two, one))
+        }
+        assert 1 == len(picks)
+
+    def test_year_needs_an_id_without_version(self) -> None:
+        """--year with a spec file or an @VERSION is a usage error."""
+        for spec_argument in (str(SEED_SPEC), "guangzhou/department-overall@2022"):
+            result = CliRunner().invoke(main, ["score", "--spec", spec_argument, "--year", str(SEED_FACTS)])
+            assert 2 == result.exit_code
+
+    def test_spec_scored_with_its_own_registry(self) -> None:
+        """Scoring a loaded spec with a different registry is refused rather than mixing rules."""
+        loaded = perfrules.load_spec(spec(), registry=registry())
+        with pytest.raises(ValueError, match="another registry"):
+            perfrules.evaluate(loaded, {"facts": {"x": 1}}, registry=registry())

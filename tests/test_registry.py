@@ -45,7 +45,7 @@ class TestRegistry:
         """Registering a taken name is an error naming both plugins."""
         with pytest.raises(
             AlreadyRegisteredError,
-            match=r"function 'min' is registered by both plugin 'perfrules' \(perfrules [\d.]+\) and plugin '\d+'",
+            match=r"function 'min' is registered by both plugin 'perfrules' \(perfrules [\d.]+\) and plugin 'Twice'",
         ):
             registry(Twice())
 

@@ -57,6 +57,15 @@ def perfrules_register_grading_scales(register: Register) -> None:
 
 
 @hookimpl
+def perfrules_register_commands(register: Register) -> None:
+    from ._cli import plugins, score, validate  # the command line is imported only when commands are wanted
+
+    register("score", score)
+    register("validate", validate)
+    register("plugins", plugins)
+
+
+@hookimpl
 def perfrules_register_report_formats(register: Register) -> None:
     register("table", render_table)
     register("json", render_json)

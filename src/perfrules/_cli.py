@@ -13,13 +13,14 @@ from typing import Any
 
 import click
 
+from ._document import is_file
 from ._evaluation import evaluate
 from ._facts import load_facts
 from ._json import render_errors
 from ._registry import default_registry
 from ._render import render
 from ._spec import load_spec
-from .exceptions import AlreadyRegisteredError, PerfrulesError, SourceNotFoundError
+from .exceptions import PerfrulesError, PluginError, SourceNotFoundError
 
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
@@ -27,21 +28,22 @@ EXIT_INTERNAL = 3
 
 
 class _Group(click.Group):
-    """Adds the plugins' commands, and turns exceptions into the documented exit codes."""
+    """Takes its commands from the registry (perfrules' own and the plugins'), and turns
+    exceptions into the documented exit codes."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*self.commands, *_plugin_commands(self, ctx)})
+        return sorted(_commands(ctx))
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        return self.commands.get(name) or _plugin_commands(self, ctx).get(name)
+        return _commands(ctx).get(name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
-        except SourceNotFoundError as e:
-            click.echo(f"perfrules: {e.args[0]}", err=True)
+        except (SourceNotFoundError, PluginError) as e:
+            _report_problems(e)
             ctx.exit(EXIT_USAGE)
         except PerfrulesError as e:
             _report_problems(e)
@@ -55,22 +57,16 @@ class _Group(click.Group):
             ctx.exit(EXIT_INTERNAL)
 
 
-def _plugin_commands(group: click.Group, ctx: click.Context) -> Mapping[str, click.Command]:
+def _commands(ctx: click.Context) -> Mapping[str, click.Command]:
     try:
-        registry = default_registry()
-        for name in registry.commands:
-            if name in group.commands:
-                provider = registry.provider("commands", name)
-                msg = f"command {name!r} is registered by both plugin 'perfrules' and {provider}"
-                raise AlreadyRegisteredError(msg)
-    except PerfrulesError as e:
+        return default_registry().commands
+    except PluginError as e:  # a broken plugin: say which, even for --help
         _report_problems(e)
-        ctx.exit(EXIT_PROBLEMS)
-    return registry.commands
+        ctx.exit(EXIT_USAGE)
 
 
 def _report_problems(error: PerfrulesError) -> None:
-    click.echo(error.args[0], err=True)
+    click.echo(f"perfrules: {error.args[0]}", err=True)
     for problem in error.problems:
         click.echo(f"  {problem}", err=True)
 
@@ -84,7 +80,7 @@ def main(ctx: click.Context, debug: bool) -> None:
     ctx.obj = {"debug": debug}
 
 
-@main.command()
+@click.command()
 @click.argument("arguments", nargs=-1, metavar="[SPEC] FACTS")
 @click.option("--spec", "spec_option", metavar="ID[@VERSION]", help="A registered spec, instead of the SPEC argument.")
 @click.option(
@@ -113,6 +109,8 @@ def score(
     if len(arguments) != (1 if spec_option else 2):
         raise click.UsageError("give SPEC and FACTS, or --spec ID and FACTS")
     spec, facts_source = (spec_option, arguments[0]) if spec_option else arguments
+    if by_year and ("@" in spec or is_file(spec)):
+        raise click.UsageError("--year chooses among a registered spec's versions: give its id without @VERSION")
     formats = default_registry().report_formats
     if output_format not in formats:
         raise click.BadParameter(f"choose from {', '.join(sorted(formats))}", param_hint="--format")
@@ -132,7 +130,7 @@ def score(
     click.echo(render(evaluation, output_format), nl=False)
 
 
-@main.command()
+@click.command()
 @click.argument("spec")
 def validate(spec: str) -> None:
     """Check SPEC and list every problem with its file:line:column."""
@@ -141,7 +139,7 @@ def validate(spec: str) -> None:
     click.echo(f"{loaded.file}: ok: {loaded.id}@{loaded.version}, {leaves} leaves, total {loaded.full_marks}")
 
 
-@main.command()
+@click.command()
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def plugins(output_format: str) -> None:
     """List the plugins, their versions and everything each registers."""

@@ -83,6 +83,14 @@ def read_document(source: Source, *, what: str) -> Document:
     return parse_document(raw, str(path))
 
 
+def is_file(name: str) -> bool:
+    """Whether *name* is an existing file (False, not an error, for a name too long to be a path)."""
+    try:
+        return Path(name).is_file()
+    except OSError:
+        return False
+
+
 def is_text(source: object) -> bool:
     """Whether a string source is the document itself rather than a path: it spans lines or is JSON."""
     return isinstance(source, str) and ("\n" in source or "\r" in source or source.lstrip().startswith(("{", "[")))

@@ -87,8 +87,7 @@ class Provenance:
 
     @classmethod
     def of(cls, spec: Spec, registry: Registry) -> Provenance:
-        """The provenance of scoring *spec* with *registry*'s functions."""
-        loaded_with = spec.registry or registry
+        """The provenance of scoring *spec* with *registry*."""
         kinds = sorted({i.kind for i in spec.walk() if i.kind})
         functions = sorted(
             {name for i in spec.walk() if i.rule and i.rule.expression for name in i.rule.expression.functions}
@@ -96,9 +95,9 @@ class Provenance:
         return cls(
             spec_file=spec.file,
             spec=spec.provider,
-            kinds={kind: loaded_with.provider("indicator_kinds", kind) for kind in kinds},
+            kinds={kind: registry.provider("indicator_kinds", kind) for kind in kinds},
             functions={name: registry.provider("functions", name) for name in functions},
-            grades=loaded_with.provider("grading_scales", spec.grades_name) if spec.grades_name else None,
+            grades=registry.provider("grading_scales", spec.grades_name) if spec.grades_name else None,
         )
 
 
@@ -156,7 +155,8 @@ def evaluate(
         facts: Loaded `Facts`, or anything `load_facts` takes.
         claims: Overrides the spec's claims policy: ``self`` reports the
             unit's claims, ``computed`` what the rules compute.
-        registry: Functions to use; by default those the spec was loaded with.
+        registry: The registry to load *spec* with; a loaded spec is scored with
+            the registry it was checked against.
 
     Raises:
         FactsError: facts missing, undeclared or mistyped; bad claims.
@@ -167,7 +167,10 @@ def evaluate(
         raise ValueError(msg)
     if not isinstance(spec, Spec):
         spec = load_spec(spec, registry=registry)
-    registry = registry or spec.registry or default_registry()
+    elif registry is not None and spec.registry is not None and registry is not spec.registry:
+        msg = "the spec was loaded with another registry; score it with the one it was checked against"
+        raise ValueError(msg)
+    registry = spec.registry or registry or default_registry()
     if not isinstance(facts, Facts):
         facts = load_facts(facts)
     values = bind(spec, facts)

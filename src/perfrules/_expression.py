@@ -345,25 +345,30 @@ class _Evaluator(SimpleEval):  # type: ignore[misc]
             raise _TypeRule(msg)
         return value
 
+    def _eval_name(self, node: ast.Name) -> Value:
+        # Names are facts only: never a function, whatever simpleeval would fall back to.
+        try:
+            return self.names[node.id]  # type: ignore[no-any-return]
+        except KeyError:
+            raise _TypeRule(f"no value for {node.id!r}") from None
+
     def _eval_call(self, node: ast.Call) -> Value:
         name = node.func.id  # type: ignore[attr-defined]  # checked at parse
         function = self.functions.get(name)
         if function is None:
             raise _TypeRule(f"no function {name}() is registered")
         args = [self._eval(arg) for arg in node.args]
+        # Registered functions are guarded by the registry (results checked, failures naming
+        # the plugin); this only keeps any other failure from leaking.
         try:
-            result = function(*args)
+            return function(*args)  # type: ignore[no-any-return]
         except _TypeRule:
             raise
-        except PerfrulesError as e:  # a registered function: its message names the plugin
+        except PerfrulesError as e:
             raise _TypeRule(e.args[0]) from None
         except Exception as e:
             msg = f"{name}() failed: {type(e).__name__}: {e}"
             raise _TypeRule(msg) from None
-        if not isinstance(result, (Decimal, bool)) or (isinstance(result, Decimal) and not result.is_finite()):
-            msg = f"{name}() returned {result!r}; functions must return a finite number or a condition"
-            raise _TypeRule(msg)
-        return result
 
 
 def arity_problem(function: Function, count: int) -> str | None:

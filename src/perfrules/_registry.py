@@ -8,8 +8,9 @@ from __future__ import annotations
 import functools
 import importlib.metadata
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
+from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -18,7 +19,9 @@ from attrs import frozen
 
 from . import _builtins, hookspecs
 from ._diagnostics import did_you_mean
-from .exceptions import AlreadyRegisteredError, NotRegisteredError, PerfrulesError
+from ._document import is_text
+from ._numbers import in_range
+from .exceptions import AlreadyRegisteredError, NotRegisteredError, PerfrulesError, PluginError
 
 if TYPE_CHECKING:
     import click
@@ -45,35 +48,123 @@ _SINGULAR = {
 }
 
 
+class _Manager(pluggy.PluginManager):
+    """A pluggy manager that remembers the distribution each installed plugin came from."""
+
+    def __init__(self) -> None:
+        super().__init__(ENTRY_POINT_GROUP)
+        self.distributions: dict[int, importlib.metadata.Distribution] = {}
+
+    def list_plugin_distributions(self) -> list[tuple[object, importlib.metadata.Distribution]]:
+        return [
+            (plugin, self.distributions[id(plugin)])
+            for plugin in self.get_plugins()
+            if id(plugin) in self.distributions
+        ]
+
+
 def plugin_manager(*plugins: object, load_entry_points: bool = True) -> pluggy.PluginManager:
     """Return a new plugin manager holding the built-ins, installed plugins and *plugins*.
 
     Installed plugins are the ``perfrules`` entry points, less those named in
     ``PERFRULES_DISABLE_PLUGINS``; when ``PERFRULES_PLUGINS`` is set, only the
     plugins it names are loaded, and each must be installed. Both take
-    comma-separated entry-point names. The built-ins are always loaded.
+    comma-separated entry-point names. The built-ins always load.
+
+    Raises:
+        PluginError: a plugin is missing, cannot be imported or breaks the
+            hook specifications; two distributions share an entry-point name.
     """
-    manager = pluggy.PluginManager(ENTRY_POINT_GROUP)
+    manager = _Manager()
     manager.add_hookspecs(hookspecs)
     manager.register(_builtins, name=BUILTIN)
     if load_entry_points:
-        for name in _names(DISABLE_VARIABLE):
-            manager.set_blocked(name)
-        allowed = _names(ALLOW_VARIABLE)
-        if os.environ.get(ALLOW_VARIABLE) is None:
-            manager.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
-        for name in allowed:
-            if not manager.load_setuptools_entrypoints(ENTRY_POINT_GROUP, name) and not manager.has_plugin(name):
-                msg = f"plugin {name!r} named in {ALLOW_VARIABLE} is not installed (or is disabled)"
-                raise NotRegisteredError(msg)
+        _load_entry_points(manager)
     for plugin in plugins:
-        manager.register(plugin)
-    manager.check_pending()  # a misspelt hook name fails here, not silently
+        if not manager.is_registered(plugin):
+            name = getattr(plugin, "__name__", None) or type(plugin).__name__
+            _register(manager, plugin, name if not manager.has_plugin(name) else f"{name}-{id(plugin)}", None)
+    try:
+        manager.check_pending()  # a misspelt hook name fails here, not silently
+    except pluggy.PluginValidationError as e:
+        msg = f"{_describe(manager, e.plugin)}: {e}"
+        raise PluginError(msg) from None
     return manager
+
+
+def _load_entry_points(manager: _Manager) -> None:
+    disabled = _names(DISABLE_VARIABLE)
+    if BUILTIN in disabled:
+        msg = f"{DISABLE_VARIABLE} names {BUILTIN!r}: perfrules' built-ins cannot be switched off"
+        raise PluginError(msg)
+    allowed = _names(ALLOW_VARIABLE) if ALLOW_VARIABLE in os.environ else None
+    found: dict[str, tuple[importlib.metadata.EntryPoint, importlib.metadata.Distribution]] = {}
+    for entry_point, distribution in _entry_points():
+        if entry_point.name in found:
+            other = found[entry_point.name][1]
+            if other.metadata["Name"] != distribution.metadata["Name"]:
+                msg = (
+                    f"plugin name {entry_point.name!r} is claimed by both {_shipped(other)} and {_shipped(distribution)};"
+                    " uninstall one"
+                )
+                raise AlreadyRegisteredError(msg)
+            continue
+        found[entry_point.name] = (entry_point, distribution)
+    for name in allowed or ():
+        if name not in found or name in disabled:
+            msg = f"plugin {name!r} named in {ALLOW_VARIABLE} is not installed or is disabled"
+            raise PluginError(msg)
+    for name, (entry_point, distribution) in sorted(found.items()):
+        if name in disabled or (allowed is not None and name not in allowed):
+            continue
+        try:
+            plugin = entry_point.load()
+        except Exception as e:
+            msg = (
+                f"plugin {name!r} from {_shipped(distribution)} cannot be loaded: {type(e).__name__}: {e}{_hint(name)}"
+            )
+            raise PluginError(msg) from e
+        if manager.is_registered(plugin):
+            msg = f"plugin {name!r} loads the same module as plugin {manager.get_name(plugin)!r}"
+            raise AlreadyRegisteredError(msg)
+        _register(manager, plugin, name, distribution)
+
+
+def _entry_points() -> Iterator[tuple[importlib.metadata.EntryPoint, importlib.metadata.Distribution]]:
+    for distribution in importlib.metadata.distributions():
+        for entry_point in distribution.entry_points:
+            if entry_point.group == ENTRY_POINT_GROUP:
+                yield entry_point, distribution
+
+
+def _register(
+    manager: _Manager, plugin: object, name: str, distribution: importlib.metadata.Distribution | None
+) -> None:
+    try:
+        manager.register(plugin, name=name)
+    except pluggy.PluginValidationError as e:
+        shipped = f" from {_shipped(distribution)}" if distribution else ""
+        msg = f"plugin {name!r}{shipped} does not follow the hook specifications: {e}{_hint(name)}"
+        raise PluginError(msg) from None
+    if distribution is not None:
+        manager.distributions[id(plugin)] = distribution
 
 
 def _names(variable: str) -> list[str]:
     return [name.strip() for name in os.environ.get(variable, "").split(",") if name.strip()]
+
+
+def _shipped(distribution: importlib.metadata.Distribution) -> str:
+    return f"{distribution.metadata['Name']} {distribution.version}"
+
+
+def _hint(name: str) -> str:
+    return f" (switch it off with {DISABLE_VARIABLE}={name})"
+
+
+def _describe(manager: pluggy.PluginManager, plugin: object) -> str:
+    name = manager.get_name(plugin) or repr(plugin)
+    return f"plugin {name!r}"
 
 
 @frozen
@@ -101,11 +192,11 @@ class Registry:
 
     Attributes:
         specs: Spec sources by ``id@version``.
-        functions: Expression functions by name.
+        functions: Expression functions by name, guarded (see `perfrules_register_functions`).
         indicator_kinds: Indicator kinds by name.
         grading_scales: Grading scales by name.
         report_formats: Report renderers by name.
-        commands: Extra command-line commands by name.
+        commands: Command-line commands by name, perfrules' own included.
         providers: The `Provider` of each registration, by ``(what, name)``
             where *what* is one of the attribute names above.
         plugins: Every plugin's `Provider`, including those that registered nothing.
@@ -122,24 +213,36 @@ class Registry:
 
     @classmethod
     def from_plugin_manager(cls, manager: pluggy.PluginManager) -> Registry:
-        """Collect every plugin's registrations; a name registered twice is an error."""
+        """Collect every plugin's registrations.
+
+        Raises:
+            AlreadyRegisteredError: a name is registered twice, naming both plugins.
+            PluginError: a plugin's hook failed or registered something malformed.
+        """
         plugins = _providers(manager)
         providers: dict[tuple[str, str], Provider] = {}
         hook = manager.hook
 
-        def collect(what: str, caller: Any) -> Mapping[str, Any]:
-            return _collect(caller, what, plugins, providers)
+        def collect(what: str, caller: Any, check: Callable[[str, Any], str | None]) -> dict[str, Any]:
+            return _collect(caller, what, plugins, providers, check)
 
-        functions = collect("functions", hook.perfrules_register_functions)
+        functions = collect("functions", hook.perfrules_register_functions, _check_function)
+        formats = collect("report_formats", hook.perfrules_register_report_formats, _check_callable)
         return cls(
-            specs=collect("specs", hook.perfrules_register_specs),
+            specs=MappingProxyType(collect("specs", hook.perfrules_register_specs, _check_spec)),
             functions=MappingProxyType(
                 {name: _guarded(name, f, providers["functions", name]) for name, f in functions.items()}
             ),
-            indicator_kinds=collect("indicator_kinds", hook.perfrules_register_indicator_kinds),
-            grading_scales=collect("grading_scales", hook.perfrules_register_grading_scales),
-            report_formats=collect("report_formats", hook.perfrules_register_report_formats),
-            commands=collect("commands", hook.perfrules_register_commands),
+            indicator_kinds=MappingProxyType(
+                collect("indicator_kinds", hook.perfrules_register_indicator_kinds, _check_kind)
+            ),
+            grading_scales=MappingProxyType(
+                collect("grading_scales", hook.perfrules_register_grading_scales, _check_scale)
+            ),
+            report_formats=MappingProxyType(
+                {name: _checked_format(name, f, providers["report_formats", name]) for name, f in formats.items()}
+            ),
+            commands=MappingProxyType(collect("commands", hook.perfrules_register_commands, _check_command)),
             providers=MappingProxyType(providers),
             plugins=tuple(plugins.values()),
         )
@@ -157,10 +260,7 @@ class Registry:
         return found
 
     def __repr__(self) -> str:
-        counts = ", ".join(
-            f"{name}={len(getattr(self, name))}"
-            for name in ("specs", "functions", "indicator_kinds", "grading_scales", "report_formats", "commands")
-        )
+        counts = ", ".join(f"{name}={len(getattr(self, name))}" for name in _SINGULAR)
         return f"<perfrules.Registry({counts})>"
 
 
@@ -189,34 +289,91 @@ def _version(distribution: str) -> str | None:
 
 
 def _collect(
-    hook: Any, what: str, plugins: Mapping[int, Provider], providers: dict[tuple[str, str], Provider]
-) -> Mapping[str, Any]:
+    hook: Any,
+    what: str,
+    plugins: Mapping[int, Provider],
+    providers: dict[tuple[str, str], Provider],
+    check: Callable[[str, Any], str | None],
+) -> dict[str, Any]:
     found: dict[str, Any] = {}
-    # One call per plugin, so a duplicate can name both plugins involved.
+    # One call per plugin, so a problem can name the plugin, and a duplicate both plugins.
     for impl in hook.get_hookimpls():
         provider = plugins.get(id(impl.plugin), Provider(impl.plugin_name))
+        if impl.wrapper or impl.hookwrapper:
+            msg = f"{provider}: hook wrappers are not supported ({hook.name})"
+            raise PluginError(msg)
 
         def register(name: str, thing: Any, provider: Provider = provider) -> None:
-            if not isinstance(name, str) or not name:
-                msg = f"{provider} registered {what} under {name!r}; names are non-empty text"
-                raise TypeError(msg)
+            problem = "names are non-empty text" if not isinstance(name, str) or not name else check(name, thing)
+            if problem:
+                msg = f"{provider} registered {_SINGULAR[what]} {name!r:.80}: {problem}"
+                raise PluginError(msg)
             if name in found:
                 msg = f"{_SINGULAR[what]} {name!r} is registered by both {providers[what, name]} and {provider}"
                 raise AlreadyRegisteredError(msg)
             found[name] = thing
             providers[what, name] = provider
 
-        impl.function(register=register)
-    return MappingProxyType(found)
+        try:
+            impl.function(register=register)
+        except PerfrulesError:
+            raise
+        except Exception as e:
+            hint = _hint(provider.plugin) if provider.distribution and provider.plugin != BUILTIN else ""
+            msg = f"{provider} failed in {hook.name}: {type(e).__name__}: {e}{hint}"
+            raise PluginError(msg) from e
+    return found
 
 
-class FunctionFailure(PerfrulesError):
+def _check_spec(name: str, source: Any) -> str | None:
+    spec_id, at, version = name.partition("@")
+    if not (spec_id and at and version):
+        return "spec names are 'id@version'"
+    if isinstance(source, Path):
+        return None if source.is_absolute() else "register an absolute Path (e.g. Path(__file__).parent / ...)"
+    if isinstance(source, Mapping) or is_text(source):
+        return None
+    return "register a pathlib.Path, the YAML text or a mapping"
+
+
+def _check_callable(name: str, thing: Any) -> str | None:
+    return None if callable(thing) else f"{thing!r:.80} is not callable"
+
+
+_check_function = _check_callable
+
+
+def _check_kind(name: str, kind: Any) -> str | None:
+    if not (
+        isinstance(getattr(kind, "parameters", None), frozenset)
+        and isinstance(getattr(kind, "required", None), frozenset)
+    ):
+        return "a kind needs frozensets 'parameters' and 'required'"
+    if not callable(getattr(kind, "compile", None)):
+        return "a kind needs a compile(parameters, context) method"
+    if not kind.required <= kind.parameters:
+        return "'required' must be a subset of 'parameters'"
+    return None
+
+
+def _check_scale(name: str, scale: Any) -> str | None:
+    from ._grading import GradingScale
+
+    return None if isinstance(scale, GradingScale) else "a grading scale is a perfrules.GradingScale"
+
+
+def _check_command(name: str, command: Any) -> str | None:
+    import click
+
+    return None if isinstance(command, click.Command) else "a command is a click.Command"
+
+
+class FunctionFailure(PluginError):
     """A registered function raised or returned something it may not."""
 
 
 def _guarded(name: str, function: Callable[..., Any], provider: Provider) -> Callable[..., Any]:
-    """*function*, failing only with `FunctionFailure`, and only ever returning a Decimal or a bool."""
-
+    """*function*, failing only with `FunctionFailure`, and only ever returning a Decimal in range or a bool."""
     origin = "" if provider.plugin == BUILTIN else f" (function from {provider})"
 
     @functools.wraps(function)
@@ -226,10 +383,30 @@ def _guarded(name: str, function: Callable[..., Any], provider: Provider) -> Cal
         except Exception as e:
             msg = f"{name}() failed: {type(e).__name__}: {e}{origin}"
             raise FunctionFailure(msg) from e
-        if isinstance(result, bool) or (isinstance(result, Decimal) and result.is_finite()):
+        if isinstance(result, bool) or (isinstance(result, Decimal) and in_range(result)):
             return result
-        msg = f"{name}() returned {result!r:.80}; functions must return a finite Decimal or a bool{origin}"
+        msg = f"{name}() returned {result!r:.80}; functions return a Decimal (in range) or a bool{origin}"
         raise FunctionFailure(msg)
+
+    return call
+
+
+def _checked_format(
+    name: str, render: Callable[[Evaluation], object], provider: Provider
+) -> Callable[[Evaluation], str]:
+    """*render*, failing only with `PluginError`, and only ever returning text."""
+
+    @functools.wraps(render)
+    def call(evaluation: Evaluation) -> str:
+        try:
+            text = render(evaluation)
+        except Exception as e:
+            msg = f"report format {name!r} from {provider} failed: {type(e).__name__}: {e}"
+            raise PluginError(msg) from e
+        if not isinstance(text, str):
+            msg = f"report format {name!r} from {provider} returned {type(text).__name__}, not text"
+            raise PluginError(msg)
+        return text
 
     return call
 
@@ -244,7 +421,14 @@ def lookup(entries: Mapping[str, T], what: str, name: str) -> T:
         raise NotRegisteredError(msg) from None
 
 
-@functools.cache
 def default_registry() -> Registry:
-    """The registry of the built-ins and every installed plugin, built on first use."""
+    """The registry of the built-ins and the installed plugins the environment selects.
+
+    Built once per setting of ``PERFRULES_PLUGINS`` and ``PERFRULES_DISABLE_PLUGINS``.
+    """
+    return _registry_for(os.environ.get(ALLOW_VARIABLE), os.environ.get(DISABLE_VARIABLE))
+
+
+@functools.cache
+def _registry_for(allowed: str | None, disabled: str | None) -> Registry:
     return Registry.from_plugin_manager(plugin_manager())

@@ -11,13 +11,12 @@ import keyword
 import re
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
-from pathlib import Path
 from typing import Any, Literal
 
 from attrs import evolve, field, frozen
 
 from ._diagnostics import Diagnostic, Location, did_you_mean
-from ._document import Document, DocumentProblem, DocumentReader, Source, is_text, read_document
+from ._document import Document, DocumentProblem, DocumentReader, Source, is_file, is_text, read_document
 from ._expression import Expression, arity_problem
 from ._grading import GradeBand, GradingScale, band_problems
 from ._kinds import Rule
@@ -25,7 +24,7 @@ from ._numbers import ROUNDING_MODES, decimal_places, exact, to_text
 from ._registry import Provider, Registry, default_registry
 from ._yaml import Path as DataPath
 from ._yaml import dump_yaml
-from .exceptions import SourceNotFoundError, SpecError
+from .exceptions import ExpressionError, SourceNotFoundError, SpecError
 
 FORMAT_VERSION = 1
 INDICATOR_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
@@ -196,7 +195,7 @@ def load_spec(source: Source, *, registry: Registry | None = None, year: int | N
     """
     registry = registry or default_registry()
     name = None
-    if isinstance(source, str) and not is_text(source) and not _is_file(source):
+    if isinstance(source, str) and not is_text(source) and not is_file(source):
         name = registered_spec(source, registry, year=year)
         source = registry.specs[name]
     try:
@@ -236,7 +235,8 @@ def registered_spec(reference: str, registry: Registry, *, year: int | None = No
         if year is not None:
             candidates = [name for name in candidates if _fiscal_year(name.partition("@")[2]) == year]
     if candidates:
-        return max(candidates, key=lambda name: _natural(name.partition("@")[2]))
+        # Ties ("2022" and "02022") are broken on the text, so the choice never depends on order.
+        return max(candidates, key=lambda name: (_natural(name.partition("@")[2]), name))
     known = [name for name in registry.specs if name.partition("@")[0] == spec_id]
     if known:
         wanted = f"version {version!r}" if at else f"version for fiscal year {year}"
@@ -250,13 +250,6 @@ def registered_spec(reference: str, registry: Registry, *, year: int | None = No
 def _fiscal_year(version: str) -> int | None:
     match = re.match(r"(\d{4})(?!\d)", version)
     return int(match[1]) if match else None
-
-
-def _is_file(name: str) -> bool:
-    try:
-        return Path(name).is_file()
-    except OSError:  # e.g. a name too long to be a path
-        return False
 
 
 def _natural(version: str) -> tuple[tuple[int, str], ...]:
@@ -355,9 +348,6 @@ class _SpecReader(DocumentReader):
             if not FACT_NAME.fullmatch(name) or keyword.iskeyword(name) or name in RESERVED_NAMES:
                 msg = f"fact name {name!r} must be a letter then letters, digits or '_', and not a reserved word"
                 self.error("bad-name", msg, path, key=True)
-                continue
-            if name in self.registry.functions:
-                self.error("bad-name", f"fact name {name!r} is the name of a function; choose another", path, key=True)
                 continue
             if not isinstance(declaration, dict):
                 self.error("bad-value", f"fact {name!r} needs a mapping such as {{type: number, min: 0}}", path)
@@ -512,10 +502,26 @@ class _SpecReader(DocumentReader):
         if weight is None or kind.required - set(node):
             return kind_name, parameters, None
         context = _KindContext(self, path, indicator_id, weight)
-        rule = kind.compile(parameters, context)
+        rule = self.compile(kind_name, kind, parameters, context)
         if rule is not None and rule.expression is not None:
             self.check_expression(rule.expression, path, indicator_id)
         return kind_name, parameters, rule
+
+    def compile(self, name: str, kind: Any, parameters: dict[str, Any], context: _KindContext) -> Rule | None:
+        """The kind's rule; whatever goes wrong in the kind's code becomes a located problem naming the kind."""
+        origin = f"kind {name!r} from {self.registry.provider('indicator_kinds', name) or 'an unknown plugin'}"
+        try:
+            rule = kind.compile(parameters, context)
+        except ExpressionError as e:
+            context.error(f"{origin} made an invalid rule: {e.args[0]}")
+            return None
+        except Exception as e:
+            context.error(f"{origin} failed: {type(e).__name__}: {e}", code="kind-failed")
+            return None
+        if rule is not None and not isinstance(rule, Rule):
+            context.error(f"{origin} returned {rule!r:.80}, not a Rule", code="kind-failed")
+            return None
+        return rule
 
     def check_expression(self, expression: Expression, path: DataPath, indicator_id: str) -> None:
         at = (*path, "expression")

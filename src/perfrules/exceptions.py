@@ -17,6 +17,7 @@ __all__ = [
     "FactsError",
     "NotRegisteredError",
     "PerfrulesError",
+    "PluginError",
     "SourceNotFoundError",
     "SpecError",
 ]
@@ -62,5 +63,9 @@ class NotRegisteredError(PerfrulesError, LookupError):
     """No plugin registered a kind, function, scale or format of that name."""
 
 
-class AlreadyRegisteredError(PerfrulesError, ValueError):
+class PluginError(PerfrulesError):
+    """A plugin could not be loaded, or broke its contract; the message names it."""
+
+
+class AlreadyRegisteredError(PluginError, ValueError):
     """Two plugins registered the same name."""

@@ -30,7 +30,10 @@ def registry(*plugins: object, entry_points: bool = False) -> Registry:
 def score(
     spec: Spec | Source, facts: Facts | Source, *plugins: object, claims: ClaimsPolicy | None = None
 ) -> Evaluation:
-    """Load *spec* and score *facts* with the built-ins and *plugins* only."""
-    own = registry(*plugins)
-    loaded = spec if isinstance(spec, Spec) else load_spec(spec, registry=own)
-    return evaluate(loaded, facts, claims=claims, registry=own)
+    """Score *facts* against *spec*, loading it with the built-ins and *plugins* only.
+
+    A `Spec` already loaded is scored with the registry it was loaded with.
+    """
+    if isinstance(spec, Spec):
+        return evaluate(spec, facts, claims=claims)
+    return evaluate(load_spec(spec, registry=registry(*plugins)), facts, claims=claims)

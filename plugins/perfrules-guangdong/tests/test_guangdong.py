@@ -150,3 +150,13 @@ class TestInstalled:
         output = CliRunner().invoke(main, ["plugins"]).stdout
         assert "guangdong (perfrules-guangdong 0.1.0)" in output
         assert "execution_rate" in output and f"{VARIANT}@2022" in output
+
+
+def test_budget_fact_listed_twice_is_refused() -> None:
+    """Listing a budget fact twice would silently double the budget; it is a located error."""
+    with pytest.raises(SpecError) as info:
+        perfrules.load_spec(
+            LEAF_SPEC.replace("[budget, carried]", "[budget, budget]"), registry=registry(perfrules_guangdong)
+        )
+    [problem] = info.value.problems
+    assert "twice" in problem.message and problem.location is not None

@@ -34,9 +34,13 @@ class ExecutionRate:
         for index, name in enumerate(budget_facts):
             path: tuple[str | int, ...] = ("budget", index) if isinstance(budget, list) else ("budget",)
             ok = self._number_fact(name, path, context) and ok
-        if not ok or not budget_facts:
-            if not budget_facts:
-                context.error("budget needs at least one fact", "budget")
+        if not budget_facts:
+            context.error("budget needs at least one fact", "budget")
+            return None
+        if len(set(map(str, budget_facts))) != len(budget_facts):
+            context.error("budget lists a fact twice", "budget")
+            return None
+        if not ok:
             return None
         denominator = " + ".join(budget_facts)
         expression = Expression.parse(f"weight * min({executed} / ({denominator}), 1)")
