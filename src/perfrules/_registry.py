@@ -20,6 +20,7 @@ from attrs import frozen
 from . import _builtins, hookspecs
 from ._diagnostics import did_you_mean
 from ._document import is_text
+from ._grading import GradingScale
 from ._numbers import in_range
 from .exceptions import AlreadyRegisteredError, NotRegisteredError, PerfrulesError, PluginError
 
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
 
     from ._document import Source
     from ._evaluation import Evaluation
-    from ._grading import GradingScale
     from ._kinds import IndicatorKind
 
 ENTRY_POINT_GROUP = "perfrules"
@@ -357,8 +357,6 @@ def _check_kind(name: str, kind: Any) -> str | None:
 
 
 def _check_scale(name: str, scale: Any) -> str | None:
-    from ._grading import GradingScale
-
     return None if isinstance(scale, GradingScale) else "a grading scale is a perfrules.GradingScale"
 
 
