@@ -36,8 +36,20 @@ class TestRegistry:
     def test_builtins_registered_through_hooks(self) -> None:
         """The built-in functions, kinds, scale and formats come from the built-in plugin."""
         built = registry()
-        assert {"min", "max", "abs", "clamp", "round"} == set(built.functions)
-        assert {"expression", "self_assessed", "bands"} == set(built.indicator_kinds)
+        assert {"min", "max", "abs", "clamp", "round", "floor"} == set(built.functions)
+        assert {
+            "expression",
+            "self_assessed",
+            "bands",
+            "band_table",
+            "ratio",
+            "threshold_deduction",
+            "step_deduction",
+            "per_occurrence",
+            "checklist",
+            "binary",
+            "categorical",
+        } == set(built.indicator_kinds)
         assert {"default"} == set(built.grading_scales)
         assert {"table", "json"} == set(built.report_formats)
 

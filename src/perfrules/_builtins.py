@@ -10,6 +10,16 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from ._catalogue import (
+    BandTableKind,
+    BinaryKind,
+    CategoricalKind,
+    ChecklistKind,
+    PerOccurrenceKind,
+    RatioKind,
+    StepDeductionKind,
+    ThresholdDeductionKind,
+)
 from ._functions import BUILTIN_FUNCTIONS
 from ._grading import DEFAULT_SCALE
 from ._json import render_json
@@ -49,6 +59,14 @@ def perfrules_register_indicator_kinds(register: Register) -> None:
     register("expression", ExpressionKind())
     register("self_assessed", SelfAssessedKind())
     register("bands", BandsKind())
+    register("band_table", BandTableKind())
+    register("ratio", RatioKind())
+    register("threshold_deduction", ThresholdDeductionKind())
+    register("step_deduction", StepDeductionKind())
+    register("per_occurrence", PerOccurrenceKind())
+    register("checklist", ChecklistKind())
+    register("binary", BinaryKind())
+    register("categorical", CategoricalKind())
 
 
 @hookimpl

@@ -226,6 +226,13 @@ def bind(spec: Spec, facts: Facts) -> dict[str, Value]:
         else:
             if not isinstance(raw, str):
                 error("fact-type", f"{described} must be text, not {raw!r}", at)
+            elif declaration.values is not None and raw not in declaration.values:
+                shown = " / ".join(declaration.values)
+                error(
+                    "fact-value",
+                    f"{described} is {raw!r}, not one of {shown}{did_you_mean(raw, declaration.values)}",
+                    at,
+                )
             values[name] = str(raw)
     for name in facts.values:
         if name not in spec.facts:

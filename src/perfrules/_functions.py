@@ -6,7 +6,7 @@ silent coercion.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 
 def _numbers(name: str, values: tuple[object, ...]) -> tuple[Decimal, ...]:
@@ -51,10 +51,17 @@ def round_half_up(value: Decimal, places: Decimal = Decimal(0)) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-int(places)), rounding=ROUND_HALF_UP)
 
 
+def floor(value: Decimal) -> Decimal:
+    """``floor(x)``: the largest whole number not above *x* (a step count: floor(0.146) is 0)."""
+    (value,) = _numbers("floor", (value,))
+    return value.to_integral_value(rounding=ROUND_FLOOR)
+
+
 BUILTIN_FUNCTIONS = {
     "min": minimum,
     "max": maximum,
     "abs": absolute,
     "clamp": clamp,
     "round": round_half_up,
+    "floor": floor,
 }

@@ -40,7 +40,7 @@ _SPEC_KEYS = (
     "spec", "id", "version", "name", "name_en", "note", "total", "precision",
     "rounding", "round_at", "claims", "facts", "indicators", "grades",
 )  # fmt: skip
-_FACT_KEYS = ("type", "min", "max", "unit", "label", "label_en")
+_FACT_KEYS = ("type", "min", "max", "values", "unit", "label", "label_en")
 _INDICATOR_KEYS = ("id", "name", "name_en", "weight", "explanation", "explanation_en", "note", "kind", "children")
 _GRADE_KEYS = ("min", "label", "label_en")
 
@@ -54,6 +54,8 @@ class FactDeclaration:
         type: ``number``, ``boolean`` or ``text``.
         min: Lowest valid value (numbers), inclusive.
         max: Highest valid value (numbers), inclusive.
+        values: The valid values of a text fact, when it is one of a list
+            (e.g. 无结余 / 有结余但不超过上年结转 / 超过上年结转).
         unit: Unit of measure, e.g. 万元.
         label: What the form calls it, e.g. 全年预算数.
     """
@@ -62,6 +64,7 @@ class FactDeclaration:
     type: FactType = "number"
     min: Decimal | None = None
     max: Decimal | None = None
+    values: tuple[str, ...] | None = None
     unit: str | None = None
     label: str | None = None
     label_en: str | None = None
@@ -367,16 +370,33 @@ class _SpecReader(DocumentReader):
                 self.error("bad-value", "only number facts have min and max", path)
             if low is not None and high is not None and low > high:
                 self.error("bad-value", f"min {to_text(low)} is above max {to_text(high)}", (*path, "min"))
+            values = self.fact_values(declaration, path, fact_type)
             facts[name] = FactDeclaration(
                 name,
                 fact_type,
                 low,
                 high,
+                values,
                 self.text(declaration, path, "unit"),
                 self.text(declaration, path, "label"),
                 self.text(declaration, path, "label_en"),
             )
         return facts
+
+    def fact_values(self, declaration: dict[str, Any], path: DataPath, fact_type: str) -> tuple[str, ...] | None:
+        raw = declaration.get("values")
+        if raw is None:
+            return None
+        if fact_type != "text":
+            self.error("bad-value", "only text facts have a list of values", (*path, "values"))
+            return None
+        if not isinstance(raw, list) or not raw or not all(isinstance(v, str) and v for v in raw):
+            self.error("bad-value", "values is a list of texts, e.g. [达成, 部分达成, 未达成]", (*path, "values"))
+            return None
+        if len(set(raw)) != len(raw):
+            self.error("bad-value", "values lists a value twice", (*path, "values"))
+            return None
+        return tuple(raw)
 
     def read_indicators(self, raw: Any, path: DataPath, *, parent: str | None, depth: int) -> list[Indicator]:
         if not isinstance(raw, list) or not raw:
@@ -609,10 +629,10 @@ def spec_document(spec: Spec) -> dict[str, Any]:
 
     def fact(declaration: FactDeclaration) -> dict[str, Any]:
         entry: dict[str, Any] = {"type": declaration.type}
-        for key in ("min", "max", "unit", "label", "label_en"):
+        for key in ("min", "max", "values", "unit", "label", "label_en"):
             value = getattr(declaration, key)
             if value is not None:
-                entry[key] = value
+                entry[key] = list(value) if isinstance(value, tuple) else value
         return entry
 
     def indicator(node: Indicator) -> dict[str, Any]:

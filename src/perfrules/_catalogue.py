@@ -1,0 +1,399 @@
+"""The rule catalogue: the scoring rules real self-evaluation forms use, as kinds.
+
+Each kind checks its parameters (every problem located at the spec's line) and
+turns them into one expression in the allow-listed language plus the rule in
+Chinese and English words, like every other kind. Numbers in parameters are in
+the input's own unit; rates are fractions (5% is 0.05).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from attrs import frozen
+
+from ._diagnostics import did_you_mean
+from ._expression import Expression
+from ._kinds import BandsKind, KindContext, Rule
+from ._numbers import decimal_places, to_decimal, to_text
+from .exceptions import ExpressionError
+
+if TYPE_CHECKING:
+    from ._spec import FactDeclaration
+
+
+class _Parameters:
+    """Reads one indicator's parameters, reporting each problem through the kind context."""
+
+    def __init__(self, parameters: Mapping[str, Any], context: KindContext) -> None:
+        self.raw = parameters
+        self.context = context
+        self.ok = True
+
+    def fail(self, message: str, *path: str | int, code: str = "kind-parameter") -> None:
+        self.context.error(message, *path, code=code)
+        self.ok = False
+
+    def fact(self, key: str, *types: str) -> FactDeclaration | None:
+        """The declared fact *key* names, of one of *types*."""
+        name = self.raw.get(key)
+        declaration = self.context.facts.get(name) if isinstance(name, str) else None
+        if declaration is None or declaration.type not in types:
+            candidates = [n for n, d in self.context.facts.items() if d.type in types]
+            hint = did_you_mean(name, candidates) if isinstance(name, str) else ""
+            self.fail(f"{key} {name!r} is not a declared {' or '.join(types)} fact{hint}", key, code="unknown-name")
+            return None
+        return declaration
+
+    def operand(self, key: str) -> tuple[str, str, str] | None:
+        """A number fact's name or an expression: ``(expression text, words zh, words en)``."""
+        value = self.raw.get(key)
+        if isinstance(value, str) and value in self.context.facts:
+            declaration = self.fact(key, "number")
+            if declaration is None:
+                return None
+            return value, declaration.label or value, declaration.label_en or value
+        number = to_decimal(value)
+        if number is not None:
+            return to_text(number), to_text(number), to_text(number)
+        if not isinstance(value, str):
+            self.fail(f"{key} must be a number fact, a number or an expression, not {value!r:.80}", key)
+            return None
+        try:
+            expression = Expression.parse(value)
+        except ExpressionError as e:
+            self.fail(f"{key}: {e.args[0]}", key, code="expression")
+            return None
+        return f"({expression.source})", expression.source, expression.source
+
+    def number(self, key: str, *, default: Decimal | None = None, positive: bool = False) -> Decimal | None:
+        if key not in self.raw and default is not None:
+            return default
+        value = to_decimal(self.raw.get(key))
+        if value is None or value < 0 or (positive and value == 0):
+            shape = "a number above 0" if positive else "a number, 0 or more"
+            self.fail(f"{key} must be {shape}, not {self.raw.get(key)!r:.80}", key)
+            return None
+        return value
+
+    def score(self, value: Any, *path: str | int) -> Decimal | None:
+        """Points awarded: from 0 to the weight, with no more decimals than the precision."""
+        points = to_decimal(value)
+        weight, precision = self.context.weight, self.context.precision
+        if points is None or not 0 <= points <= weight or decimal_places(points) > precision:
+            message = (
+                f"points {value!r:.40} must be from 0 to the weight {to_text(weight)}, at most {precision} decimals"
+            )
+            self.fail(message, *path)
+            return None
+        return points
+
+    def choice(self, key: str, options: tuple[str, ...], default: str | None = None) -> str | None:
+        value = self.raw.get(key, default)
+        if value not in options:
+            shown = " or ".join(options)
+            self.fail(f"{key} must be {shown}{'' if key in self.raw else ' (say which)'}, not {value!r:.40}", key)
+            return None
+        return value  # type: ignore[no-any-return]
+
+    def rule(self, text: str, words: str, words_en: str) -> Rule | None:
+        if not self.ok:
+            return None
+        return Rule(Expression.parse(text, max_length=None), words, words_en)
+
+
+_OVER = frozenset({"beyond", "points", "per"})
+
+
+@frozen
+class RatioKind:
+    """``kind: ratio``: weight × completion ratio, capped at the weight (R1, R2).
+
+    ``direction: forward`` (the default, "≥" targets): actual ÷ target;
+    ``inverse`` ("≤" targets): target ÷ actual, full marks at or below the target.
+    ``over_achievement: {beyond: 1.5, points: 1, per: 0.1}`` takes *points* off for
+    every *per* of the ratio beyond *beyond* (完成值远超指标值), floor 0.
+    """
+
+    parameters: frozenset[str] = frozenset({"actual", "target", "direction", "over_achievement"})
+    required: frozenset[str] = frozenset({"actual", "target"})
+
+    def compile(self, parameters: Mapping[str, Any], context: KindContext) -> Rule | None:
+        p = _Parameters(parameters, context)
+        actual, target = p.operand("actual"), p.operand("target")
+        direction = p.choice("direction", ("forward", "inverse"), "forward")
+        if actual is None or target is None or direction is None:
+            return None
+        a, t = actual[0], target[0]
+        if direction == "forward":
+            text = f"weight if {a} >= {t} else weight * {a} / {t}"
+            words = f"得分 = 分值 × min({actual[1]} ÷ {target[1]}, 1)"
+            words_en = f"weight × min({actual[2]} / {target[2]}, 1)"
+        else:
+            text = f"weight if {a} <= {t} else weight * {t} / {a}"
+            words = f"反向指标：不高于{target[1]}得满分，否则得分 = 分值 × {target[1]} ÷ {actual[1]}"
+            words_en = f"inverse: full marks at or below {target[2]}, else weight × {target[2]} / {actual[2]}"
+        over = parameters.get("over_achievement")
+        if over is not None:
+            if direction != "forward" or not isinstance(over, dict) or set(over) != _OVER:
+                p.fail(
+                    "over_achievement is {beyond: ..., points: ..., per: ...}, for forward ratios", "over_achievement"
+                )
+                return None
+            q = _Parameters(over, _Nested(context, "over_achievement"))
+            beyond, points, per = q.number("beyond", positive=True), q.number("points"), q.number("per", positive=True)
+            if not q.ok or beyond is None or points is None or per is None:
+                return None
+            b, k, s = to_text(beyond), to_text(points), to_text(per)
+            text = f"max(0, ({text}) - {k} * max(0, {a} / {t} - {b}) / {s})"
+            words += f"；完成率超过{b}的部分每{s}扣{k}分"
+            words_en += f"; {k} off per {s} of the ratio beyond {b}"
+        return p.rule(text, words, words_en)
+
+
+class _Nested:
+    """A kind context for a mapping inside the parameters, so errors point into it."""
+
+    def __init__(self, context: KindContext, *prefix: str | int) -> None:
+        self._context = context
+        self._prefix = prefix
+        self.weight = context.weight
+        self.precision = context.precision
+        self.facts = context.facts
+
+    def error(self, message: str, *path: str | int, code: str = "kind-parameter") -> None:
+        self._context.error(message, *self._prefix, *path, code=code)
+
+
+@frozen
+class ThresholdDeductionKind:
+    """``kind: threshold_deduction``: *points* off per *per* beyond a threshold, floor 0 (扣完为止, R3).
+
+    ``direction: above`` (default) deducts for the input above the threshold,
+    ``below`` for the input below it.
+    """
+
+    parameters: frozenset[str] = frozenset({"input", "threshold", "points", "per", "direction"})
+    required: frozenset[str] = frozenset({"input", "threshold", "points"})
+
+    def compile(self, parameters: Mapping[str, Any], context: KindContext) -> Rule | None:
+        p = _Parameters(parameters, context)
+        value = p.operand("input")
+        threshold = to_decimal(parameters.get("threshold"))
+        if threshold is None:
+            p.fail(f"threshold must be a number, not {parameters.get('threshold')!r:.40}", "threshold")
+        points, per = p.number("points"), p.number("per", default=Decimal(1), positive=True)
+        direction = p.choice("direction", ("above", "below"), "above")
+        if value is None or threshold is None or points is None or per is None or direction is None:
+            return None
+        x, x0, k, s = value[0], to_text(threshold), to_text(points), to_text(per)
+        beyond = f"{x} - {x0}" if direction == "above" else f"{x0} - {x}"
+        side, side_en = ("超过", "above") if direction == "above" else ("低于", "below")
+        return p.rule(
+            f"max(0, weight - {k} * max(0, {beyond}) / {s})",
+            f"{value[1]}{side}{x0}的部分每{s}扣{k}分，扣完为止",
+            f"{k} off per {s} of {value[2]} {side_en} {x0}, down to 0",
+        )
+
+
+@frozen
+class StepDeductionKind:
+    """``kind: step_deduction``: "100%计满分,每低于5%扣2分" (R4).
+
+    *points* off per *step* below the *target* (``direction: above``: above it).
+    The source texts are ambiguous, so ``reading`` is required: ``floor`` counts
+    whole steps only (99.27% loses nothing), ``pro_rata`` counts fractions of a
+    step too (99.27% loses 0.292 of 2 points).
+    """
+
+    parameters: frozenset[str] = frozenset({"input", "target", "step", "points", "reading", "direction"})
+    required: frozenset[str] = frozenset({"input", "step", "points", "reading"})
+
+    def compile(self, parameters: Mapping[str, Any], context: KindContext) -> Rule | None:
+        p = _Parameters(parameters, context)
+        value = p.operand("input")
+        target = p.number("target", default=Decimal(1))
+        step, points = p.number("step", positive=True), p.number("points")
+        reading = p.choice("reading", ("floor", "pro_rata"))
+        direction = p.choice("direction", ("below", "above"), "below")
+        if value is None or target is None or step is None or points is None or reading is None or direction is None:
+            return None
+        x, t, s, k = value[0], to_text(target), to_text(step), to_text(points)
+        gap = f"max(0, {t} - {x})" if direction == "below" else f"max(0, {x} - {t})"
+        steps = f"floor({gap} / {s})" if reading == "floor" else f"{gap} / {s}"
+        side, side_en = ("低于", "below") if direction == "below" else ("高于", "above")
+        how = "按整档计（不足一档不扣）" if reading == "floor" else "按比例计（不足一档按比例扣）"
+        how_en = "whole steps only" if reading == "floor" else "fractions of a step count"
+        return p.rule(
+            f"max(0, weight - {k} * {steps})",
+            f"{value[1]}达到{t}得满分，每{side}{s}扣{k}分，{how}，扣完为止",
+            f"full marks at {t}; {k} off per {s} {side_en} it ({how_en}), down to 0",
+        )
+
+
+@frozen
+class PerOccurrenceKind:
+    """``kind: per_occurrence``: *points* off per occurrence counted by the input, floor 0 (R7)."""
+
+    parameters: frozenset[str] = frozenset({"input", "points"})
+    required: frozenset[str] = frozenset({"input", "points"})
+
+    def compile(self, parameters: Mapping[str, Any], context: KindContext) -> Rule | None:
+        p = _Parameters(parameters, context)
+        count = p.operand("input")
+        points = p.number("points", positive=True)
+        if count is None or points is None:
+            return None
+        k = to_text(points)
+        return p.rule(
+            f"max(0, weight - {k} * {count[0]})",
+            f"每发生一次（{count[1]}）扣{k}分，扣完为止",
+            f"{k} off per occurrence ({count[2]}), down to 0",
+        )
+
+
+@frozen
+class BinaryKind:
+    """``kind: binary``: full marks when the input is true (compliant), else 0 (R9)."""
+
+    parameters: frozenset[str] = frozenset({"input"})
+    required: frozenset[str] = frozenset({"input"})
+
+    def compile(self, parameters: Mapping[str, Any], context: KindContext) -> Rule | None:
+        p = _Parameters(parameters, context)
+        fact = p.fact("input", "boolean")
+        if fact is None:
+            return None
+        return p.rule(
+            f"weight if {fact.name} else 0",
+            f"{fact.label or fact.name}则得满分，否则不得分",
+            f"full marks if {fact.label_en or fact.name}, else 0",
+        )
+
+
+@frozen
+class ChecklistKind:
+    """``kind: checklist``: the points of the items satisfied (R8); the items' points sum to the weight.
+
+    ``items: [{name: 制度健全, input: has_rules, points: 1}, ...]``, each input a boolean fact.
+    """
+
+    parameters: frozenset[str] = frozenset({"items"})
+    required: frozenset[str] = frozenset({"items"})
+
+    def compile(self, parameters: Mapping[str, Any], context: KindContext) -> Rule | None:
+        p = _Parameters(parameters, context)
+        items = parameters["items"]
+        if not isinstance(items, list) or not items:
+            p.fail("items is a list of {name, input, points}", "items")
+            return None
+        terms, listing, listing_en = [], [], []
+        total = Decimal(0)
+        for index, item in enumerate(items):
+            if not isinstance(item, dict) or not {"input", "points"} <= set(item) <= {"name", "input", "points"}:
+                p.fail("each item is {name: ..., input: <boolean fact>, points: ...}", "items", index)
+                continue
+            q = _Parameters(item, _Nested(context, "items", index))
+            fact, points = q.fact("input", "boolean"), q.score(item["points"], "points")
+            if fact is None or points is None:
+                p.ok = False
+                continue
+            total += points
+            name = str(item.get("name") or fact.label or fact.name)
+            terms.append(f"({to_text(points)} if {fact.name} else 0)")
+            listing.append(f"{name} {to_text(points)}分")
+            listing_en.append(f"{fact.label_en or name} {to_text(points)}")
+        if p.ok and total != context.weight:
+            p.fail(f"the items' points add up to {to_text(total)}, not the weight {to_text(context.weight)}", "items")
+        return p.rule(
+            " + ".join(terms) or "0",
+            "满足一项得一项的分：" + "；".join(listing),
+            "the points of each item satisfied: " + "; ".join(listing_en),
+        )
+
+
+@frozen
+class CategoricalKind:
+    """``kind: categorical``: points by the value of a text fact (R6, R10b).
+
+    ``scores: {无结余: 3, 有结余但不超过上年结转: 2, 超过上年结转: 0}``; the fact must
+    declare its ``values``, and every one of them needs a score.
+    """
+
+    parameters: frozenset[str] = frozenset({"input", "scores"})
+    required: frozenset[str] = frozenset({"input", "scores"})
+
+    def compile(self, parameters: Mapping[str, Any], context: KindContext) -> Rule | None:
+        p = _Parameters(parameters, context)
+        fact = p.fact("input", "text")
+        scores = parameters["scores"]
+        if not isinstance(scores, dict) or not scores:
+            p.fail("scores maps each value to its points, e.g. {达成: 10, 未达成: 0}", "scores")
+            return None
+        if fact is None:
+            return None
+        return categorical_rule(fact, list(scores.items()), p, "scores")
+
+
+def categorical_rule(fact: FactDeclaration, entries: list[tuple[Any, Any]], p: _Parameters, key: str) -> Rule | None:
+    """The rule for points by value of *fact*, every declared value scored exactly once."""
+    if fact.values is None:
+        p.fail(f"fact {fact.name!r} needs a list of 'values' to be scored by value", "input")
+        return None
+    points: dict[str, Decimal] = {}
+    for index, (value, raw) in enumerate(entries):
+        where = (key, value) if key == "scores" else (key, index)
+        if value not in fact.values:
+            p.fail(f"{value!r} is not one of {fact.name}'s values{did_you_mean(str(value), fact.values)}", *where)
+        elif value in points:
+            p.fail(f"{value!r} is scored twice", *where)
+        else:
+            score = p.score(raw, *where)
+            if score is not None:
+                points[value] = score
+    missing = [v for v in fact.values if v not in points]
+    if p.ok and missing:
+        p.fail(f"no score for {', '.join(map(repr, missing))}", key)
+    if not p.ok:
+        return None
+    ordered = [(v, points[v]) for v in fact.values]
+    text = to_text(ordered[-1][1])  # every value is scored, so the last needs no test
+    for value, score in reversed(ordered[:-1]):
+        text = f"{to_text(score)} if {fact.name} == {value!r} else {text}"
+    return p.rule(
+        text,
+        f"按{fact.label or fact.name}计分：" + "；".join(f"{v} 得 {to_text(s)} 分" for v, s in ordered),
+        f"by {fact.label_en or fact.name}: " + "; ".join(f"{v} -> {to_text(s)}" for v, s in ordered),
+    )
+
+
+@frozen
+class BandTableKind(BandsKind):
+    """``kind: band_table``: the ``bands`` kind (分档计分, R5), extended with single values.
+
+    For a number input a band is ``{range: "(0, 0.1]", score: 6}`` or
+    ``{value: 0, score: 8}`` (the same as ``"[0, 0]"``); for a text input with
+    declared ``values`` every band is ``{value: 无结余, score: 3}``.
+    """
+
+    def compile(self, parameters: Mapping[str, Any], context: KindContext) -> Rule | None:
+        p = _Parameters(parameters, context)
+        fact = p.fact("input", "number", "text")
+        bands = parameters["bands"]
+        if fact is None:
+            return None
+        if not isinstance(bands, list) or not all(isinstance(b, dict) for b in bands):
+            p.fail("bands is a list of {range: ..., score: ...} or {value: ..., score: ...}", "bands")
+            return None
+        if fact.type == "text":
+            if not all(set(b) == {"value", "score"} for b in bands):
+                p.fail("a text input's bands are {value: ..., score: ...}", "bands")
+                return None
+            return categorical_rule(fact, [(b["value"], b["score"]) for b in bands], p, "bands")
+        ranges = [
+            {"range": f"[{b['value']}, {b['value']}]", "score": b["score"]} if set(b) == {"value", "score"} else b
+            for b in bands
+        ]
+        return super().compile({**parameters, "bands": ranges}, context)
