@@ -14,7 +14,7 @@ from attrs import field, frozen
 
 from ._diagnostics import Diagnostic, Location, did_you_mean
 from ._numbers import not_a_number, to_decimal
-from ._yaml import MAX_DEPTH, MAX_NODES, Position, YamlProblem, load_yaml
+from ._yaml import MAX_DEPTH, MAX_NODES, Marks, YamlProblem, load_yaml
 from ._yaml import Path as DataPath
 from .exceptions import SourceNotFoundError
 
@@ -26,7 +26,7 @@ MAX_BYTES = 2 * 1024 * 1024
 
 @frozen
 class Document:
-    """Plain data from one source, with the position of every key and value.
+    """Plain data from a source, with the file, line and column of every key and value.
 
     Attributes:
         file: How messages name the source: its path, ``<text>`` or ``<mapping>``.
@@ -37,22 +37,36 @@ class Document:
     file: str
     data: Any = field(repr=False)
     sha256: str
-    _values: Mapping[DataPath, Position] = field(factory=dict, repr=False, alias="values")
-    _keys: Mapping[DataPath, Position] = field(factory=dict, repr=False, alias="keys")
+    _marks: Mapping[int, Marks] = field(factory=dict, repr=False, alias="marks")
 
     def location(self, path: DataPath, *, key: bool = False) -> Location:
         """Where *path* is: its key (for unknown-key messages) or its value.
 
-        Falls back to the nearest enclosing node the source has a position for.
+        Falls back to the nearest enclosing entry the source has a position for;
+        an entry merged in from another file reports that file.
         """
-        positions = self._keys if key else self._values
-        while path not in positions and path:
-            path = path[:-1]
-            positions = self._values
-        position = positions.get(path)
-        if position is None:
-            return Location(self.file)
-        return Location(self.file, *position)
+        found = Location(self.file)
+        node = self.data
+        for index, step in enumerate(path):
+            mark = self._marks.get(id(node))
+            if mark is None:
+                break
+            last = index == len(path) - 1
+            place = (mark.keys if key and last else mark.values).get(step)
+            if place is None:
+                break
+            found = Location(*place)
+            try:
+                node = node[step]
+            except (KeyError, IndexError, TypeError):
+                break
+        if not path and id(node) in self._marks:
+            found = Location(*self._marks[id(node)].at)
+        return found
+
+    def marks(self) -> Mapping[int, Marks]:
+        """The marks of every container, by ``id()``, for building merged documents."""
+        return self._marks
 
 
 def read_document(source: Source, *, what: str) -> Document:
@@ -116,10 +130,10 @@ def parse_document(raw: bytes, file: str) -> Document:
         msg = f"not UTF-8 at byte {e.start}; save the file as UTF-8"
         raise DocumentProblem(msg, Location(file, line)) from None
     try:
-        data, values, keys = load_yaml(text)
+        data, marks = load_yaml(text, file)
     except YamlProblem as e:
         raise DocumentProblem(e.message, Location(file, e.line, e.column)) from None
-    return Document(file, data, _digest(raw), values=values, keys=keys)
+    return Document(file, data, _digest(raw), marks=marks)
 
 
 def _digest(raw: bytes) -> str:

@@ -73,6 +73,7 @@ class Provenance:
 
     Attributes:
         spec_file: The file (or ``<text>``, ``<mapping>``) the spec was read from.
+        base_files: The files of the specs it extends, nearest first.
         spec: The plugin that registered the spec; None when it was read directly.
         kinds: The plugin behind each indicator kind used, by kind.
         functions: The plugin behind each function the rules call, by name.
@@ -80,6 +81,7 @@ class Provenance:
     """
 
     spec_file: str
+    base_files: tuple[str, ...]
     spec: Provider | None
     kinds: Mapping[str, Provider | None]
     functions: Mapping[str, Provider | None]
@@ -94,6 +96,7 @@ class Provenance:
         )
         return cls(
             spec_file=spec.file,
+            base_files=spec.bases,
             spec=spec.provider,
             kinds={kind: registry.provider("indicator_kinds", kind) for kind in kinds},
             functions={name: registry.provider("functions", name) for name in functions},

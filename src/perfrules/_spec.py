@@ -11,6 +11,7 @@ import keyword
 import re
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, Literal
 
 from attrs import evolve, field, frozen
@@ -19,6 +20,7 @@ from ._diagnostics import Diagnostic, Location, did_you_mean
 from ._document import Document, DocumentProblem, DocumentReader, Source, is_file, is_text, read_document
 from ._expression import Expression, arity_problem
 from ._grading import GradeBand, GradingScale, band_problems
+from ._inheritance import merge
 from ._kinds import Rule
 from ._numbers import ROUNDING_MODES, decimal_places, exact, to_text
 from ._registry import Provider, Registry, default_registry
@@ -38,7 +40,7 @@ _FACT_TYPES = ("number", "boolean", "text")
 
 _SPEC_KEYS = (
     "spec", "id", "version", "name", "name_en", "note", "total", "precision",
-    "rounding", "round_at", "claims", "facts", "indicators", "grades",
+    "rounding", "round_at", "claims", "facts", "indicators", "grades", "extends", "overrides",
 )  # fmt: skip
 _FACT_KEYS = ("type", "min", "max", "values", "unit", "label", "label_en")
 _INDICATOR_KEYS = ("id", "name", "name_en", "weight", "explanation", "explanation_en", "note", "kind", "children")
@@ -134,6 +136,7 @@ class Spec:
         sha256: Digest of the spec's source.
         registry: The plugins' registry the spec was checked against; evaluation uses it.
         provider: The plugin that registered the spec, when it was loaded by id.
+        bases: The files of the specs it extends, nearest first.
     """
 
     id: str
@@ -154,6 +157,7 @@ class Spec:
     sha256: str = field(default="", eq=False, repr=False)
     registry: Registry | None = field(default=None, eq=False, repr=False)
     provider: Provider | None = field(default=None, eq=False, repr=False)
+    bases: tuple[str, ...] = field(default=(), eq=False, repr=False)
     _locations: Mapping[str, Location] = field(factory=dict, eq=False, repr=False, alias="locations")
 
     @property
@@ -201,11 +205,9 @@ def load_spec(source: Source, *, registry: Registry | None = None, year: int | N
     if isinstance(source, str) and not is_text(source) and not is_file(source):
         name = registered_spec(source, registry, year=year)
         source = registry.specs[name]
-    try:
-        document = read_document(source, what="spec")
-    except DocumentProblem as e:
-        raise SpecError(f"{e.diagnostic.location}: cannot read the spec", [e.diagnostic]) from None
-    spec = _SpecReader(document, registry).read()
+    document = _read(source)
+    document, bases = merge(document, lambda reference, by: _read_base(reference, by, registry))
+    spec = evolve(_SpecReader(document, registry).read(), bases=bases)
     if name is None:
         return spec
     if f"{spec.id}@{spec.version}" != name:
@@ -217,6 +219,30 @@ def load_spec(source: Source, *, registry: Registry | None = None, year: int | N
         )
         raise SpecError(f"{document.file}: the spec does not match its registered name", [problem])
     return evolve(spec, provider=registry.provider("specs", name))
+
+
+def _read(source: Source) -> Document:
+    try:
+        return read_document(source, what="spec")
+    except DocumentProblem as e:
+        raise SpecError(f"{e.diagnostic.location}: cannot read the spec", [e.diagnostic]) from None
+
+
+def _read_base(reference: str, by: Document, registry: Registry) -> Document:
+    """The document *by*'s ``extends: reference`` names: a path relative to *by*, or a registered id."""
+    relative = Path(by.file).parent / reference if not by.file.startswith("<") else Path(reference)
+    try:
+        if reference.endswith((".yaml", ".yml", ".json")):
+            return _read(relative)
+        return _read(registry.specs[registered_spec(reference, registry)])
+    except SourceNotFoundError as e:
+        problem = Diagnostic(
+            "error",
+            "extends-missing",
+            f"cannot find the spec it extends: {e.args[0]}",
+            location=by.location(("extends",)),
+        )
+        raise SpecError(f"{by.file}: the spec it extends is missing", [problem]) from None
 
 
 def registered_spec(reference: str, registry: Registry, *, year: int | None = None) -> str:
@@ -437,7 +463,9 @@ class _SpecReader(DocumentReader):
                 msg = (
                     f"the children of {indicator_id!r} weigh {to_text(total)} in all, not its weight {to_text(weight)}"
                 )
-                self.error("weight-sum", msg, (*path, "weight"), indicator=indicator_id)
+                self.problems.append(
+                    Diagnostic("error", "weight-sum", msg, indicator_id, self.sum_location(path, node))
+                )
         else:
             kind_name, parameters, rule = self.leaf_rule(node, path, indicator_id, weight)
         if weight is None:
@@ -455,6 +483,13 @@ class _SpecReader(DocumentReader):
             note=self.text(node, path, "note", indicator=indicator_id),
             children=tuple(children),
         )
+
+    def sum_location(self, path: DataPath, node: dict[str, Any]) -> Location:
+        """The parent's weight; or, in a spec that extends another, the weight it changed there."""
+        places = [(*path, "weight")] + [(*path, "children", i, "weight") for i in range(len(node["children"]))]
+        locations = [self.document.location(place) for place in places]
+        own = [location for location in locations if location.file == self.document.file]
+        return own[0] if own else locations[0]
 
     def indicator_id(self, node: dict[str, Any], path: DataPath) -> str:
         raw = node.get("id")

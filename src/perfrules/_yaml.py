@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -23,6 +24,7 @@ from ruamel.yaml.representer import RoundTripRepresenter
 
 Path = tuple[str | int, ...]
 Position = tuple[int, int]
+Place = tuple[str, int, int]
 
 MAX_DEPTH = 64
 MAX_NODES = 200_000
@@ -117,8 +119,18 @@ def _loader() -> YAML:
     return yaml
 
 
-def load_yaml(text: str) -> tuple[Any, dict[Path, Position], dict[Path, Position]]:
-    """Parse *text*; return the data and the positions of its values and keys.
+@dataclass
+class Marks:
+    """Where one mapping or list and its entries are written: ``(file, line, column)`` each,
+    entries by key or index. Entries of a merged container may come from different files."""
+
+    at: Place
+    keys: dict[str | int, Place] = field(default_factory=dict)
+    values: dict[str | int, Place] = field(default_factory=dict)
+
+
+def load_yaml(text: str, file: str) -> tuple[Any, dict[int, Marks]]:
+    """Parse *text*; return the data and the marks of its containers, by ``id()``.
 
     Raises:
         YamlProblem: the text is not one plain YAML document.
@@ -138,36 +150,42 @@ def load_yaml(text: str) -> tuple[Any, dict[Path, Position], dict[Path, Position
         raise YamlProblem(str(e).split("\n")[0]) from None
     if tree is None:
         raise YamlProblem("the document is empty", 1, 1)
-    return _to_plain(tree)
+    return _to_plain(tree, file)
 
 
-def _to_plain(tree: Any) -> tuple[Any, dict[Path, Position], dict[Path, Position]]:
-    """Copy ruamel's tree into plain containers, iteratively, recording positions."""
-    values: dict[Path, Position] = {(): (1, 1)}
-    keys: dict[Path, Position] = {}
+def _to_plain(tree: Any, file: str) -> tuple[Any, dict[int, Marks]]:
+    """Copy ruamel's tree into plain containers, iteratively, marking where each entry is.
+
+    Marks are kept by container rather than by path, so they stay right when
+    containers are moved, as merging an ``extends`` spec does.
+    """
+    marks: dict[int, Marks] = {}
     root = _scalar(tree)
-    stack: list[tuple[Any, Any, Path]] = [(tree, root, ())]
+    stack: list[tuple[Any, Any, Position]] = [(tree, root, (1, 1))]
     while stack:
-        source, target, path = stack.pop()
+        source, target, at = stack.pop()
+        if not isinstance(source, (CommentedMap, CommentedSeq)):
+            continue
+        mark = marks[id(target)] = Marks((file, *at))
         if isinstance(source, CommentedMap):
             for key, value in source.items():
                 if not isinstance(key, str):
                     line, column = source.lc.key(key)
                     raise YamlProblem(f'key {key} is not text; quote it: "{key}"', line + 1, column + 1)
                 key_position = _one_based(source.lc.key(key))
+                value_position = _one_based(source.lc.value(key))
                 clean = _whole_characters(key, key_position)
-                child = (*path, clean)
-                keys[child] = key_position
-                values[child] = _one_based(source.lc.value(key))
-                target[clean] = _scalar(value, values[child])
-                stack.append((value, target[clean], child))
-        elif isinstance(source, CommentedSeq):
+                mark.keys[clean] = (file, *key_position)
+                mark.values[clean] = (file, *value_position)
+                target[clean] = _scalar(value, value_position)
+                stack.append((value, target[clean], value_position))
+        else:
             for index, value in enumerate(source):
-                child = (*path, index)
-                values[child] = keys[child] = _one_based(source.lc.item(index))
-                target.append(_scalar(value, values[child]))
-                stack.append((value, target[index], child))
-    return root, values, keys
+                position = _one_based(source.lc.item(index))
+                mark.values[index] = mark.keys[index] = (file, *position)
+                target.append(_scalar(value, position))
+                stack.append((value, target[index], position))
+    return root, marks
 
 
 def _one_based(position: tuple[int, int]) -> Position:
