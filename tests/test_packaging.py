@@ -80,3 +80,11 @@ class TestDocs:
         result = namespace["result"]
         assert isinstance(result, perfrules.Evaluation)
         assert ("95.91", "优") == (str(result.total), result.grade.label)
+
+    def test_extends_example_loads(self) -> None:
+        """The extends example in docs/spec-format.md loads and does what its comments say."""
+        block = next(b for b in self.blocks("spec-format.md", "yaml") if "extends:" in b)
+        spec = perfrules.load_spec(block)
+        assert "采购需求管理" == spec.indicator("2.5.2").name
+        assert "2.6.7" in [c.id for c in spec.indicator("2.6").children]
+        assert ("ratio", 100) == (spec.indicator("1.1.3").kind, spec.full_marks)
