@@ -72,6 +72,9 @@ def bands(draw: st.DrawFn, fact: str, weight_units: int, precision: int) -> dict
 def indicator(draw: st.DrawFn, ident: str, weight_units: int, depth: int, context: dict[str, Any]) -> dict[str, Any]:
     precision = context["precision"]
     node: dict[str, Any] = {"id": ident, "name": f"指标{ident}", "weight": units_to_decimal(weight_units, precision)}
+    policy = draw(st.sampled_from([None, None, "exclude", "zero", "full"]))
+    if policy:
+        node["not_applicable"] = policy
     if depth > 1 and draw(st.booleans()):
         parts = draw(split(weight_units, draw(st.integers(1, 3))))
         node["children"] = [
@@ -123,10 +126,15 @@ def spec_documents(draw: st.DrawFn) -> dict[str, Any]:
     return document
 
 
-def leaves(nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def leaves(level: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [node for node in nodes(level) if "children" not in node]
+
+
+def nodes(level: list[dict[str, Any]]) -> list[dict[str, Any]]:
     found = []
-    for node in nodes:
-        found.extend(leaves(node["children"]) if "children" in node else [node])
+    for node in level:
+        found.append(node)
+        found.extend(nodes(node.get("children", [])))
     return found
 
 
@@ -135,9 +143,13 @@ def facts_for(draw: st.DrawFn, document: dict[str, Any]) -> dict[str, Any]:
     """Facts that fit *document*: every fact in range, a claim on every self-assessed leaf."""
     precision = document["precision"]
     values = {name: units_to_decimal(draw(st.integers(0, 10 * 10**precision)), precision) for name in document["facts"]}
-    assessments = {}
+    assessments: dict[str, Any] = {}
     for leaf in leaves(document["indicators"]):
         weight_units = int(leaf["weight"].scaleb(precision))
         if leaf.get("kind") == "self_assessed" or draw(st.booleans()):
             assessments[leaf["id"]] = {"score": units_to_decimal(draw(st.integers(0, weight_units)), precision)}
+    # Some of the indicators that may be marked not applicable are, leaves or parents.
+    for node in nodes(document["indicators"]):
+        if node.get("not_applicable") and draw(st.integers(0, 2)) == 0:
+            assessments[node["id"]] = {"not_applicable": True}
     return {"subject": "测试单位", "year": 2022, "facts": values, "assessments": assessments}

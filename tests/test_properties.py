@@ -33,12 +33,19 @@ class TestScores:
 
     @given(evaluations())
     def test_parent_is_sum_of_children(self, case: tuple[dict[str, Any], perfrules.Evaluation]) -> None:
-        """A parent's score is exactly the sum of its children's reported scores."""
+        """A parent's score and weight are exactly the sums of its children's reported ones.
+
+        With indicators excluded as not applicable, the reported weights are the
+        renormalised ones (an excluded indicator weighs 0), so this still holds.
+        """
         _, evaluation = case
         with decimal.localcontext(prec=200):  # exact: a sum of 28-digit parts can need more digits
             for result in evaluation.walk():
                 if result.children:
                     assert sum(c.score for c in result.children) == result.score, result.id
+                    assert sum(c.weight for c in result.children) == result.weight, result.id
+            if not all(r.excluded for r in evaluation.indicators):
+                assert evaluation.spec.full_marks == sum(r.weight for r in evaluation.indicators)
 
     @given(evaluations())
     def test_total_never_exceeds_full_marks(self, case: tuple[dict[str, Any], perfrules.Evaluation]) -> None:

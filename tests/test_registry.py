@@ -36,7 +36,7 @@ class TestRegistry:
     def test_builtins_registered_through_hooks(self) -> None:
         """The built-in functions, kinds, scale and formats come from the built-in plugin."""
         built = registry()
-        assert {"min", "max", "abs", "clamp", "round", "floor"} == set(built.functions)
+        assert {"min", "max", "abs", "clamp", "round", "floor", "within"} == set(built.functions)
         assert {
             "expression",
             "self_assessed",
@@ -49,6 +49,7 @@ class TestRegistry:
             "checklist",
             "binary",
             "categorical",
+            "qualitative_tier",
         } == set(built.indicator_kinds)
         assert {"default"} == set(built.grading_scales)
         assert {"table", "json"} == set(built.report_formats)

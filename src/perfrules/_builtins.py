@@ -16,6 +16,7 @@ from ._catalogue import (
     CategoricalKind,
     ChecklistKind,
     PerOccurrenceKind,
+    QualitativeTierKind,
     RatioKind,
     StepDeductionKind,
     ThresholdDeductionKind,
@@ -67,6 +68,7 @@ def perfrules_register_indicator_kinds(register: Register) -> None:
     register("checklist", ChecklistKind())
     register("binary", BinaryKind())
     register("categorical", CategoricalKind())
+    register("qualitative_tier", QualitativeTierKind())
 
 
 @hookimpl

@@ -397,3 +397,84 @@ class BandTableKind(BandsKind):
             for b in bands
         ]
         return super().compile({**parameters, "bands": ranges}, context)
+
+
+DEFAULT_TIERS = {"达成": ("0.8", "1"), "部分达成": ("0.6", "0.8"), "未达成": ("0", "0.6")}
+"""财预〔2020〕10号: 达成年度指标 100–80%, 部分达成 80–60%, 未达成 60–0% of the weight."""
+
+
+@frozen
+class QualitativeTierKind:
+    """``kind: qualitative_tier``: the assessor's score, which must lie in the range of the tier given (R10).
+
+    ``input`` is a text fact naming the tier; ``tiers: [{value: 优, from: 0.9, to: 1}, ...]``
+    gives each tier's range as fractions of the weight, lower end included, upper end
+    excluded except at 1 ("100-80%(含80%)、80-60%(含60%)、60-0%"). Without ``tiers``,
+    the fact's values must be among 达成 / 部分达成 / 未达成, scored 100–80% / 80–60% / 60–0%.
+    The score is the unit's claim; a claim outside its tier's range is an error.
+    """
+
+    parameters: frozenset[str] = frozenset({"input", "tiers"})
+    required: frozenset[str] = frozenset({"input"})
+
+    def compile(self, parameters: Mapping[str, Any], context: KindContext) -> Rule | None:
+        p = _Parameters(parameters, context)
+        fact = p.fact("input", "text")
+        if fact is None:
+            return None
+        if fact.values is None:
+            p.fail(f"fact {fact.name!r} needs a list of 'values': the tiers", "input")
+            return None
+        tiers = self._tiers(parameters.get("tiers"), fact.name, fact.values, p)
+        if tiers is None:
+            return None
+        weight = context.weight
+        calls = {
+            value: f"within(claim, {to_text(low * weight)}, {to_text(high * weight)}, {high != 1})"
+            for value, (low, high) in tiers.items()
+        }
+        ordered = [calls[v] for v in fact.values]
+        text = ordered[-1]
+        for value, call in reversed(list(zip(fact.values[:-1], ordered[:-1], strict=True))):
+            text = f"{call} if {fact.name} == {value!r} else {text}"
+
+        def percent(fraction: Decimal) -> str:
+            return to_text((fraction * 100).normalize()) + "%"
+
+        listing = "；".join(f"{v} {percent(tiers[v][1])}–{percent(tiers[v][0])}" for v in fact.values)
+        return p.rule(
+            text,
+            f"按{fact.label or fact.name}分档，由评价人在档内打分：{listing}（占分值）",
+            f"the assessor scores within the tier of {fact.label_en or fact.name}: "
+            + "; ".join(f"{v} {percent(tiers[v][0])}-{percent(tiers[v][1])}" for v in fact.values),
+        )
+
+    @staticmethod
+    def _tiers(
+        raw: Any, name: str, values: tuple[str, ...], p: _Parameters
+    ) -> dict[str, tuple[Decimal, Decimal]] | None:
+        if raw is None:
+            missing = [v for v in values if v not in DEFAULT_TIERS]
+            if missing:
+                p.fail(
+                    f"without 'tiers', the values must be among {', '.join(DEFAULT_TIERS)}; not {', '.join(missing)}",
+                    "input",
+                )
+                return None
+            return {v: (Decimal(DEFAULT_TIERS[v][0]), Decimal(DEFAULT_TIERS[v][1])) for v in values}
+        if not isinstance(raw, list) or not all(isinstance(t, dict) and set(t) == {"value", "from", "to"} for t in raw):
+            p.fail("tiers is a list of {value: ..., from: 0.8, to: 1}", "tiers")
+            return None
+        tiers: dict[str, tuple[Decimal, Decimal]] = {}
+        for index, tier in enumerate(raw):
+            low, high = to_decimal(tier["from"]), to_decimal(tier["to"])
+            if tier["value"] not in values or tier["value"] in tiers:
+                p.fail(f"{tier['value']!r} is not one of {name}'s values, or is listed twice", "tiers", index)
+            elif low is None or high is None or not 0 <= low <= high <= 1:
+                p.fail("from and to are fractions of the weight, 0 <= from <= to <= 1", "tiers", index)
+            else:
+                tiers[tier["value"]] = (low, high)
+        missing = [v for v in values if v not in tiers]
+        if p.ok and missing:
+            p.fail(f"no tier for {', '.join(missing)}", "tiers")
+        return tiers if p.ok else None

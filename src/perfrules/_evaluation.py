@@ -4,21 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
-from attrs import field, frozen
+from attrs import evolve, field, frozen
 
 from ._diagnostics import Diagnostic
 from ._document import Source
 from ._expression import Expression, Value
 from ._facts import Facts, bind, load_facts
 from ._grading import GradeBand
-from ._numbers import exact, quantize, to_text
+from ._numbers import allocate, exact, quantize, to_text
 from ._registry import Provider, Registry, default_registry
 from ._spec import Indicator, Spec, load_spec
 from .exceptions import EvaluationError
 
 ClaimsPolicy = Literal["self", "computed"]
+EXCLUDED = ("exclude", "alternative")
 
 
 @frozen
@@ -38,6 +39,11 @@ class IndicatorResult:
         measure: The fix (改进措施), from the facts.
         explanation: The indicator's explanation (指标解释).
         rule: The scoring rule in words.
+        declared_weight: The spec's weight, when the reported one differs: a
+            sibling excluded as not applicable renormalised it, or it was excluded (0).
+        not_applicable: The policy applied when the unit marked it (or an
+            ancestor) not applicable: ``exclude``, ``zero`` or ``full``;
+            ``alternative`` for an alternative that does not count.
         children: Results of the sub-indicators.
     """
 
@@ -53,7 +59,14 @@ class IndicatorResult:
     explanation: str | None = None
     rule: str | None = None
     name_en: str | None = None
+    declared_weight: Decimal | None = None
+    not_applicable: str | None = None
     children: tuple[IndicatorResult, ...] = ()
+
+    @property
+    def excluded(self) -> bool:
+        """Left out of its parent's total: not applicable under ``exclude``, or an alternative not counted."""
+        return self.not_applicable in EXCLUDED
 
     @property
     def lost(self) -> Decimal:
@@ -178,7 +191,8 @@ def evaluate(
         facts = load_facts(facts)
     values = bind(spec, facts)
     scorer = _Scorer(spec, facts, values, registry, claims or spec.claims)  # type: ignore[arg-type]
-    results = tuple(scorer.score(indicator) for indicator in spec.indicators)
+    # The form as a whole renormalises too: an excluded top-level block gives its weight to the others.
+    results = scorer.renormalised(spec.full_marks, [scorer.score(indicator) for indicator in spec.indicators])
     if scorer.errors:
         count = len(scorer.errors)
         msg = f"{facts.file}: {count} indicator{'s' * (count != 1)} could not be scored"
@@ -188,7 +202,8 @@ def evaluate(
     grade = spec.grades.grade(total)
     scorer.check_stated(total, grade)
     provenance = Provenance.of(spec, registry)
-    return Evaluation(spec, facts, total, grade, results, tuple(scorer.warnings), scorer.claims, provenance)
+    diagnostics = (*scorer.warnings, *scorer.notes)
+    return Evaluation(spec, facts, total, grade, results, diagnostics, scorer.claims, provenance)
 
 
 class _Scorer:
@@ -202,6 +217,7 @@ class _Scorer:
         self.claims = claims
         self.errors: list[Diagnostic] = []
         self.warnings: list[Diagnostic] = []
+        self.notes: list[Diagnostic] = []
 
     def warn(self, code: str, message: str, indicator: Indicator | None, *, in_facts: bool = False) -> None:
         if indicator is None:
@@ -217,35 +233,127 @@ class _Scorer:
 
     def score(self, indicator: Indicator) -> IndicatorResult:
         assessment = self.facts.assessments.get(indicator.id)
-        children = tuple(self.score(child) for child in indicator.children)
+        if assessment is not None and assessment.not_applicable:
+            return self.unscored(indicator, indicator.not_applicable or "exclude")
+        if indicator.alternatives is not None:
+            return self.alternatives(indicator)
+        children = self.renormalised(indicator.weight, [self.score(child) for child in indicator.children])
         claim = computed = None
         if children:
             score = sum((child.score for child in children), Decimal(0))
+            if all(child.excluded for child in children):  # nothing under it applies: it does not either
+                return self.result(indicator, self.round(Decimal(0)), children=children, not_applicable="exclude")
         else:
             if assessment and assessment.score is not None:
                 claim = self.round(assessment.score)
             expression = indicator.rule.expression if indicator.rule else None
-            computed = self.compute(indicator, expression) if expression else None
+            computed = self.compute(indicator, expression, claim) if expression else None
             score = self.choose(indicator, claim, computed)
+        return self.result(indicator, score, computed=computed, claim=claim, children=children)
+
+    def result(self, indicator: Indicator, score: Decimal, **fields: Any) -> IndicatorResult:
+        assessment = self.facts.assessments.get(indicator.id)
+        excluded = fields.get("not_applicable") in EXCLUDED
         return IndicatorResult(
             id=indicator.id,
             name=indicator.name,
             name_en=indicator.name_en,
             kind=indicator.kind,
-            weight=indicator.weight,
+            weight=Decimal(0) if excluded else indicator.weight,
+            declared_weight=indicator.weight if excluded else None,
             score=score,
-            computed=computed,
-            claim=claim,
             reason=assessment.reason if assessment else None,
             measure=assessment.measure if assessment else None,
             explanation=indicator.explanation,
             rule=indicator.rule.words if indicator.rule else None,
-            children=children,
+            **fields,
         )
 
-    def compute(self, indicator: Indicator, expression: Expression) -> Decimal | None:
+    def unscored(self, indicator: Indicator, policy: str) -> IndicatorResult:
+        """*indicator* and its subtree under a not-applicable *policy*: excluded, zero or full marks."""
+        children = [self.unscored(child, policy) for child in indicator.children]
+        if indicator.alternatives is not None and children:  # one alternative stands for the parent
+            children = [
+                children[0],
+                *(
+                    evolve(
+                        c,
+                        weight=Decimal(0),
+                        declared_weight=c.weight,
+                        score=self.round(Decimal(0)),
+                        not_applicable="alternative",
+                    )
+                    for c in children[1:]
+                ),
+            ]
+        marks = {"exclude": Decimal(0), "zero": Decimal(0), "full": indicator.weight}
+        score = sum((c.score for c in children), Decimal(0)) if children else self.round(marks[policy])
+        return self.result(indicator, score, children=tuple(children), not_applicable=policy)
+
+    def alternatives(self, indicator: Indicator) -> IndicatorResult:
+        """A parent whose children are alternatives: the chosen (or best) one counts, the others are excluded."""
+        if indicator.alternatives == "best":
+            scored = [self.score(child) for child in indicator.children]
+            chosen = max(range(len(scored)), key=lambda i: (scored[i].score, -i))
+            words = ", ".join(f"{c.id} {to_text(c.score)}" for c in scored)
+            self.notes.append(
+                Diagnostic(
+                    "info",
+                    "alternative-chosen",
+                    f"the best alternative counts: {scored[chosen].id} ({words})",
+                    indicator.id,
+                    self.spec.location(indicator.id),
+                )
+            )
+        else:
+            wanted = self.values[indicator.alternatives or ""]
+            scored = [
+                self.score(child) if child.id == wanted else self.unscored(child, "exclude")
+                for child in indicator.children
+            ]
+            chosen = next(i for i, child in enumerate(indicator.children) if child.id == wanted)
+        children = tuple(
+            result
+            if i == chosen
+            else evolve(
+                result,
+                weight=Decimal(0),
+                declared_weight=result.declared_weight or result.weight,
+                score=self.round(Decimal(0)),
+                not_applicable="alternative",
+            )
+            for i, result in enumerate(scored)
+        )
+        return self.result(indicator, children[chosen].score, children=children)
+
+    def renormalised(self, weight: Decimal, children: list[IndicatorResult]) -> tuple[IndicatorResult, ...]:
+        """*children* with those that apply reweighted to fill *weight* when others are excluded."""
+        applicable = [child for child in children if not child.excluded]
+        if len(applicable) in (0, len(children)):
+            return tuple(children)
+        shares = iter(allocate(weight, [child.weight for child in applicable], self.spec.precision))
+        return tuple(child if child.excluded else self.rescaled(child, next(shares)) for child in children)
+
+    def rescaled(self, result: IndicatorResult, weight: Decimal) -> IndicatorResult:
+        """*result* carrying *weight* instead of its own, every score scaled alike, down the tree."""
+        if weight == result.weight:
+            return result
+        if result.children:
+            shares = iter(allocate(weight, [child.weight for child in result.children], self.spec.precision))
+            children = tuple(self.rescaled(child, next(shares)) for child in result.children)
+            score = sum((child.score for child in children), Decimal(0))
+        else:
+            children = ()
+            score = weight * result.score / result.weight if result.weight else Decimal(0)
+            score = self.round(score) if self.spec.round_at == "indicator" else score
+        declared = result.declared_weight or result.weight
+        return evolve(result, weight=weight, declared_weight=declared, score=score, children=children)
+
+    def compute(self, indicator: Indicator, expression: Expression, claim: Decimal | None) -> Decimal | None:
         names: dict[str, Value] = {name: self.values[name] for name in expression.names if name in self.values}
         names["weight"] = indicator.weight
+        if claim is not None:
+            names["claim"] = claim
         try:
             value = expression.evaluate(names, self.functions)
         except EvaluationError as e:

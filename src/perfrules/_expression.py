@@ -173,6 +173,8 @@ class Expression:
             which = f" ({', '.join(f'{n} = 0' for n in zeros)})" if zeros else ""
             msg = f"division by zero in {self.source!r}{which}"
             raise EvaluationError(msg) from None
+        except _Refusal as e:  # a function's own words, complete as they are
+            raise EvaluationError(str(e)) from None
         except _TypeRule as e:
             raise EvaluationError(f"{e} in {self.source!r}") from None
         except decimal.Overflow:
@@ -239,6 +241,10 @@ def _at(node: ast.AST) -> str:
 
 class _TypeRule(Exception):
     """An operand of the wrong type; reported as an evaluation error."""
+
+
+class _Refusal(_TypeRule):
+    """A function refused its arguments in words of its own."""
 
 
 def _is_number(value: object) -> bool:
@@ -365,7 +371,7 @@ class _Evaluator(SimpleEval):  # type: ignore[misc]
         except _TypeRule:
             raise
         except PerfrulesError as e:
-            raise _TypeRule(e.args[0]) from None
+            raise _Refusal(e.args[0]) from None
         except Exception as e:
             msg = f"{name}() failed: {type(e).__name__}: {e}"
             raise _TypeRule(msg) from None

@@ -23,7 +23,8 @@ _KEYS = (
     "budget", "stated", "facts", "assessments",
 )  # fmt: skip
 _TEXT_KEYS = ("subject", "goals", "achievements", "shortfall_reasons")
-_ASSESSMENT_KEYS = ("score", "reason", "measure")
+_ASSESSMENT_KEYS = ("score", "reason", "measure", "not_applicable")
+NOT_APPLICABLE_MARK = "/"
 _STATED_KEYS = ("total", "grade")
 
 
@@ -35,11 +36,13 @@ class Assessment:
         score: The unit's own score for it (its claim), if any.
         reason: Why points were lost (未达标原因).
         measure: What the unit will do about it (改进措施).
+        not_applicable: The unit marks the indicator not applicable (``/``).
     """
 
     score: Decimal | None = None
     reason: str | None = None
     measure: str | None = None
+    not_applicable: bool = False
 
 
 @frozen
@@ -174,12 +177,22 @@ class _FactsReader(DocumentReader):
                 self.error("bad-value", message, path, indicator=indicator_id)
                 continue
             self.unknown_keys(entry, path, _ASSESSMENT_KEYS, indicator=indicator_id)
-            score = (
-                self.number(entry, path, "score", indicator=indicator_id) if entry.get("score") is not None else None
-            )
+            # A score of "/" is how forms write "not applicable".
+            marked = entry.get("score") == NOT_APPLICABLE_MARK
+            not_applicable = entry.get("not_applicable", False)
+            if not isinstance(not_applicable, bool):
+                self.error(
+                    "bad-value", "not_applicable is true or false", (*path, "not_applicable"), indicator=indicator_id
+                )
+                not_applicable = False
+            score = None
+            if entry.get("score") is not None and not marked:
+                score = self.number(entry, path, "score", indicator=indicator_id)
+                if not_applicable:
+                    self.error("bad-value", "a score and not_applicable: choose one", path, indicator=indicator_id)
             reason = self.text(entry, path, "reason", empty=True, indicator=indicator_id)
             measure = self.text(entry, path, "measure", empty=True, indicator=indicator_id)
-            assessments[indicator_id] = Assessment(score, reason, measure)
+            assessments[indicator_id] = Assessment(score, reason, measure, not_applicable or marked)
         return assessments
 
 
@@ -247,6 +260,9 @@ def bind(spec: Spec, facts: Facts) -> dict[str, Value]:
             hint = did_you_mean(str(indicator_id), ids)
             error("unknown-indicator", f"no indicator {indicator_id!r} in the spec{hint}", at, str(indicator_id))
             continue
+        if assessment.not_applicable and indicator.not_applicable is None:
+            message = f"{indicator_id!r} ({indicator.name}) cannot be not applicable: the spec gives it no not_applicable policy"
+            error("not-applicable", message, at, indicator_id)
         claim = assessment.score
         if claim is None:
             continue
@@ -271,12 +287,29 @@ def bind(spec: Spec, facts: Facts) -> dict[str, Value]:
                 at,
                 indicator_id,
             )
-    for indicator in spec.walk():
-        if indicator.is_leaf and (indicator.rule is None or indicator.rule.expression is None):
-            own = facts.assessments.get(indicator.id)
-            if own is None or own.score is None:
-                msg = f"{indicator.id!r} ({indicator.name}) is self-assessed but has no score"
-                error("missing-claim", msg, ("assessments",), indicator.id)
+    # Claims are needed where they are scored: not under an indicator marked not
+    # applicable, nor under an alternative the unit did not choose.
+    stack = list(spec.indicators)
+    while stack:
+        indicator = stack.pop()
+        own = facts.assessments.get(indicator.id)
+        if own is not None and own.not_applicable:
+            continue
+        if indicator.alternatives not in (None, "best"):
+            chosen = values.get(indicator.alternatives)
+            options = [child.id for child in indicator.children]
+            if chosen not in options:
+                message = f"fact {indicator.alternatives!r} is {chosen!r}: it must name one of {', '.join(options)}"
+                error("alternative-choice", message, ("facts", indicator.alternatives), indicator.id)
+                continue
+            stack.extend(child for child in indicator.children if child.id == chosen)
+            continue
+        stack.extend(indicator.children)
+        expression = indicator.rule.expression if indicator.rule else None
+        needs_claim = indicator.is_leaf and (expression is None or "claim" in expression.names)
+        if needs_claim and (own is None or own.score is None):
+            msg = f"{indicator.id!r} ({indicator.name}) is self-assessed but has no score"
+            error("missing-claim", msg, ("assessments",), indicator.id)
     if problems:
         count = len(problems)
         msg = f"{facts.file}: {count} problem{'s' * (count != 1)} fitting the facts to {spec.id}@{spec.version}"

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
+from .exceptions import PerfrulesError
+
 
 def _numbers(name: str, values: tuple[object, ...]) -> tuple[Decimal, ...]:
     for value in values:
@@ -57,6 +59,24 @@ def floor(value: Decimal) -> Decimal:
     return value.to_integral_value(rounding=ROUND_FLOOR)
 
 
+def within(value: Decimal, low: Decimal, high: Decimal, upper_open: object = False) -> Decimal:
+    """``within(x, low, high[, upper_open])``: *x* itself, or an error when it lies outside
+    [low, high] (or [low, high) when *upper_open*): a claim that must fall in its tier's range."""
+    value, low, high = _numbers("within", (value, low, high))
+    if not isinstance(upper_open, bool):
+        msg = f"within() takes true or false for upper_open, got {upper_open!r}"
+        raise TypeError(msg)
+    if value < low or value > high or (upper_open and value == high):
+        shown = f"[{low}, {high}{')' if upper_open else ']'}"
+        msg = f"{value} is outside {shown}"
+        raise OutOfRange(msg)
+    return value
+
+
+class OutOfRange(PerfrulesError):
+    """A value the rule requires within a range is not."""
+
+
 BUILTIN_FUNCTIONS = {
     "min": minimum,
     "max": maximum,
@@ -64,4 +84,5 @@ BUILTIN_FUNCTIONS = {
     "clamp": clamp,
     "round": round_half_up,
     "floor": floor,
+    "within": within,
 }

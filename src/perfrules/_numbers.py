@@ -110,3 +110,22 @@ def not_a_number(value: object) -> str:
     if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
         return f"and {value!s:.40} is out of range (at most {MAX_DIGITS} digits, below 10^{MAX_MAGNITUDE} in size)"
     return f"not {value!r:.80}"
+
+
+def allocate(total: Decimal, weights: list[Decimal], precision: int) -> list[Decimal]:
+    """*total* shared in proportion to *weights*, at *precision* decimals, adding up exactly.
+
+    Largest remainder: each share is rounded down, and the units left over go to
+    the largest remainders (the earlier on a tie). Zero weights share equally.
+    """
+    unit = Decimal(1).scaleb(-precision)
+    if not weights:
+        return []
+    base = sum(weights, Decimal(0))
+    exact = [total * w / base for w in weights] if base else [total / len(weights)] * len(weights)
+    shares = [(e / unit).to_integral_value(rounding=decimal.ROUND_FLOOR) * unit for e in exact]
+    left = int((total - sum(shares, Decimal(0))) / unit)
+    order = sorted(range(len(weights)), key=lambda i: (-(exact[i] - shares[i]), i))
+    for i in order[:left]:
+        shares[i] += unit
+    return [share.quantize(unit) for share in shares]

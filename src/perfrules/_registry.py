@@ -378,6 +378,8 @@ def _guarded(name: str, function: Callable[..., Any], provider: Provider) -> Cal
     def call(*args: Any) -> Decimal | bool:
         try:
             result = function(*args)
+        except PerfrulesError:  # already says what is wrong, in the rule's words
+            raise
         except Exception as e:
             msg = f"{name}() failed: {type(e).__name__}: {e}{origin}"
             raise FunctionFailure(msg) from e

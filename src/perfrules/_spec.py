@@ -33,7 +33,7 @@ INDICATOR_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 SPEC_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)*")
 FACT_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,63}")
 MAX_TREE_DEPTH = 10
-RESERVED_NAMES = frozenset({"weight"})
+RESERVED_NAMES = frozenset({"weight", "claim"})
 
 FactType = Literal["number", "boolean", "text"]
 _FACT_TYPES = ("number", "boolean", "text")
@@ -43,7 +43,11 @@ _SPEC_KEYS = (
     "rounding", "round_at", "claims", "facts", "indicators", "grades", "extends", "overrides",
 )  # fmt: skip
 _FACT_KEYS = ("type", "min", "max", "values", "unit", "label", "label_en")
-_INDICATOR_KEYS = ("id", "name", "name_en", "weight", "explanation", "explanation_en", "note", "kind", "children")
+_INDICATOR_KEYS = (
+    "id", "name", "name_en", "weight", "explanation", "explanation_en", "note", "kind", "children", "not_applicable",
+)  # fmt: skip
+_PARENT_KEYS = (*_INDICATOR_KEYS, "alternatives")
+NOT_APPLICABLE_POLICIES = ("exclude", "zero", "full")
 _GRADE_KEYS = ("min", "label", "label_en")
 
 
@@ -86,7 +90,13 @@ class Indicator:
         rule: The compiled scoring rule of a leaf.
         explanation: The indicator's explanation (指标解释).
         note: Remarks for people maintaining the spec.
-        children: Sub-indicators; their weights sum to this one's.
+        not_applicable: What happens when a unit marks it not applicable:
+            ``exclude`` (its siblings are renormalised to the parent's weight),
+            ``zero`` or ``full``; None when it cannot be marked so.
+        alternatives: For a parent whose children are alternatives: ``best``
+            (the best-scoring one counts) or the text fact naming the one chosen.
+        children: Sub-indicators; their weights sum to this one's (each
+            alternative carries the whole weight).
     """
 
     id: str
@@ -99,6 +109,8 @@ class Indicator:
     explanation: str | None = None
     explanation_en: str | None = None
     note: str | None = None
+    not_applicable: str | None = None
+    alternatives: str | None = None
     children: tuple[Indicator, ...] = ()
 
     @property
@@ -451,15 +463,18 @@ class _SpecReader(DocumentReader):
         kind_name: str | None = None
         parameters: dict[str, Any] = {}
         rule: Rule | None = None
+        alternatives = None
         if "children" in node:
-            self.unknown_keys(node, path, _INDICATOR_KEYS, indicator=indicator_id)
+            self.unknown_keys(node, path, _PARENT_KEYS, indicator=indicator_id)
             if "kind" in node:
                 msg = "a parent is scored from its children; remove 'kind' or 'children'"
                 self.error("parent-kind", msg, (*path, "kind"), indicator=indicator_id, key=True)
             children = self.read_indicators(node["children"], (*path, "children"), parent=indicator_id, depth=depth + 1)
             total = sum((c.weight for c in children), Decimal(0))
             complete = isinstance(node["children"], list) and len(children) == len(node["children"])
-            if weight is not None and complete and total != weight:
+            if "alternatives" in node:
+                alternatives = self.alternatives(node, path, indicator_id, weight, children)
+            elif weight is not None and complete and total != weight:
                 msg = (
                     f"the children of {indicator_id!r} weigh {to_text(total)} in all, not its weight {to_text(weight)}"
                 )
@@ -481,8 +496,56 @@ class _SpecReader(DocumentReader):
             explanation=self.text(node, path, "explanation", indicator=indicator_id),
             explanation_en=self.text(node, path, "explanation_en", indicator=indicator_id),
             note=self.text(node, path, "note", indicator=indicator_id),
+            not_applicable=self.policy(node, path, indicator_id),
+            alternatives=alternatives,
             children=tuple(children),
         )
+
+    def policy(self, node: dict[str, Any], path: DataPath, indicator_id: str) -> str | None:
+        policy = node.get("not_applicable")
+        if policy is not None and policy not in NOT_APPLICABLE_POLICIES:
+            shown = ", ".join(NOT_APPLICABLE_POLICIES)
+            self.error(
+                "bad-value",
+                f"not_applicable is one of {shown}, not {policy!r:.40}",
+                (*path, "not_applicable"),
+                indicator=indicator_id,
+            )
+            return None
+        return policy
+
+    def alternatives(
+        self, node: dict[str, Any], path: DataPath, indicator_id: str, weight: Decimal | None, children: list[Indicator]
+    ) -> str | None:
+        """``alternatives: best`` or ``alternatives: {chosen_by: <text fact>}``: one child is scored for the parent."""
+        raw = node["alternatives"]
+        at = (*path, "alternatives")
+        for child in children:
+            if weight is not None and child.weight != weight:
+                message = f"alternative {child.id!r} weighs {to_text(child.weight)}; each alternative carries the parent's whole weight {to_text(weight)}"
+                self.error("weight-sum", message, at, indicator=indicator_id)
+        if raw == "best":
+            return "best"
+        fact = raw.get("chosen_by") if isinstance(raw, dict) and set(raw) == {"chosen_by"} else None
+        declaration = self.facts.get(fact) if isinstance(fact, str) else None
+        if declaration is None or declaration.type != "text":
+            self.error(
+                "bad-value",
+                "alternatives is 'best' or {chosen_by: <a text fact naming the chosen child>}",
+                at,
+                indicator=indicator_id,
+            )
+            return None
+        ids = [c.id for c in children]
+        if declaration.values is not None and not set(declaration.values) <= set(ids):
+            stray = ", ".join(v for v in declaration.values if v not in ids)
+            self.error(
+                "bad-value",
+                f"fact {fact!r} lists values that are not children of {indicator_id!r}: {stray}",
+                at,
+                indicator=indicator_id,
+            )
+        return fact
 
     def sum_location(self, path: DataPath, node: dict[str, Any]) -> Location:
         """The parent's weight; or, in a spec that extends another, the weight it changed there."""
@@ -672,10 +735,12 @@ def spec_document(spec: Spec) -> dict[str, Any]:
 
     def indicator(node: Indicator) -> dict[str, Any]:
         entry: dict[str, Any] = {"id": node.id, "name": node.name, "weight": node.weight}
-        for key in ("name_en", "explanation", "explanation_en", "note"):
+        for key in ("name_en", "explanation", "explanation_en", "note", "not_applicable"):
             value = getattr(node, key)
             if value is not None:
                 entry[key] = value
+        if node.alternatives is not None:
+            entry["alternatives"] = "best" if node.alternatives == "best" else {"chosen_by": node.alternatives}
         if node.children:
             entry["children"] = [indicator(child) for child in node.children]
         else:
