@@ -54,15 +54,26 @@ class TestDocs:
         facts = perfrules.load_facts(next(b for b in yaml_blocks if b.startswith("subject:")))
         assert "优" == (facts.stated.grade if facts.stated else None)
 
-    def test_bands_example_loads(self) -> None:
-        """The bands example in docs/spec-format.md is a valid leaf."""
-        block = next(b for b in self.blocks("spec-format.md", "yaml") if "kind: bands" in b)
-        leaf = "\n".join("  " + line for line in block.splitlines())
-        spec = perfrules.load_spec(
-            "spec: 1\nid: d/b\nversion: '1'\nname: 示例\ngrades: [{min: 0, label: 差}]\n"
-            "facts: {adjustment_rate: {type: number, min: 0}}\nindicators:\n" + leaf + "\n"
+    def test_indicator_examples_load(self) -> None:
+        """Every indicator snippet in docs/spec-format.md is valid inside a spec declaring its facts."""
+        facts = (
+            "facts: {adjustment_rate: {type: number, min: 0}, budget_executed: {type: number, min: 0},"
+            " budget_carried_over: {type: number, min: 0}, budget_full_year: {type: number, min: 0},"
+            " executed: {type: number, min: 0},"
+            " carryover_indicator: {type: text, values: ['2.2.a', '2.2.b']}}\n"
         )
-        assert "bands" == spec.indicators[0].kind
+        snippets = [b for b in self.blocks("spec-format.md", "yaml") if b.startswith("- id:")]
+        assert len(snippets) >= 4
+        for snippet in snippets:
+            leaf = "\n".join("  " + line for line in snippet.splitlines())
+            spec = perfrules.load_spec(
+                "spec: 1\nid: d/b\nversion: '1'\nname: 示例\ngrades: [{min: 0, label: 差}]\n"
+                + facts
+                + "indicators:\n"
+                + leaf
+                + "\n"
+            )
+            assert 1 == len(spec.indicators)
 
     def test_expression_examples_parse(self) -> None:
         """Every example in docs/expressions.md is in the language."""
