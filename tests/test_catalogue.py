@@ -212,3 +212,37 @@ class TestProperties:
         """The rule in words names the input it reads, by its label."""
         rule = perfrules.load_spec(leaf_spec(kind, **parameters)).indicators[0].rule
         assert rule is not None and FACTS[fact]["label"] in rule.words
+
+
+class TestChoiceProperties:
+    @given(flags=st.tuples(st.booleans(), st.booleans()), points=st.integers(0, 10))
+    def test_checklist_and_binary_bounded(self, flags: tuple[bool, bool], points: int) -> None:
+        """Every combination of answers scores between 0 and the weight; more answers never score less."""
+        items = [{"input": "ok", "points": points}, {"input": "ok2", "points": 10 - points}]
+        score = leaf_score("checklist", {"ok": flags[0], "ok2": flags[1]}, items=items)
+        assert D(0) <= score <= D(10)
+        assert leaf_score("checklist", {"ok": True, "ok2": True}, items=items) >= score
+        assert leaf_score("binary", {"ok": flags[0]}, input="ok") in (D(0), D(10))
+
+    @given(scores=st.lists(st.integers(0, 3), min_size=3, max_size=3), value=st.sampled_from(FACTS["level"]["values"]))
+    def test_categorical_bounded(self, scores: list[int], value: str) -> None:
+        """Every declared value scores its own points, between 0 and the weight."""
+        table = dict(zip(FACTS["level"]["values"], scores, strict=True))
+        score = leaf_score("categorical", {"level": value}, weight="3", input="level", scores=table)
+        assert D(table[value]) == score and D(0) <= score <= D(3)
+
+    @given(tier=st.sampled_from(["达成", "部分达成", "未达成"]), fraction=st.decimals(0, 1, places=2))
+    def test_qualitative_tier_accepts_exactly_its_range(self, tier: str, fraction: Decimal) -> None:
+        """A claim is its score when it lies in its tier's range, and an error otherwise."""
+        facts = {"level": {"type": "text", "values": ["达成", "部分达成", "未达成"], "label": "达成情况"}}
+        document = leaf_spec("qualitative_tier", input="level")
+        document["facts"] = facts
+        claim = fraction * 10
+        low, high = {"达成": (8, 10), "部分达成": (6, 8), "未达成": (0, 6)}[tier]
+        inside = low <= claim < high or (high == 10 and claim == 10)
+        facts_file = {"facts": {"level": tier}, "assessments": {"a": {"score": str(claim)}}}
+        if inside:
+            assert claim == perfrules.evaluate(document, facts_file).total
+        else:
+            with pytest.raises(perfrules.exceptions.EvaluationError):
+                perfrules.evaluate(document, facts_file)
