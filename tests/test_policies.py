@@ -215,3 +215,24 @@ class TestQualitativeTier:
         """The rule in words lists each tier's range."""
         rule = perfrules.load_spec(spec(self.leaf(), self.FACTS)).indicators[0].rule
         assert rule is not None and "部分达成 80%–60%" in rule.words
+
+
+def test_set_aside_alternative_is_zero_all_the_way_down() -> None:
+    """An alternative that does not count weighs 0 with its whole subtree, so every sum still holds."""
+    alternative = {
+        "id": "b",
+        "name": "乙",
+        "weight": D(10),
+        "children": [leaf("b.1", "4"), leaf("b.2", "6")],
+    }
+    tree = [
+        {"id": "p", "name": "父", "weight": D(10), "alternatives": "best", "children": [leaf("a", "10"), alternative]}
+    ]
+    facts = {"assessments": {"a": {"score": 9}, "b.1": {"score": 1}, "b.2": {"score": 1}}}
+    result = perfrules.evaluate(spec(tree), facts)
+    assert D("9.00") == result.total
+    for node in result.walk():
+        if node.children:
+            assert sum(c.weight for c in node.children) == node.weight or node.id == "p"
+            assert sum(c.score for c in node.children) == node.score
+    assert all(r.weight == 0 and r.not_applicable == "alternative" for r in result["b"].walk())

@@ -273,19 +273,7 @@ class _Scorer:
         """*indicator* and its subtree under a not-applicable *policy*: excluded, zero or full marks."""
         children = [self.unscored(child, policy) for child in indicator.children]
         if indicator.alternatives is not None and children:  # one alternative stands for the parent
-            children = [
-                children[0],
-                *(
-                    evolve(
-                        c,
-                        weight=Decimal(0),
-                        declared_weight=c.weight,
-                        score=self.round(Decimal(0)),
-                        not_applicable="alternative",
-                    )
-                    for c in children[1:]
-                ),
-            ]
+            children = [children[0], *map(self.set_aside, children[1:])]
         marks = {"exclude": Decimal(0), "zero": Decimal(0), "full": indicator.weight}
         score = sum((c.score for c in children), Decimal(0)) if children else self.round(marks[policy])
         return self.result(indicator, score, children=tuple(children), not_applicable=policy)
@@ -312,19 +300,19 @@ class _Scorer:
                 for child in indicator.children
             ]
             chosen = next(i for i, child in enumerate(indicator.children) if child.id == wanted)
-        children = tuple(
-            result
-            if i == chosen
-            else evolve(
-                result,
-                weight=Decimal(0),
-                declared_weight=result.declared_weight or result.weight,
-                score=self.round(Decimal(0)),
-                not_applicable="alternative",
-            )
-            for i, result in enumerate(scored)
-        )
+        children = tuple(result if i == chosen else self.set_aside(result) for i, result in enumerate(scored))
         return self.result(indicator, children[chosen].score, children=children)
+
+    def set_aside(self, result: IndicatorResult) -> IndicatorResult:
+        """*result* as an alternative that does not count: weight and score 0, all the way down."""
+        return evolve(
+            result,
+            weight=Decimal(0),
+            declared_weight=result.declared_weight or result.weight,
+            score=self.round(Decimal(0)),
+            not_applicable="alternative",
+            children=tuple(map(self.set_aside, result.children)),
+        )
 
     def renormalised(self, weight: Decimal, children: list[IndicatorResult]) -> tuple[IndicatorResult, ...]:
         """*children* with those that apply reweighted to fill *weight* when others are excluded."""

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ._diagnostics import Diagnostic, did_you_mean
-from ._document import Document
+from ._diagnostics import did_you_mean
+from ._document import Document, DocumentReader
 from ._yaml import Marks
 from ._yaml import Path as DataPath
 from .exceptions import SpecError
@@ -54,20 +54,11 @@ def merge(document: Document, resolve: Resolve, *, chain: tuple[str, ...] = ()) 
     return merger.apply(base), (base.file, *bases)
 
 
-class _Merger:
-    def __init__(self, document: Document) -> None:
-        self.document = document
-        self.problems: list[Diagnostic] = []
-
-    def error(
-        self, code: str, message: str, path: DataPath, *, indicator: str | None = None, key: bool = False
-    ) -> None:
-        location = self.document.location(path, key=key)
-        self.problems.append(Diagnostic("error", code, message, indicator, location))
+class _Merger(DocumentReader):
+    what = "spec's extends and overrides"
 
     def failure(self) -> SpecError:
-        count = len(self.problems)
-        return SpecError(f"{self.document.file}: {count} problem{'s' * (count != 1)} extending a spec", self.problems)
+        return SpecError(self.summary(), self.problems)
 
     def apply(self, base: Document) -> Document:
         """The base's data changed as the extending document says; the base is consumed."""
