@@ -50,6 +50,7 @@ class TestRegistry:
             "binary",
             "categorical",
             "qualitative_tier",
+            "target",
         } == set(built.indicator_kinds)
         assert {"default"} == set(built.grading_scales)
         assert {"table", "json"} == set(built.report_formats)

@@ -19,6 +19,7 @@ from ._catalogue import (
     QualitativeTierKind,
     RatioKind,
     StepDeductionKind,
+    TargetKind,
     ThresholdDeductionKind,
 )
 from ._functions import BUILTIN_FUNCTIONS
@@ -69,6 +70,7 @@ def perfrules_register_indicator_kinds(register: Register) -> None:
     register("binary", BinaryKind())
     register("categorical", CategoricalKind())
     register("qualitative_tier", QualitativeTierKind())
+    register("target", TargetKind())
 
 
 @hookimpl

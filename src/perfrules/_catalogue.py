@@ -18,6 +18,7 @@ from ._diagnostics import did_you_mean
 from ._expression import Expression
 from ._kinds import BandsKind, KindContext, Rule
 from ._numbers import decimal_places, to_decimal, to_text
+from ._targets import Target, TargetError, parse_target
 from .exceptions import ExpressionError
 
 if TYPE_CHECKING:
@@ -478,3 +479,118 @@ class QualitativeTierKind:
         if p.ok and missing:
             p.fail(f"no tier for {', '.join(missing)}", "tiers")
         return tiers if p.ok else None
+
+
+_NATURES = {"正向": "forward", "反向": "inverse", "定性": "qualitative", "时效": "deadline"}
+
+
+@frozen
+class TargetKind:
+    """``kind: target``: a 三级指标 as project forms write it, scored from 年度指标值 and 实际完成值.
+
+    ``target`` and ``actual`` are the texts of the form ("≥266米", "270米", "98%以上",
+    "9月底前", "达成预期指标"); ``nature`` (指标性质: 正向, 反向, 定性) is inferred from the
+    target when not given. Quantitative: met -> full marks; not met -> weight ×
+    actual ÷ target (正向) or target ÷ actual (反向), so never above the weight; a
+    "=" target scores the smaller of the two ratios. A deadline: met -> full marks,
+    missed -> 0. Qualitative: the assessor's score, within the tier of the actual
+    (达成 80–100%, 部分达成 60–80%, 未达成 0–60%). Units must agree.
+    """
+
+    parameters: frozenset[str] = frozenset({"target", "actual", "nature"})
+    required: frozenset[str] = frozenset({"target", "actual"})
+
+    def compile(self, parameters: Mapping[str, Any], context: KindContext) -> Rule | None:
+        p = _Parameters(parameters, context)
+        parsed = {}
+        for key in ("target", "actual"):
+            raw = parameters[key]
+            if not isinstance(raw, (str, int, Decimal)) or isinstance(raw, bool):
+                p.fail(f"{key} is the text written on the form, e.g. '≥266米', not {raw!r:.40}", key)
+                continue
+            try:
+                parsed[key] = parse_target(str(raw))
+            except TargetError as e:
+                p.fail(str(e), key, code="target")
+        nature = parameters.get("nature")
+        if nature is not None and nature not in _NATURES:
+            p.fail(f"nature (指标性质) is one of {', '.join(_NATURES)}, not {nature!r:.40}", "nature")
+        if not p.ok:
+            return None
+        target, actual = parsed["target"], parsed["actual"]
+        if target.not_applicable or actual.not_applicable:
+            p.fail("'/' means not applicable: mark the indicator so (score: '/') rather than scoring it", "actual")
+            return None
+        if target.kind != actual.kind and not (target.kind == "word" and actual.kind == "word"):
+            p.fail(
+                f"the actual {actual.raw!r} cannot be compared with the target {target.raw!r}", "actual", code="target"
+            )
+            return None
+        shown = f"指标值 {target.raw}，完成值 {actual.raw}"
+        if target.kind == "word" or _NATURES.get(nature or "") == "qualitative":
+            return self._qualitative(actual, p, shown)
+        if target.kind == "deadline":
+            return self._deadline(target, actual, p, shown)
+        return self._quantitative(target, actual, nature, p, shown)
+
+    @staticmethod
+    def _quantitative(target: Target, actual: Target, nature: str | None, p: _Parameters, shown: str) -> Rule | None:
+        if actual.unit is not None and target.unit is not None and actual.unit != target.unit:
+            p.fail(
+                f"units differ: the target is in {target.unit}, the actual in {actual.unit}", "actual", code="target"
+            )
+            return None
+        inverse = target.comparator in ("<=", "<") if nature is None else _NATURES[nature] == "inverse"
+        # Both are numbers here (compile checked their kinds); the fallback only satisfies the types.
+        t, a = to_text(target.value or Decimal(0)), to_text(actual.value or Decimal(0))
+        if target.comparator == "=" and nature is None:
+            text = (
+                f"weight if {a} == {t} else weight * min({a} / {t}, {t} / {a})"
+                if target.value
+                else f"weight if {a} == 0 else 0"
+            )
+            words = f"{shown}；等于指标值得满分，否则按 完成值与指标值之比（取小）× 分值"
+        elif inverse:
+            met = f"{a} < {t}" if target.comparator == "<" else f"{a} <= {t}"
+            text = f"weight if {met} else weight * {t} / {a}"
+            words = f"反向指标，{shown}；达到得满分，未达到按 指标值 ÷ 完成值 × 分值"
+        else:
+            met = f"{a} > {t}" if target.comparator == ">" else f"{a} >= {t}"
+            text = f"weight if {met} else weight * {a} / {t}"
+            words = f"正向指标，{shown}；达到得满分，未达到按 完成值 ÷ 指标值 × 分值"
+        direction = "inverse" if inverse else "forward"
+        return p.rule(
+            text, words, f"{direction} target {target.raw}, actual {actual.raw}: met -> full marks, else pro rata"
+        )
+
+    @staticmethod
+    def _deadline(target: Target, actual: Target, p: _Parameters, shown: str) -> Rule | None:
+        # Both are deadlines here (compile checked their kinds); the fallback only satisfies the types.
+        (_, month, day), (_, done_month, done_day) = (
+            target.deadline or (None, 12, 31),
+            actual.deadline or (None, 12, 31),
+        )
+        due, done = month * 100 + day, done_month * 100 + (done_day or 31)  # a month alone: its last day
+        met = f"{done} < {due}" if target.comparator == "<" else f"{done} <= {due}"
+        return p.rule(
+            f"weight if {met} else 0",
+            f"时效指标，{shown}；按时完成得满分，否则不得分",
+            f"deadline {target.raw}, done {actual.raw}: on time -> full marks, else 0",
+        )
+
+    @staticmethod
+    def _qualitative(actual: Target, p: _Parameters, shown: str) -> Rule | None:
+        if actual.tier is None:
+            p.fail(
+                f"a qualitative actual is a word such as 达成预期指标 or 部分达成, not {actual.raw!r}",
+                "actual",
+                code="target",
+            )
+            return None
+        low, high = (Decimal(bound) * p.context.weight for bound in DEFAULT_TIERS[actual.tier])
+        upper_open = actual.tier != "达成"
+        return p.rule(
+            f"within(claim, {to_text(low)}, {to_text(high)}, {upper_open})",
+            f"定性指标，{shown}（{actual.tier}）；由评价人在 {to_text(low)}–{to_text(high)} 分内打分",
+            f"qualitative, {actual.raw} ({actual.tier}): the assessor scores within {to_text(low)}-{to_text(high)}",
+        )
