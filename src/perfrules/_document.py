@@ -48,14 +48,12 @@ class Document:
         found = Location(self.file)
         node = self.data
         for index, step in enumerate(path):
+            # Containers built by merging may have no marks of their own: walk through them.
             mark = self._marks.get(id(node))
-            if mark is None:
-                break
             last = index == len(path) - 1
-            place = (mark.keys if key and last else mark.values).get(step)
-            if place is None:
-                break
-            found = Location(*place)
+            place = (mark.keys if key and last else mark.values).get(step) if mark is not None else None
+            if place is not None:
+                found = Location(*place)
             try:
                 node = node[step]
             except (KeyError, IndexError, TypeError):

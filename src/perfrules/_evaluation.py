@@ -15,6 +15,7 @@ from ._facts import Facts, bind, load_facts
 from ._grading import GradeBand
 from ._numbers import allocate, exact, quantize, to_text
 from ._registry import Provider, Registry, default_registry
+from ._slots import fill
 from ._spec import Indicator, Spec, load_spec
 from .exceptions import EvaluationError
 
@@ -189,6 +190,7 @@ def evaluate(
     registry = spec.registry or registry or default_registry()
     if not isinstance(facts, Facts):
         facts = load_facts(facts)
+    spec, facts = fill(spec, facts)
     values = bind(spec, facts)
     scorer = _Scorer(spec, facts, values, registry, claims or spec.claims)  # type: ignore[arg-type]
     # The form as a whole renormalises too: an excluded top-level block gives its weight to the others.

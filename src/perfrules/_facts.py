@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 _KEYS = (
     "subject", "year", "units", "goals", "achievements", "shortfall_reasons",
-    "budget", "stated", "facts", "assessments",
+    "budget", "stated", "facts", "assessments", "indicators",
 )  # fmt: skip
 _TEXT_KEYS = ("subject", "goals", "achievements", "shortfall_reasons")
 _ASSESSMENT_KEYS = ("score", "reason", "measure", "not_applicable")
@@ -68,6 +68,7 @@ class Facts:
         stated: The total and grade the paper form states.
         values: The inputs the spec declares, by name, as written.
         assessments: Claims, reasons and measures by indicator id.
+        indicators: The unit's own indicators, by the id of the skeleton's slot they fill.
         file: Where the facts were read from.
         sha256: Digest of the source.
     """
@@ -82,9 +83,14 @@ class Facts:
     stated: Stated | None = None
     values: Mapping[str, Any] = field(factory=dict)
     assessments: Mapping[str, Assessment] = field(factory=dict)
+    indicators: Mapping[str, list[Any]] = field(factory=dict)
     file: str = field(default="<facts>", eq=False)
     sha256: str = field(default="", eq=False, repr=False)
     _document: Document | None = field(default=None, eq=False, repr=False, alias="document")
+
+    def source(self) -> Document | None:
+        """The document the facts were read from (None when built by hand)."""
+        return self._document
 
     def location(self, *path: str | int) -> Location:
         """Where a key of the facts file is written."""
@@ -128,6 +134,7 @@ class _FactsReader(DocumentReader):
             stated=self.stated(data),
             values=self.values(data),
             assessments=self.assessments(data),
+            indicators=self.indicators(data),
             file=self.document.file,
             sha256=self.document.sha256,
             document=self.document,
@@ -167,6 +174,13 @@ class _FactsReader(DocumentReader):
                 shown = not_a_number(value) if isinstance(value, float) else f"not {value!r:.80}"
                 self.error("fact-type", f"fact {name!r} must be a number, true/false or text, {shown}", ("facts", name))
         return values
+
+    def indicators(self, data: dict[str, Any]) -> dict[str, list[Any]]:
+        slots = self.mapping(data, (), "indicators", "slot ids to lists of indicators")
+        for slot_id, leaves in slots.items():
+            if not isinstance(leaves, list):
+                self.error("bad-value", "a slot holds a list of indicators", ("indicators", slot_id), indicator=slot_id)
+        return {slot_id: leaves for slot_id, leaves in slots.items() if isinstance(leaves, list)}
 
     def assessments(self, data: dict[str, Any]) -> dict[str, Assessment]:
         assessments = {}

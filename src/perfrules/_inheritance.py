@@ -96,7 +96,7 @@ class _Merger(DocumentReader):
         return Document(self.document.file, merged, self.document.sha256, marks=marks)
 
     def override(self, merged: dict[str, Any], overrides: dict[str, Any], marks: dict[int, Marks]) -> None:
-        nodes = _index(merged.get("indicators"))
+        nodes = indicator_index(merged.get("indicators"))
         for indicator_id, change in overrides.items():
             at: DataPath = ("overrides", indicator_id)
             if not isinstance(change, dict):
@@ -115,7 +115,7 @@ class _Merger(DocumentReader):
                     continue
                 siblings, node = nodes.pop(indicator_id)
                 siblings.remove(node)
-                for child_id in list(_index(node.get("children"))):
+                for child_id in list(indicator_index(node.get("children"))):
                     nodes.pop(child_id, None)
             elif PLACEMENT & set(change):
                 self.error(
@@ -171,7 +171,7 @@ class _Merger(DocumentReader):
         nodes[indicator_id] = (children, change)
 
 
-def _index(indicators: Any) -> dict[str, tuple[list[Any], dict[str, Any]]]:
+def indicator_index(indicators: Any) -> dict[str, tuple[list[Any], dict[str, Any]]]:
     """Every indicator by id, with the list it sits in, iteratively."""
     found: dict[str, tuple[list[Any], dict[str, Any]]] = {}
     stack = [indicators]

@@ -47,6 +47,7 @@ _INDICATOR_KEYS = (
     "id", "name", "name_en", "weight", "explanation", "explanation_en", "note", "kind", "children", "not_applicable",
 )  # fmt: skip
 _PARENT_KEYS = (*_INDICATOR_KEYS, "alternatives")
+_SLOT_KEYS = ("id", "name", "name_en", "weight", "explanation", "explanation_en", "note", "not_applicable", "slot")
 NOT_APPLICABLE_POLICIES = ("exclude", "zero", "full")
 _GRADE_KEYS = ("min", "label", "label_en")
 
@@ -76,6 +77,27 @@ class FactDeclaration:
     label_en: str | None = None
 
 
+DEFAULT_SLOT_KINDS = ("target", "self_assessed")
+
+
+@frozen
+class Slot:
+    """An open place in a skeleton spec whose leaves each unit writes in its facts file.
+
+    Attributes:
+        kinds: The kinds the unit's leaves may use.
+        min: The fewest leaves a unit may write.
+        max: The most, if limited.
+        weight: The total the leaves must weigh, if fixed; otherwise the
+            leaves' sum is the slot's weight (and its parent's sum checks it).
+    """
+
+    kinds: tuple[str, ...] = DEFAULT_SLOT_KINDS
+    min: int = 0
+    max: int | None = None
+    weight: Decimal | None = None
+
+
 @frozen
 class Indicator:
     """A node of the indicator tree: a parent with children, or a scored leaf.
@@ -95,6 +117,7 @@ class Indicator:
             ``zero`` or ``full``; None when it cannot be marked so.
         alternatives: For a parent whose children are alternatives: ``best``
             (the best-scoring one counts) or the text fact naming the one chosen.
+        slot: For an open slot of a skeleton spec: what the unit may write there.
         children: Sub-indicators; their weights sum to this one's (each
             alternative carries the whole weight).
     """
@@ -111,11 +134,12 @@ class Indicator:
     note: str | None = None
     not_applicable: str | None = None
     alternatives: str | None = None
+    slot: Slot | None = None
     children: tuple[Indicator, ...] = ()
 
     @property
     def is_leaf(self) -> bool:
-        return not self.children
+        return not self.children and self.slot is None
 
     def walk(self) -> Iterator[Indicator]:
         """This indicator and every descendant, parents before children."""
@@ -188,6 +212,10 @@ class Spec:
             if indicator.id == indicator_id:
                 return indicator
         raise KeyError(indicator_id)
+
+    def indicator_locations(self) -> Mapping[str, Location]:
+        """Where each indicator is written, by id."""
+        return self._locations
 
     def location(self, indicator_id: str | None = None) -> Location:
         """Where an indicator (or the spec itself) is written."""
@@ -458,7 +486,10 @@ class _SpecReader(DocumentReader):
         indicator_id = self.indicator_id(node, path)
         self.locations.setdefault(indicator_id, self.document.location(path))
         name = self.text(node, path, "name", required=True, indicator=indicator_id) or ""
-        weight = self.weight(node, path, indicator_id)
+        slot = self.slot(node, path, indicator_id) if "slot" in node else None
+        weight = self.weight(node, path, indicator_id) if slot is None or "weight" in node else Decimal(0)
+        if slot is not None and weight is not None and "weight" in node:
+            slot = evolve(slot, weight=weight)
         children: list[Indicator] = []
         kind_name: str | None = None
         parameters: dict[str, Any] = {}
@@ -472,16 +503,17 @@ class _SpecReader(DocumentReader):
             children = self.read_indicators(node["children"], (*path, "children"), parent=indicator_id, depth=depth + 1)
             total = sum((c.weight for c in children), Decimal(0))
             complete = isinstance(node["children"], list) and len(children) == len(node["children"])
+            open_slots = any(c.slot is not None and c.slot.weight is None for c in children)
             if "alternatives" in node:
                 alternatives = self.alternatives(node, path, indicator_id, weight, children)
-            elif weight is not None and complete and total != weight:
+            elif weight is not None and complete and not open_slots and total != weight:
                 msg = (
                     f"the children of {indicator_id!r} weigh {to_text(total)} in all, not its weight {to_text(weight)}"
                 )
                 self.problems.append(
                     Diagnostic("error", "weight-sum", msg, indicator_id, self.sum_location(path, node))
                 )
-        else:
+        elif slot is None:
             kind_name, parameters, rule = self.leaf_rule(node, path, indicator_id, weight)
         if weight is None:
             return None
@@ -498,8 +530,32 @@ class _SpecReader(DocumentReader):
             note=self.text(node, path, "note", indicator=indicator_id),
             not_applicable=self.policy(node, path, indicator_id),
             alternatives=alternatives,
+            slot=slot,
             children=tuple(children),
         )
+
+    def slot(self, node: dict[str, Any], path: DataPath, indicator_id: str) -> Slot | None:
+        self.unknown_keys(node, path, _SLOT_KEYS, indicator=indicator_id)
+        raw = node["slot"]
+        at = (*path, "slot")
+        if not isinstance(raw, dict) or not set(raw) <= {"kinds", "min", "max"}:
+            self.error("bad-value", "slot is {kinds: [...], min: 0, max: 20}", at, indicator=indicator_id)
+            return None
+        kinds = raw.get("kinds", list(DEFAULT_SLOT_KINDS))
+        known = self.registry.indicator_kinds
+        if not isinstance(kinds, list) or not kinds or not all(isinstance(k, str) and k in known for k in kinds):
+            self.error(
+                "bad-value",
+                f"slot kinds are registered kinds such as {', '.join(DEFAULT_SLOT_KINDS)}",
+                (*at, "kinds"),
+                indicator=indicator_id,
+            )
+            return None
+        low, high = raw.get("min", 0), raw.get("max")
+        if type(low) is not int or low < 0 or (high is not None and (type(high) is not int or high < max(low, 1))):
+            self.error("bad-value", "slot min and max are whole numbers, 0 <= min <= max", at, indicator=indicator_id)
+            return None
+        return Slot(tuple(kinds), low, high)
 
     def policy(self, node: dict[str, Any], path: DataPath, indicator_id: str) -> str | None:
         policy = node.get("not_applicable")
@@ -550,9 +606,9 @@ class _SpecReader(DocumentReader):
     def sum_location(self, path: DataPath, node: dict[str, Any]) -> Location:
         """The parent's weight; or, in a spec that extends another, the weight it changed there."""
         places = [(*path, "weight")] + [(*path, "children", i, "weight") for i in range(len(node["children"]))]
-        locations = [self.document.location(place) for place in places]
+        locations = [location for place in places if (location := self.document.location(place)).line]
         own = [location for location in locations if location.file == self.document.file]
-        return own[0] if own else locations[0]
+        return (own or locations or [self.document.location(places[0])])[0]
 
     def indicator_id(self, node: dict[str, Any], path: DataPath) -> str:
         raw = node.get("id")
@@ -741,7 +797,13 @@ def spec_document(spec: Spec) -> dict[str, Any]:
                 entry[key] = value
         if node.alternatives is not None:
             entry["alternatives"] = "best" if node.alternatives == "best" else {"chosen_by": node.alternatives}
-        if node.children:
+        if node.slot is not None:
+            if node.slot.weight is None:
+                del entry["weight"]
+            entry["slot"] = {"kinds": list(node.slot.kinds), "min": node.slot.min}
+            if node.slot.max is not None:
+                entry["slot"]["max"] = node.slot.max
+        elif node.children:
             entry["children"] = [indicator(child) for child in node.children]
         else:
             entry["kind"] = node.kind

@@ -1,0 +1,162 @@
+"""Skeleton specs: slots whose leaves each unit writes in its facts file (项目支出 三级指标).
+
+`fill` turns a skeleton and one unit's facts into the concrete spec and facts
+for that unit: its leaves are put in their slots and the whole tree is checked
+like any spec, each problem pointing at the facts file's line.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from attrs import evolve
+
+from ._diagnostics import Diagnostic, did_you_mean
+from ._document import Document
+from ._facts import NOT_APPLICABLE_MARK, Assessment, Facts
+from ._inheritance import indicator_index
+from ._numbers import to_decimal
+from ._registry import default_registry
+from ._spec import Spec, _SpecReader, spec_document
+from ._yaml import Marks
+from .exceptions import FactsError, SpecError
+
+# Keys of a unit's leaf that belong to its assessment, not to the indicator.
+_ASSESSMENT_KEYS = ("score", "reason", "measure")
+
+
+def fill(spec: Spec, facts: Facts) -> tuple[Spec, Facts]:
+    """The spec with *facts*' own indicators in its slots, and the facts with their claims.
+
+    Raises:
+        FactsError: a slot that does not exist or is filled wrongly, a leaf
+            that is not a valid indicator, weights that do not sum (all located
+            in the facts file).
+    """
+    slots = {i.id: (i, slot) for i in spec.walk() if (slot := i.slot) is not None}
+    if not slots and not facts.indicators:
+        return spec, facts
+    source = facts.source()
+    marks: dict[int, Marks] = dict(source.marks()) if source is not None else {}
+    problems: list[Diagnostic] = []
+
+    def error(code: str, message: str, *path: str | int, indicator: str | None = None) -> None:
+        problems.append(Diagnostic("error", code, message, indicator, facts.location(*path)))
+
+    document = spec_document(spec)
+    nodes = indicator_index(document["indicators"])
+    assessments = dict(facts.assessments)
+    for slot_id, leaves in facts.indicators.items():
+        if slot_id not in slots:
+            error(
+                "unknown-slot",
+                f"the spec has no slot {slot_id!r}{did_you_mean(slot_id, slots)}",
+                "indicators",
+                slot_id,
+                indicator=slot_id,
+            )
+            continue
+        _, slot = slots[slot_id]
+        if len(leaves) < slot.min or (slot.max is not None and len(leaves) > slot.max):
+            most = f" and at most {slot.max}" if slot.max is not None else ""
+            error(
+                "slot-count",
+                f"slot {slot_id!r} takes at least {slot.min}{most} indicators, not {len(leaves)}",
+                "indicators",
+                slot_id,
+                indicator=slot_id,
+            )
+        children = []
+        for index, leaf in enumerate(leaves):
+            at = ("indicators", slot_id, index)
+            if not isinstance(leaf, dict):
+                error(
+                    "bad-value",
+                    "an indicator is a mapping: id, name, weight, target, actual ...",
+                    *at,
+                    indicator=slot_id,
+                )
+                continue
+            node, assessment = _split(leaf, marks)
+            if "target" in node:
+                node.setdefault("kind", "target")
+            if leaf.get("score") not in (None, NOT_APPLICABLE_MARK) and assessment.score is None:
+                error(
+                    "bad-number",
+                    f"score must be a number or '/', not {leaf['score']!r:.40}",
+                    *at,
+                    "score",
+                    indicator=str(leaf.get("id")),
+                )
+            kind = node.get("kind", "target" if "target" in node else "expression" if "expression" in node else None)
+            if kind is not None and kind not in slot.kinds:
+                error(
+                    "slot-kind",
+                    f"slot {slot_id!r} takes {', '.join(slot.kinds)}, not {kind!r}",
+                    *at,
+                    indicator=str(leaf.get("id")),
+                )
+            if assessment.not_applicable:
+                node.setdefault("not_applicable", "exclude")
+            if isinstance(node.get("id"), str) and (
+                assessment.score is not None or assessment.not_applicable or assessment.reason or assessment.measure
+            ):
+                assessments[node["id"]] = assessment
+            children.append(node)
+        _, parent = nodes[slot_id]
+        del parent["slot"]
+        parent["children"] = children
+        # The filled slot is written where the facts list its indicators, so sums point there.
+        where = facts.location("indicators", slot_id)
+        place = (where.file, where.line or 1, where.column or 1)
+        marks[id(parent)] = Marks(place, keys={"weight": place}, values={"weight": place})
+        if slot.weight is None:
+            weights = [to_decimal(child.get("weight")) for child in children]
+            parent["weight"] = sum((w for w in weights if w is not None), Decimal(0))
+    for slot_id, (indicator, slot) in slots.items():
+        if slot_id not in facts.indicators:
+            if slot.min > 0:
+                message = f"slot {slot_id!r} ({indicator.name}) needs at least {slot.min} indicators"
+                error("slot-count", message, "indicators", indicator=slot_id)
+            siblings, node = nodes[slot_id]
+            siblings.remove(node)  # an empty slot weighs nothing and shows nothing
+    if problems:
+        raise FactsError(_headline(facts, len(problems)), problems)
+    merged = Document(facts.file, document, facts.sha256, marks=marks)
+    try:
+        concrete = _SpecReader(merged, spec.registry or default_registry()).read()
+    except SpecError as e:
+        raise FactsError(_headline(facts, len(e.problems)), e.problems) from None
+    locations = {**concrete.indicator_locations(), **spec.indicator_locations()}
+    concrete = evolve(
+        concrete,
+        file=spec.file,
+        sha256=spec.sha256,
+        registry=spec.registry,
+        provider=spec.provider,
+        bases=spec.bases,
+        locations=locations,
+    )
+    return concrete, evolve(facts, assessments=assessments)
+
+
+def _split(leaf: dict[str, Any], marks: dict[int, Marks]) -> tuple[dict[str, Any], Assessment]:
+    """A unit's leaf as the indicator (a new mapping keeping the leaf's marks) and its assessment."""
+    node = {key: value for key, value in leaf.items() if key not in _ASSESSMENT_KEYS}
+    if id(leaf) in marks:
+        marks[id(node)] = marks[id(leaf)]
+    score = leaf.get("score")
+    marked = score == NOT_APPLICABLE_MARK or NOT_APPLICABLE_MARK in (leaf.get("target"), leaf.get("actual"))
+    number = to_decimal(score) if not marked else None
+    reason, measure = leaf.get("reason"), leaf.get("measure")
+    return node, Assessment(
+        number,
+        reason if isinstance(reason, str) else None,
+        measure if isinstance(measure, str) else None,
+        not_applicable=marked,
+    )
+
+
+def _headline(facts: Facts, count: int) -> str:
+    return f"{facts.file}: {count} problem{'s' * (count != 1)} in the unit's own indicators"
