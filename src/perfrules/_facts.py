@@ -92,11 +92,11 @@ class Facts:
         """The document the facts were read from (None when built by hand)."""
         return self._document
 
-    def location(self, *path: str | int) -> Location:
-        """Where a key of the facts file is written."""
+    def location(self, *path: str | int, key: bool = False) -> Location:
+        """Where an entry of the facts file is written: its value, or its key."""
         if self._document is None:
             return Location(self.file)
-        return self._document.location(path)
+        return self._document.location(path, key=key)
 
 
 @exact

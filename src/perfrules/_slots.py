@@ -41,8 +41,8 @@ def fill(spec: Spec, facts: Facts) -> tuple[Spec, Facts]:
     marks: dict[int, Marks] = dict(source.marks()) if source is not None else {}
     problems: list[Diagnostic] = []
 
-    def error(code: str, message: str, *path: str | int, indicator: str | None = None) -> None:
-        problems.append(Diagnostic("error", code, message, indicator, facts.location(*path)))
+    def error(code: str, message: str, *path: str | int, indicator: str | None = None, key: bool = False) -> None:
+        problems.append(Diagnostic("error", code, message, indicator, facts.location(*path, key=key)))
 
     document = spec_document(spec)
     nodes = indicator_index(document["indicators"])
@@ -55,6 +55,7 @@ def fill(spec: Spec, facts: Facts) -> tuple[Spec, Facts]:
                 "indicators",
                 slot_id,
                 indicator=slot_id,
+                key=True,
             )
             continue
         _, slot = slots[slot_id]
@@ -97,8 +98,12 @@ def fill(spec: Spec, facts: Facts) -> tuple[Spec, Facts]:
                     *at,
                     indicator=str(leaf.get("id")),
                 )
-            if assessment.not_applicable:
+            if assessment.not_applicable:  # "/": excluded, so its rule is never needed
+                node = {k: v for k, v in node.items() if k not in ("kind", "target", "actual", "nature")}
+                node["kind"] = "self_assessed"
                 node.setdefault("not_applicable", "exclude")
+                if id(leaf) in marks:
+                    marks[id(node)] = marks[id(leaf)]
             if isinstance(node.get("id"), str) and (
                 assessment.score is not None or assessment.not_applicable or assessment.reason or assessment.measure
             ):
@@ -121,13 +126,13 @@ def fill(spec: Spec, facts: Facts) -> tuple[Spec, Facts]:
                 error("slot-count", message, "indicators", indicator=slot_id)
             siblings, node = nodes[slot_id]
             siblings.remove(node)  # an empty slot weighs nothing and shows nothing
-    if problems:
-        raise FactsError(_headline(facts, len(problems)), problems)
     merged = Document(facts.file, document, facts.sha256, marks=marks)
     try:
         concrete = _SpecReader(merged, spec.registry or default_registry()).read()
     except SpecError as e:
-        raise FactsError(_headline(facts, len(e.problems)), e.problems) from None
+        problems.extend(e.problems)
+    if problems:  # the slots' own problems and the leaves', all at once
+        raise FactsError(_headline(facts, len(problems)), problems)
     locations = {**concrete.indicator_locations(), **spec.indicator_locations()}
     concrete = evolve(
         concrete,
