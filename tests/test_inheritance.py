@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import perfrules
+import perfrules.testing
 from perfrules.exceptions import SpecError
 
 from .conftest import SEED_FACTS, SEED_SPEC
@@ -160,3 +161,80 @@ def test_a_parameter_alone_can_change(tmp_path: Path) -> None:
     )
     facts = Path(__file__).resolve().parents[1] / "examples" / "hunan-worked-2018.yaml"
     assert D("7.71") == perfrules.evaluate(path, facts)["2.1.1"].score
+
+
+class TestReviewedEdges:
+    def test_parent_must_be_an_id(self, tmp_path: Path) -> None:
+        """A parent that is not text is a located error, not a crash."""
+        found = problems(extending(tmp_path, '  "2.6.9": {parent: ["2.6"], name: x, weight: 0, kind: self_assessed}\n'))
+        assert ["bad-value"] == [p.code for p in found]
+
+    def test_new_rule_keeps_the_not_applicable_policy(self, tmp_path: Path) -> None:
+        """Replacing a rule keeps the indicator's other keys, its not_applicable policy included."""
+        base = write(
+            tmp_path,
+            "base.yaml",
+            SEED_SPEC.read_text(encoding="utf-8").replace(
+                '            kind: self_assessed\n          - id: "2.2.2"',
+                '            kind: self_assessed\n            not_applicable: exclude\n          - id: "2.2.2"',
+            ),
+        )
+        path = write(
+            tmp_path,
+            "c.yaml",
+            "spec: 1\nid: t/c\nversion: '1'\nextends: base.yaml\n"
+            "overrides:\n  '2.2.1': {kind: ratio, actual: executed, target: budget_full_year}\n",
+        )
+        assert "exclude" == perfrules.load_spec(base).indicator("2.2.1").not_applicable
+        replaced = perfrules.load_spec(path).indicator("2.2.1")
+        assert ("ratio", "exclude") == (replaced.kind, replaced.not_applicable)
+
+    def test_adding_under_a_removed_node(self, tmp_path: Path) -> None:
+        """Adding under a node and then removing it is refused, whatever the order."""
+        overrides = '  "2.6.7": {parent: "2.6", name: x, weight: 0, kind: self_assessed}\n  "2.6": {remove: true}\n'
+        assert "bad-value" in [p.code for p in problems(extending(tmp_path, overrides))]
+
+    def test_overrides_need_extends(self, tmp_path: Path) -> None:
+        """overrides in a spec that extends nothing are an error, not ignored."""
+        path = write(tmp_path, "s.yaml", SEED_SPEC.read_text(encoding="utf-8") + "overrides: {'1': {weight: 9}}\n")
+        assert ["bad-value"] == [p.code for p in problems(path)]
+
+    def test_ids_cannot_be_changed(self, tmp_path: Path) -> None:
+        """An override cannot change an existing indicator's id."""
+        assert ["bad-value"] == [p.code for p in problems(extending(tmp_path, '  "2.6.6": {id: "2.6.9"}\n'))]
+
+    def test_text_specs_chain_through_registered_texts(self) -> None:
+        """Text specs extending registered text specs are not mistaken for a cycle."""
+        base = SEED_SPEC.read_text(encoding="utf-8")
+        middle = "spec: 1\nid: t/m\nversion: '1'\nextends: t/base@1\noverrides: {'2.5.2': {name: 中}}\n"
+        region = perfrules.testing.registry(
+            _Specs(
+                {
+                    "t/base@1": base.replace("id: guangzhou/department-overall", "id: t/base").replace(
+                        'version: "2022"', "version: '1'"
+                    ),
+                    "t/m@1": middle,
+                }
+            )
+        )
+        top = "spec: 1\nid: t/t\nversion: '1'\nextends: t/m@1\noverrides: {'2.5.2': {name: 上}}\n"
+        assert "上" == perfrules.load_spec(top, registry=region).indicator("2.5.2").name
+
+    def test_operand_names_are_checked_at_the_parameter(self, tmp_path: Path) -> None:
+        """An unknown name in a catalogue operand is reported at that parameter's line."""
+        path = extending(tmp_path, '  "1.1.3": {kind: ratio, actual: executd, target: budget_full_year}\n')
+        [problem] = problems(path)
+        assert ("unknown-name", 6) == (problem.code, problem.location.line if problem.location else None)
+        assert "did you mean 'executed'" in problem.message
+
+
+class _Specs:
+    """A plugin registering specs from texts."""
+
+    def __init__(self, texts: dict[str, str]) -> None:
+        self.texts = texts
+
+    @perfrules.hookimpl
+    def perfrules_register_specs(self, register: object) -> None:
+        for name, text in self.texts.items():
+            register(name, text)  # type: ignore[operator]

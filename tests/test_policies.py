@@ -236,3 +236,57 @@ def test_set_aside_alternative_is_zero_all_the_way_down() -> None:
             assert sum(c.weight for c in node.children) == node.weight
             assert sum(c.score for c in node.children) == node.score
     assert all(r.weight == 0 and r.not_applicable == "alternative" for r in result["b"].walk())
+
+
+class TestReviewedEdges:
+    def test_excluded_chosen_alternative_excludes_the_parent(self) -> None:
+        """When the chosen alternative is marked "/", the parent drops out and its sibling is renormalised."""
+        tree = [
+            {
+                "id": "A",
+                "name": "甲",
+                "weight": D(10),
+                "alternatives": {"chosen_by": "pick"},
+                "children": [leaf("A1", "10", not_applicable="exclude"), leaf("A2", "10")],
+            },
+            leaf("B", "10"),
+        ]
+        facts = {"facts": {"pick": "A1"}, "assessments": {"A1": {"score": "/"}, "B": {"score": 7}}}
+        result = perfrules.evaluate(spec(tree, {"pick": {"type": "text"}}), facts)
+        assert ("exclude", D(0)) == (result["A"].not_applicable, result["A"].weight)
+        assert (D("20.00"), D("14.00")) == (result["B"].weight, result.total)
+
+    def test_renormalised_score_rounded_once(self) -> None:
+        """A renormalised computed score scales the exact value: 6.25 × 0.9973 is 6.23, not 6.24."""
+        tree = [
+            {
+                "id": "P",
+                "name": "效益",
+                "weight": D(25),
+                "children": [
+                    leaf("E", "5", not_applicable="exclude"),
+                    {"id": "S", "name": "社会", "weight": D(5), "expression": "weight * r"},
+                    leaf("G", "15"),
+                ],
+            }
+        ]
+        facts = {"facts": {"r": "0.9973"}, "assessments": {"E": {"score": "/"}, "G": {"score": 15}}}
+        result = perfrules.evaluate(spec(tree, {"r": {"type": "number"}}), facts)
+        assert (D("6.25"), D("6.23")) == (result["S"].weight, result["S"].score)
+
+    def test_zero_weight_siblings_do_not_take_weight(self) -> None:
+        """If only zero-weight indicators remain, the group drops out instead of handing them points."""
+        tree = [
+            {
+                "id": "P",
+                "name": "父",
+                "weight": D(10),
+                "children": [leaf("X", "10", not_applicable="exclude"), leaf("Y", "0")],
+            },
+            leaf("Q", "10"),
+        ]
+        result = perfrules.evaluate(
+            spec(tree), {"assessments": {"X": {"score": "/"}, "Y": {"score": 0}, "Q": {"score": 5}}}
+        )
+        assert ("exclude", D(0)) == (result["P"].not_applicable, result["P"].weight)
+        assert D("10.00") == result.total

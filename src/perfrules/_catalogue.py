@@ -67,6 +67,11 @@ class _Parameters:
         except ExpressionError as e:
             self.fail(f"{key}: {e.args[0]}", key, code="expression")
             return None
+        known = {*self.context.facts, "weight", "claim"}
+        for name in sorted(expression.names - known):
+            self.fail(f"{key}: unknown name {name!r} in {value!r}{did_you_mean(name, known)}", key, code="unknown-name")
+        if not self.ok:
+            return None
         return f"({expression.source})", expression.source, expression.source
 
     def number(self, key: str, *, default: Decimal | None = None, positive: bool = False) -> Decimal | None:
@@ -108,6 +113,11 @@ class _Parameters:
 _OVER = frozenset({"beyond", "points", "per"})
 
 
+def _plain(value: Any) -> str:
+    number = to_decimal(value)
+    return to_text(number) if number is not None else str(value)
+
+
 @frozen
 class RatioKind:
     """``kind: ratio``: weight × completion ratio, capped at the weight (R1, R2).
@@ -128,6 +138,9 @@ class RatioKind:
         if actual is None or target is None or direction is None:
             return None
         a, t = actual[0], target[0]
+        if to_decimal(parameters.get("target")) == 0:
+            p.fail("a target of 0 makes no ratio; use threshold_deduction or binary", "target")
+            return None
         if direction == "forward":
             text = f"weight if {a} >= {t} else weight * {a} / {t}"
             words = f"得分 = 分值 × min({actual[1]} ÷ {target[1]}, 1)"
@@ -225,12 +238,13 @@ class StepDeductionKind:
         gap = f"max(0, {t} - {x})" if direction == "below" else f"max(0, {x} - {t})"
         steps = f"floor({gap} / {s})" if reading == "floor" else f"{gap} / {s}"
         side, side_en = ("低于", "below") if direction == "below" else ("高于", "above")
+        reach, reach_en = ("达到", "at or above") if direction == "below" else ("不高于", "at or below")
         how = "按整档计（不足一档不扣）" if reading == "floor" else "按比例计（不足一档按比例扣）"
         how_en = "whole steps only" if reading == "floor" else "fractions of a step count"
         return p.rule(
             f"max(0, weight - {k} * {steps})",
-            f"{value[1]}达到{t}得满分，每{side}{s}扣{k}分，{how}，扣完为止",
-            f"full marks at {t}; {k} off per {s} {side_en} it ({how_en}), down to 0",
+            f"{value[1]}{reach}{t}得满分，每{side}{s}扣{k}分，{how}，扣完为止",
+            f"full marks {reach_en} {t}; {k} off per {s} {side_en} it ({how_en}), down to 0",
         )
 
 
@@ -394,7 +408,9 @@ class BandTableKind(BandsKind):
                 return None
             return categorical_rule(fact, [(b["value"], b["score"]) for b in bands], p, "bands")
         ranges = [
-            {"range": f"[{b['value']}, {b['value']}]", "score": b["score"]} if set(b) == {"value", "score"} else b
+            {"range": f"[{_plain(b['value'])}, {_plain(b['value'])}]", "score": b["score"]}
+            if set(b) == {"value", "score"}
+            else b
             for b in bands
         ]
         return super().compile({**parameters, "bands": ranges}, context)
@@ -471,8 +487,8 @@ class QualitativeTierKind:
             low, high = to_decimal(tier["from"]), to_decimal(tier["to"])
             if tier["value"] not in values or tier["value"] in tiers:
                 p.fail(f"{tier['value']!r} is not one of {name}'s values, or is listed twice", "tiers", index)
-            elif low is None or high is None or not 0 <= low <= high <= 1:
-                p.fail("from and to are fractions of the weight, 0 <= from <= to <= 1", "tiers", index)
+            elif low is None or high is None or not 0 <= low < high <= 1:
+                p.fail("from and to are fractions of the weight, 0 <= from < to <= 1", "tiers", index)
             else:
                 tiers[tier["value"]] = (low, high)
         missing = [v for v in values if v not in tiers]

@@ -13,7 +13,7 @@ from ._document import Source
 from ._expression import Expression, Value
 from ._facts import Facts, bind, load_facts
 from ._grading import GradeBand
-from ._numbers import allocate, exact, quantize, to_text
+from ._numbers import ARITHMETIC, allocate, exact, quantize, to_text
 from ._registry import Provider, Registry, default_registry
 from ._slots import fill
 from ._spec import Indicator, Spec, load_spec
@@ -220,6 +220,7 @@ class _Scorer:
         self.errors: list[Diagnostic] = []
         self.warnings: list[Diagnostic] = []
         self.notes: list[Diagnostic] = []
+        self.exact: dict[str, Decimal] = {}
 
     def warn(self, code: str, message: str, indicator: Indicator | None, *, in_facts: bool = False) -> None:
         if indicator is None:
@@ -243,15 +244,24 @@ class _Scorer:
         claim = computed = None
         if children:
             score = sum((child.score for child in children), Decimal(0))
-            if all(child.excluded for child in children):  # nothing under it applies: it does not either
+            if any(c.excluded for c in children) and not any(c.weight for c in children if not c.excluded):
+                # Nothing under it that carries weight applies: it does not apply either.
                 return self.result(indicator, self.round(Decimal(0)), children=children, not_applicable="exclude")
         else:
             if assessment and assessment.score is not None:
                 claim = self.round(assessment.score)
             expression = indicator.rule.expression if indicator.rule else None
-            computed = self.compute(indicator, expression, claim) if expression else None
+            exact = self.compute(indicator, expression, claim) if expression else None
+            computed = self.settle(exact) if exact is not None else None
             score = self.choose(indicator, claim, computed)
+            # Kept unrounded, so a renormalised score is rounded once, not twice.
+            uses_computed = exact is not None and (claim is None or self.claims == "computed")
+            self.exact[indicator.id] = exact if uses_computed and exact is not None else score
         return self.result(indicator, score, computed=computed, claim=claim, children=children)
+
+    def settle(self, value: Decimal) -> Decimal:
+        """A leaf's score as reported: rounded to the precision when the spec rounds per indicator."""
+        return self.round(value) if self.spec.round_at == "indicator" else value
 
     def result(self, indicator: Indicator, score: Decimal, **fields: Any) -> IndicatorResult:
         assessment = self.facts.assessments.get(indicator.id)
@@ -284,7 +294,10 @@ class _Scorer:
         """A parent whose children are alternatives: the chosen (or best) one counts, the others are excluded."""
         if indicator.alternatives == "best":
             scored = [self.score(child) for child in indicator.children]
-            chosen = max(range(len(scored)), key=lambda i: (scored[i].score, -i))
+            candidates = [i for i, result in enumerate(scored) if not result.excluded]
+            if not candidates:
+                return self.result(indicator, self.round(Decimal(0)), children=tuple(scored), not_applicable="exclude")
+            chosen = max(candidates, key=lambda i: (scored[i].score, -i))
             words = ", ".join(f"{c.id} {to_text(c.score)}" for c in scored)
             self.notes.append(
                 Diagnostic(
@@ -302,6 +315,8 @@ class _Scorer:
                 for child in indicator.children
             ]
             chosen = next(i for i, child in enumerate(indicator.children) if child.id == wanted)
+            if scored[chosen].excluded:  # the chosen alternative does not apply, so neither does the parent
+                return self.result(indicator, self.round(Decimal(0)), children=tuple(scored), not_applicable="exclude")
         children = tuple(result if i == chosen else self.set_aside(result) for i, result in enumerate(scored))
         return self.result(indicator, children[chosen].score, children=children)
 
@@ -319,7 +334,7 @@ class _Scorer:
     def renormalised(self, weight: Decimal, children: list[IndicatorResult]) -> tuple[IndicatorResult, ...]:
         """*children* with those that apply reweighted to fill *weight* when others are excluded."""
         applicable = [child for child in children if not child.excluded]
-        if len(applicable) in (0, len(children)):
+        if len(applicable) in (0, len(children)) or not any(child.weight for child in applicable):
             return tuple(children)
         shares = iter(allocate(weight, [child.weight for child in applicable], self.spec.precision))
         return tuple(child if child.excluded else self.rescaled(child, next(shares)) for child in children)
@@ -334,8 +349,8 @@ class _Scorer:
             score = sum((child.score for child in children), Decimal(0))
         else:
             children = ()
-            score = weight * result.score / result.weight if result.weight else Decimal(0)
-            score = self.round(score) if self.spec.round_at == "indicator" else score
+            base = self.exact.get(result.id, result.score)
+            score = self.settle(ARITHMETIC.divide(ARITHMETIC.multiply(weight, base), result.weight))
         declared = result.declared_weight or result.weight
         return evolve(result, weight=weight, declared_weight=declared, score=score, children=children)
 
@@ -358,7 +373,7 @@ class _Scorer:
         if clamped != value:
             msg = f"{expression.source!r} gives {to_text(value)}; clamped to {to_text(clamped)} (0 to the weight {to_text(indicator.weight)})"
             self.warn("score-clamped", msg, indicator)
-        return self.round(clamped) if self.spec.round_at == "indicator" else clamped
+        return clamped
 
     def choose(self, indicator: Indicator, claim: Decimal | None, computed: Decimal | None) -> Decimal:
         if computed is None:

@@ -20,7 +20,7 @@ from .exceptions import SpecError
 MAX_CHAIN = 8
 
 # Keys of an indicator that are not its rule: a new kind or expression keeps them.
-DESCRIPTIVE = frozenset({"name", "name_en", "weight", "explanation", "explanation_en", "note"})
+DESCRIPTIVE = frozenset({"name", "name_en", "weight", "explanation", "explanation_en", "note", "not_applicable"})
 # Keys that say where an added indicator goes, or that one is removed.
 PLACEMENT = frozenset({"parent", "remove"})
 
@@ -43,14 +43,16 @@ def merge(document: Document, resolve: Resolve, *, chain: tuple[str, ...] = ()) 
     if not isinstance(reference, str) or not reference:
         merger.error("bad-value", "extends names a spec: its id, id@version, or a path", ("extends",))
         raise merger.failure()
-    if document.file in chain or len(chain) >= MAX_CHAIN:
+    # Text and mapping sources all share a display name, so they are told apart by their digest.
+    identity = document.file if not document.file.startswith("<") else f"{document.file}#{document.sha256}"
+    if identity in chain or len(chain) >= MAX_CHAIN:
         merger.error(
             "extends-cycle",
             f"extends goes round in a circle or deeper than {MAX_CHAIN}: {' -> '.join((*chain, document.file))}",
             ("extends",),
         )
         raise merger.failure()
-    base, bases = merge(resolve(reference, document), resolve, chain=(*chain, document.file))
+    base, bases = merge(resolve(reference, document), resolve, chain=(*chain, identity))
     return merger.apply(base), (base.file, *bases)
 
 
@@ -97,6 +99,7 @@ class _Merger(DocumentReader):
 
     def override(self, merged: dict[str, Any], overrides: dict[str, Any], marks: dict[int, Marks]) -> None:
         nodes = indicator_index(merged.get("indicators"))
+        added: set[str] = set()
         for indicator_id, change in overrides.items():
             at: DataPath = ("overrides", indicator_id)
             if not isinstance(change, dict):
@@ -107,15 +110,34 @@ class _Merger(DocumentReader):
                     indicator=indicator_id,
                 )
                 continue
-            if indicator_id not in nodes:
-                self.add(indicator_id, change, nodes, at)
+            if "id" in change and indicator_id in nodes:
+                self.error(
+                    "bad-value",
+                    "ids are stable: an override cannot change one",
+                    (*at, "id"),
+                    indicator=indicator_id,
+                    key=True,
+                )
+            elif indicator_id not in nodes:
+                if self.add(indicator_id, change, nodes, at, marks):
+                    added.add(indicator_id)
             elif change.get("remove") is True:
                 if set(change) != {"remove"}:
                     self.error("bad-value", "remove: true stands alone", at, indicator=indicator_id)
                     continue
                 siblings, node = nodes.pop(indicator_id)
+                below = set(indicator_index(node.get("children")))
+                if below & added:
+                    shown = ", ".join(sorted(below & added))
+                    self.error(
+                        "bad-value",
+                        f"removing {indicator_id!r} would drop {shown}, added above",
+                        at,
+                        indicator=indicator_id,
+                    )
+                    continue
                 siblings.remove(node)
-                for child_id in list(indicator_index(node.get("children"))):
+                for child_id in below:
                     nodes.pop(child_id, None)
             elif PLACEMENT & set(change):
                 self.error(
@@ -139,13 +161,20 @@ class _Merger(DocumentReader):
                         del node[key]
                 _copy_entries(change, node, marks)
 
-    def add(self, indicator_id: str, change: dict[str, Any], nodes: dict[str, Any], at: DataPath) -> None:
+    def add(
+        self, indicator_id: str, change: dict[str, Any], nodes: dict[str, Any], at: DataPath, marks: dict[int, Marks]
+    ) -> bool:
         parent = change.get("parent")
+        if parent is not None and not isinstance(parent, str):
+            self.error(
+                "bad-value", f"parent is an indicator id, not {parent!r:.40}", (*at, "parent"), indicator=indicator_id
+            )
+            return False
         if parent is None:
             hint = did_you_mean(indicator_id, nodes)
             message = f"no indicator {indicator_id!r} to override{hint}; to add one, give its 'parent'"
             self.error("unknown-indicator", message, at, indicator=indicator_id, key=True)
-            return
+            return False
         if parent not in nodes:
             self.error(
                 "unknown-indicator",
@@ -153,7 +182,7 @@ class _Merger(DocumentReader):
                 (*at, "parent"),
                 indicator=indicator_id,
             )
-            return
+            return False
         _, parent_node = nodes[parent]
         children = parent_node.get("children")
         if not isinstance(children, list):
@@ -163,12 +192,19 @@ class _Merger(DocumentReader):
                 (*at, "parent"),
                 indicator=indicator_id,
             )
-            return
+            return False
         del change["parent"]
         # The override's own mapping becomes the new indicator, keeping its marks.
         change.setdefault("id", indicator_id)
         children.append(change)
         nodes[indicator_id] = (children, change)
+        # The new entry of the parent's list is written where the override is.
+        if id(children) in marks and id(self.document.data.get("overrides")) in marks:
+            place = marks[id(self.document.data["overrides"])].keys.get(indicator_id)
+            if place is not None:
+                marks[id(children)].values[len(children) - 1] = place
+                marks[id(children)].keys[len(children) - 1] = place
+        return True
 
 
 def indicator_index(indicators: Any) -> dict[str, tuple[list[Any], dict[str, Any]]]:

@@ -344,6 +344,13 @@ class _SpecReader(DocumentReader):
             self.error("spec-shape", "a spec is a mapping with keys such as id, version, indicators", ())
             raise self._failure()
         self.unknown_keys(data, (), _SPEC_KEYS)
+        if "overrides" in data:  # merged away when the spec extends another
+            self.error(
+                "bad-value",
+                "overrides change the spec named by 'extends'; this spec extends none",
+                ("overrides",),
+                key=True,
+            )
         if type(data.get("spec")) is not int or data.get("spec") != FORMAT_VERSION:
             self.error(
                 "spec-format",
