@@ -214,3 +214,16 @@ class TestPublishedForms:
             "the children of '1' weigh 70 in all, not its weight 50",
             "the children of '2' weigh 20 in all, not its weight 30",
         ] == messages
+
+
+def test_rounding_the_rate_first_as_the_docs_show() -> None:
+    """The docs' override rounds the rate first: 49.88% scores 5, not 4.99."""
+    import re
+
+    text = (ROOT / "docs" / "project-forms.md").read_text(encoding="utf-8")
+    [override] = [b for b in re.findall(r"```yaml\n(.*?)```", text, flags=re.DOTALL) if b.startswith("overrides:")]
+    spec = perfrules.load_spec(f"spec: 1\nid: t/r\nversion: '1'\nextends: national/project@2020\n{override}")
+    facts = unit_facts(FULL)
+    facts["facts"] = {"budget_initial": "100", "budget_full_year": "100", "executed": "49.88"}
+    assert D("5.00") == perfrules.evaluate(spec, facts)["4"].score
+    assert D("4.99") == perfrules.evaluate(NATIONAL, facts)["4"].score
