@@ -227,3 +227,27 @@ def test_rounding_the_rate_first_as_the_docs_show() -> None:
     facts["facts"] = {"budget_initial": "100", "budget_full_year": "100", "executed": "49.88"}
     assert D("5.00") == perfrules.evaluate(spec, facts)["4"].score
     assert D("4.99") == perfrules.evaluate(NATIONAL, facts)["4"].score
+
+
+def test_funds_parts_must_add_up() -> None:
+    """A total row of 0 above parts of 90 is warned about, column by column."""
+    facts = unit_facts(FULL)
+    facts["funds"] = {
+        "年度资金总额": {"initial": "0", "full_year": "0", "executed": "0"},
+        "其中:本年财政拨款": {"initial": "90", "full_year": "89.974", "executed": "89.974"},
+        "上年结转资金": {"initial": "0"},
+    }
+    result = perfrules.evaluate(NATIONAL, facts)
+    warnings = [d for d in result.diagnostics if d.code == "funds-sum"]
+    assert 3 == len(warnings) and "89.974" in warnings[1].message
+
+
+def test_funds_in_the_json() -> None:
+    """The JSON result carries the funds table, amounts as strings."""
+    import json
+
+    data = json.loads(
+        perfrules.render(perfrules.evaluate(NATIONAL, ROOT / "examples" / "putuo-sports-2022.yaml"), "json")
+    )
+    assert {"initial": "250000.00", "full_year": "250000.00", "executed": "215457.6"} == data["funds"]["年度资金总额"]
+    assert [] == [d for d in data["diagnostics"] if d["code"] == "funds-sum"]

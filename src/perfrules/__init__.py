@@ -14,7 +14,7 @@ from . import exceptions, hookspecs
 from ._diagnostics import Diagnostic, Location
 from ._evaluation import Evaluation, IndicatorResult, Provenance, evaluate
 from ._expression import Expression
-from ._facts import Assessment, Facts, Stated, load_facts
+from ._facts import Assessment, Facts, FundsRow, Stated, load_facts
 from ._grading import GradeBand, GradingScale
 from ._kinds import IndicatorKind, KindContext, Rule
 from ._registry import Provider, Registry, default_registry, plugin_manager
@@ -30,6 +30,7 @@ __all__ = [
     "Expression",
     "FactDeclaration",
     "Facts",
+    "FundsRow",
     "GradeBand",
     "GradingScale",
     "Indicator",

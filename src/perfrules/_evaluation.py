@@ -203,6 +203,7 @@ def evaluate(
     total = quantize(exact, spec.precision, spec.rounding)
     grade = spec.grades.grade(total)
     scorer.check_stated(total, grade)
+    scorer.check_funds()
     provenance = Provenance.of(spec, registry)
     diagnostics = (*scorer.warnings, *scorer.notes)
     return Evaluation(spec, facts, total, grade, results, diagnostics, scorer.claims, provenance)
@@ -387,6 +388,20 @@ class _Scorer:
             msg = f"claimed {to_text(claim)}, but the rule computes {to_text(self.round(computed))}; {reported}"
             self.warn("claim-differs", msg, indicator, in_facts=True)
         return claim if self.claims == "self" else computed
+
+    def check_funds(self) -> None:
+        """The funds table's parts must add up to its total row, column by column."""
+        rows = list(self.facts.funds.items())
+        if len(rows) < 2:
+            return
+        (total_name, total), parts = rows[0], rows[1:]
+        for column, label in (("initial", "年初预算数"), ("full_year", "全年预算数"), ("executed", "全年执行数")):
+            stated = getattr(total, column)
+            amounts = [getattr(row, column) for _, row in parts if getattr(row, column) is not None]
+            if stated is not None and amounts and sum(amounts, Decimal(0)) != stated:
+                message = f"funds: {label} of {total_name} is {to_text(stated)}, but its parts add up to {to_text(sum(amounts, Decimal(0)))}"
+                location = self.facts.location("funds", total_name, column)
+                self.warnings.append(Diagnostic("warning", "funds-sum", message, None, location))
 
     def check_stated(self, total: Decimal, grade: GradeBand) -> None:
         stated = self.facts.stated

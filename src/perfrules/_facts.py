@@ -20,8 +20,9 @@ if TYPE_CHECKING:
 
 _KEYS = (
     "subject", "year", "units", "goals", "achievements", "shortfall_reasons",
-    "budget", "stated", "facts", "assessments", "indicators",
+    "budget", "funds", "stated", "facts", "assessments", "indicators",
 )  # fmt: skip
+_FUNDS_COLUMNS = ("initial", "full_year", "executed")
 _TEXT_KEYS = ("subject", "goals", "achievements", "shortfall_reasons")
 _ASSESSMENT_KEYS = ("score", "reason", "measure", "not_applicable")
 NOT_APPLICABLE_MARK = "/"
@@ -46,6 +47,21 @@ class Assessment:
 
 
 @frozen
+class FundsRow:
+    """One row of a project form's funds table (项目资金).
+
+    Attributes:
+        initial: 年初预算数.
+        full_year: 全年预算数 (A).
+        executed: 全年执行数 (B).
+    """
+
+    initial: Decimal | None = None
+    full_year: Decimal | None = None
+    executed: Decimal | None = None
+
+
+@frozen
 class Stated:
     """The total and grade printed on the paper form, kept to be checked."""
 
@@ -65,6 +81,8 @@ class Facts:
         achievements: How they were met (整体绩效目标完成情况).
         shortfall_reasons: Why some were not (未能完成原因).
         budget: The budget table (年度部门预算情况), in order, in 万元.
+        funds: A project form's funds table, by row: the first is the total
+            (年度资金总额), the others its parts (本年财政拨款, 上年结转资金, 其他资金).
         stated: The total and grade the paper form states.
         values: The inputs the spec declares, by name, as written.
         assessments: Claims, reasons and measures by indicator id.
@@ -80,6 +98,7 @@ class Facts:
     achievements: str | None = None
     shortfall_reasons: str | None = None
     budget: Mapping[str, Decimal] = field(factory=dict)
+    funds: Mapping[str, FundsRow] = field(factory=dict)
     stated: Stated | None = None
     values: Mapping[str, Any] = field(factory=dict)
     assessments: Mapping[str, Assessment] = field(factory=dict)
@@ -131,6 +150,7 @@ class _FactsReader(DocumentReader):
             year=self.whole(data, "year"),
             units=self.whole(data, "units"),
             budget=self.budget(data),
+            funds=self.funds(data),
             stated=self.stated(data),
             values=self.values(data),
             assessments=self.assessments(data),
@@ -156,6 +176,18 @@ class _FactsReader(DocumentReader):
         lines = self.mapping(data, (), "budget", "budget lines to amounts")
         budget = {name: self.number(lines, ("budget",), name) for name in lines}
         return {name: amount for name, amount in budget.items() if amount is not None}
+
+    def funds(self, data: dict[str, Any]) -> dict[str, FundsRow]:
+        rows = {}
+        for name, row in self.mapping(data, (), "funds", "rows to {initial, full_year, executed}").items():
+            path: DataPath = ("funds", name)
+            if not isinstance(row, dict):
+                self.error("bad-value", "a funds row is {initial: ..., full_year: ..., executed: ...}", path)
+                continue
+            self.unknown_keys(row, path, _FUNDS_COLUMNS)
+            amounts = {key: self.number(row, path, key) if row.get(key) is not None else None for key in _FUNDS_COLUMNS}
+            rows[name] = FundsRow(**amounts)
+        return rows
 
     def stated(self, data: dict[str, Any]) -> Stated | None:
         if data.get("stated") is None:

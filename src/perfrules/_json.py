@@ -38,6 +38,8 @@ def evaluation_to_data(evaluation: Evaluation) -> dict[str, Any]:
         "total": to_text(evaluation.total),
         "grade": evaluation.grade.label,
         "stated": _converter.unstructure(facts.stated),
+        "budget": _converter.unstructure(dict(facts.budget)),
+        "funds": _converter.unstructure(dict(facts.funds)),
         "claims": evaluation.claims,
         "indicators": _converter.unstructure(evaluation.indicators),
         "diagnostics": _converter.unstructure(evaluation.diagnostics),
