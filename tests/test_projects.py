@@ -44,7 +44,12 @@ class TestTargets:
 
     @pytest.mark.parametrize(
         ("text", "deadline", "comparator"),
-        [("9月前", (None, 9, 0), "<"), ("9月底前", (None, 9, 31), "<="), ("2022年12月底前", (2022, 12, 31), "<=")],
+        [
+            ("9月前", (None, 9, 0), "<"),
+            ("9月底前", (None, 9, 30), "<="),
+            ("12月", (None, 12, 31), "<="),
+            ("2022年12月底前", (2022, 12, 31), "<="),
+        ],
     )
     def test_deadlines(self, text: str, deadline: tuple[int | None, int, int], comparator: str) -> None:
         """ "9月前" is before September; "9月底前" by its end."""
@@ -251,3 +256,85 @@ def test_funds_in_the_json() -> None:
     )
     assert {"initial": "250000.00", "full_year": "250000.00", "executed": "215457.6"} == data["funds"]["年度资金总额"]
     assert [] == [d for d in data["diagnostics"] if d["code"] == "funds-sum"]
+
+
+def one_row(target: str, actual: str, score: str | None = None, **extra: Any) -> dict[str, Any]:
+    """FULL with 1.1 split into the row under test (10 points) and a filler (40)."""
+    row = {"id": "t", "name": "受测", "weight": 10, "target": target, "actual": actual, **extra}
+    if score is not None:
+        row["score"] = score
+    filler = {"id": "f", "name": "其余", "weight": 40, "kind": "self_assessed", "score": 40}
+    return unit_facts({**FULL, "1.1": [row, filler]})
+
+
+class TestReviewedTargets:
+    @pytest.mark.parametrize(
+        ("target", "actual", "expected"),
+        [
+            ("2023年6月30日前", "2024年3月", "0.00"),
+            ("2022年12月底前", "2023年1月", "0.00"),
+            ("2022年底前", "2022年11月", "10.00"),
+            ("12月", "12月", "10.00"),
+            ("9月前", "8月", "10.00"),
+            ("9月前", "9月", "0.00"),
+            ("=100%", "0%", "0.00"),
+            ("大于0", "0", "0.00"),
+            ("≤5个工作日", "3个工作日", "10.00"),
+        ],
+    )
+    def test_scores(self, target: str, actual: str, expected: str) -> None:
+        """Deadlines with years, month targets, zero actuals and 时效 numbers score as the form means."""
+        nature = {"nature": "时效"} if "工作日" in target else {}
+        assert D(expected) == perfrules.evaluate(NATIONAL, one_row(target, actual, **nature))["t"].computed
+
+    @pytest.mark.parametrize(
+        ("target", "actual", "nature"),
+        [("≥90", "95%", None), ("≥95%", "90", None), ("≥95%", "98%", "反向"), ("≥95%", "95%以下", None)],
+    )
+    def test_refused(self, target: str, actual: str, nature: str | None) -> None:
+        """Percent against plain numbers, a nature against its comparator, an actual pointing the other way."""
+        extra = {"nature": nature} if nature else {}
+        with pytest.raises(FactsError) as info:
+            perfrules.evaluate(NATIONAL, one_row(target, actual, **extra))
+        [problem] = info.value.problems
+        assert problem.code in ("target", "kind-parameter") and "t" == problem.indicator
+
+    def test_word_met_as_written(self) -> None:
+        """重大安全事故 无 / 无 is the target met: full marks are allowed."""
+        assert D("10.00") == perfrules.evaluate(NATIONAL, one_row("无", "无", "10"))["t"].score
+
+    def test_empty_slot_list_is_an_empty_slot(self) -> None:
+        """ "1.2": [] is the same as leaving the slot out."""
+        facts = unit_facts({**FULL, "1.2": []})
+        assert D("89.44") == perfrules.evaluate(NATIONAL, facts).total
+
+    def test_empty_block_is_named(self) -> None:
+        """A unit that writes nothing under 效益 is told where to write it, once."""
+        facts = unit_facts({k: v for k, v in FULL.items() if k != "2.2"})
+        with pytest.raises(FactsError) as info:
+            perfrules.evaluate(NATIONAL, facts)
+        [problem] = info.value.problems
+        assert "效益指标 has no indicators" in problem.message
+
+    def test_claim_problems_point_at_the_row(self, tmp_path: Path) -> None:
+        """A claim above its weight in a row is reported at that row's line."""
+        path = tmp_path / "unit.yaml"
+        path.write_text(
+            "facts: {budget_initial: 1, budget_full_year: 1, executed: 1}\n"
+            "indicators:\n"
+            "  '1.1': [{id: a, name: 甲, weight: 50, target: ≥1, actual: 1, score: 55}]\n"
+            "  '2.2': [{id: b, name: 乙, weight: 30, kind: self_assessed, score: 30}]\n"
+            "  '3.1': [{id: c, name: 丙, weight: 10, kind: self_assessed, score: 10}]\n",
+            encoding="utf-8",
+        )
+        with pytest.raises(FactsError) as info:
+            perfrules.evaluate(NATIONAL, path)
+        [problem] = info.value.problems
+        assert ("claim-range", 3) == (problem.code, problem.location.line if problem.location else None)
+
+    def test_assessed_twice(self) -> None:
+        """A row with its own score and an entry under assessments is refused."""
+        facts = one_row("≥1", "1", "10")
+        facts["assessments"] = {"t": {"score": 5}}
+        with pytest.raises(FactsError):
+            perfrules.evaluate(NATIONAL, facts)

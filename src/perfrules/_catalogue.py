@@ -498,6 +498,7 @@ class QualitativeTierKind:
 
 
 _NATURES = {"正向": "forward", "反向": "inverse", "定性": "qualitative", "时效": "deadline"}
+_UPWARD, _DOWNWARD = (">=", ">"), ("<=", "<")
 
 
 @frozen
@@ -505,12 +506,14 @@ class TargetKind:
     """``kind: target``: a 三级指标 as project forms write it, scored from 年度指标值 and 实际完成值.
 
     ``target`` and ``actual`` are the texts of the form ("≥266米", "270米", "98%以上",
-    "9月底前", "达成预期指标"); ``nature`` (指标性质: 正向, 反向, 定性) is inferred from the
-    target when not given. Quantitative: met -> full marks; not met -> weight ×
-    actual ÷ target (正向) or target ÷ actual (反向), so never above the weight; a
-    "=" target scores the smaller of the two ratios. A deadline: met -> full marks,
-    missed -> 0. Qualitative: the assessor's score, within the tier of the actual
-    (达成 80–100%, 部分达成 60–80%, 未达成 0–60%). Units must agree.
+    "9月底前", "达成预期指标"); ``nature`` (指标性质: 正向, 反向, 定性, 时效) must agree
+    with the target's comparison and is inferred from it when not given.
+    Quantitative: met -> full marks; not met -> weight × actual ÷ target (正向) or
+    target ÷ actual (反向), never above the weight; an "=" target scores the smaller of
+    the two ratios. A deadline: met -> full marks, missed -> 0. Qualitative: the
+    assessor's score, within the tier of the actual (达成 80–100%, 部分达成 60–80%,
+    未达成 0–60%); an actual written as the target is 达成. Units must agree, and a
+    percentage is never compared with a plain number.
     """
 
     parameters: frozenset[str] = frozenset({"target", "actual", "nature"})
@@ -529,50 +532,66 @@ class TargetKind:
             except TargetError as e:
                 p.fail(str(e), key, code="target")
         nature = parameters.get("nature")
-        if nature is not None and nature not in _NATURES:
+        if nature is not None and (not isinstance(nature, str) or nature not in _NATURES):
             p.fail(f"nature (指标性质) is one of {', '.join(_NATURES)}, not {nature!r:.40}", "nature")
         if not p.ok:
             return None
         target, actual = parsed["target"], parsed["actual"]
         if target.not_applicable or actual.not_applicable:
-            p.fail("'/' means not applicable: mark the indicator so (score: '/') rather than scoring it", "actual")
+            p.fail("'/' marks the row not applicable: leave out its score", "actual")
             return None
-        if target.kind != actual.kind and not (target.kind == "word" and actual.kind == "word"):
+        shown = f"指标值 {target.raw}，完成值 {actual.raw}"
+        if nature == "定性" or (target.kind == "word" and actual.kind == "word"):
+            return self._qualitative(target, actual, p, shown)
+        if target.kind != actual.kind:
             p.fail(
                 f"the actual {actual.raw!r} cannot be compared with the target {target.raw!r}", "actual", code="target"
             )
             return None
-        shown = f"指标值 {target.raw}，完成值 {actual.raw}"
-        if target.kind == "word" or _NATURES.get(nature or "") == "qualitative":
-            return self._qualitative(actual, p, shown)
         if target.kind == "deadline":
             return self._deadline(target, actual, p, shown)
         return self._quantitative(target, actual, nature, p, shown)
 
     @staticmethod
     def _quantitative(target: Target, actual: Target, nature: str | None, p: _Parameters, shown: str) -> Rule | None:
-        if actual.unit is not None and target.unit is not None and actual.unit != target.unit:
+        if actual.unit != target.unit and ((actual.unit and target.unit) or "%" in (actual.unit, target.unit)):
             p.fail(
-                f"units differ: the target is in {target.unit}, the actual in {actual.unit}", "actual", code="target"
+                f"units differ: the target is in {target.unit or 'plain numbers'}, the actual in {actual.unit or 'plain numbers'}",
+                "actual",
+                code="target",
             )
             return None
-        inverse = target.comparator in ("<=", "<") if nature is None else _NATURES[nature] == "inverse"
-        # Both are numbers here (compile checked their kinds); the fallback only satisfies the types.
-        t, a = to_text(target.value or Decimal(0)), to_text(actual.value or Decimal(0))
-        if target.comparator == "=" and nature is None:
-            text = (
-                f"weight if {a} == {t} else weight * min({a} / {t}, {t} / {a})"
-                if target.value
-                else f"weight if {a} == 0 else 0"
+        declared = _NATURES.get(nature or "")
+        if (declared == "forward" and target.comparator in _DOWNWARD) or (
+            declared == "inverse" and target.comparator in _UPWARD
+        ):
+            p.fail(f"nature {nature} contradicts the target {target.raw!r}", "nature")
+            return None
+        if (target.comparator in _UPWARD and actual.comparator in _DOWNWARD) or (
+            target.comparator in _DOWNWARD and actual.comparator in _UPWARD
+        ):
+            p.fail(
+                f"the actual {actual.raw!r} points the other way from the target {target.raw!r}: write the value reached",
+                "actual",
+                code="target",
             )
+            return None
+        # Both are numbers here (compile checked their kinds); the fallback only satisfies the types.
+        t_value, a_value = target.value or Decimal(0), actual.value or Decimal(0)
+        t, a = to_text(t_value), to_text(a_value)
+        inverse = declared == "inverse" or (declared != "forward" and target.comparator in _DOWNWARD)
+        if target.comparator == "=" and declared is None:
+            ratio = f"weight * min({a} / {t}, {t} / {a})" if t_value and a_value else "0"
+            text = f"weight if {a} == {t} else {ratio}"
             words = f"{shown}；等于指标值得满分，否则按 完成值与指标值之比（取小）× 分值"
         elif inverse:
             met = f"{a} < {t}" if target.comparator == "<" else f"{a} <= {t}"
-            text = f"weight if {met} else weight * {t} / {a}"
+            text = f"weight if {met} else weight * {t} / {a}"  # not met: actual > target >= 0
             words = f"反向指标，{shown}；达到得满分，未达到按 指标值 ÷ 完成值 × 分值"
         else:
             met = f"{a} > {t}" if target.comparator == ">" else f"{a} >= {t}"
-            text = f"weight if {met} else weight * {a} / {t}"
+            ratio = f"weight * {a} / {t}" if t_value else "0"
+            text = f"weight if {met} else {ratio}"
             words = f"正向指标，{shown}；达到得满分，未达到按 完成值 ÷ 指标值 × 分值"
         direction = "inverse" if inverse else "forward"
         return p.rule(
@@ -582,11 +601,12 @@ class TargetKind:
     @staticmethod
     def _deadline(target: Target, actual: Target, p: _Parameters, shown: str) -> Rule | None:
         # Both are deadlines here (compile checked their kinds); the fallback only satisfies the types.
-        (_, month, day), (_, done_month, done_day) = (
-            target.deadline or (None, 12, 31),
-            actual.deadline or (None, 12, 31),
-        )
-        due, done = month * 100 + day, done_month * 100 + (done_day or 31)  # a month alone: its last day
+        due_year, month, day = target.deadline or (None, 12, 31)
+        done_year, done_month, done_day = actual.deadline or (None, 12, 31)
+        # Years count when both sides give one; otherwise the dates are within the year evaluated.
+        years = due_year is not None and done_year is not None
+        due = (due_year or 0) * 10000 * years + month * 100 + day
+        done = (done_year or 0) * 10000 * years + done_month * 100 + done_day
         met = f"{done} < {due}" if target.comparator == "<" else f"{done} <= {due}"
         return p.rule(
             f"weight if {met} else 0",
@@ -595,18 +615,20 @@ class TargetKind:
         )
 
     @staticmethod
-    def _qualitative(actual: Target, p: _Parameters, shown: str) -> Rule | None:
-        if actual.tier is None:
+    def _qualitative(target: Target, actual: Target, p: _Parameters, shown: str) -> Rule | None:
+        # An actual written as the target ("无"/"无", "及时"/"及时") means the target was met.
+        tier = "达成" if actual.raw.strip() == target.raw.strip() else actual.tier
+        if tier is None:
             p.fail(
                 f"a qualitative actual is a word such as 达成预期指标 or 部分达成, not {actual.raw!r}",
                 "actual",
                 code="target",
             )
             return None
-        low, high = (Decimal(bound) * p.context.weight for bound in DEFAULT_TIERS[actual.tier])
-        upper_open = actual.tier != "达成"
+        low, high = (Decimal(bound) * p.context.weight for bound in DEFAULT_TIERS[tier])
+        upper_open = tier != "达成"
         return p.rule(
             f"within(claim, {to_text(low)}, {to_text(high)}, {upper_open})",
-            f"定性指标，{shown}（{actual.tier}）；由评价人在 {to_text(low)}–{to_text(high)} 分内打分",
-            f"qualitative, {actual.raw} ({actual.tier}): the assessor scores within {to_text(low)}-{to_text(high)}",
+            f"定性指标，{shown}（{tier}）；由评价人在 {to_text(low)}–{to_text(high)} 分内打分",
+            f"qualitative, {actual.raw} ({tier}): the assessor scores within {to_text(low)}-{to_text(high)}",
         )

@@ -106,6 +106,7 @@ class Facts:
     file: str = field(default="<facts>", eq=False)
     sha256: str = field(default="", eq=False, repr=False)
     _document: Document | None = field(default=None, eq=False, repr=False, alias="document")
+    _inline: Mapping[str, tuple[str | int, ...]] = field(factory=dict, eq=False, repr=False, alias="inline")
 
     def source(self) -> Document | None:
         """The document the facts were read from (None when built by hand)."""
@@ -115,6 +116,8 @@ class Facts:
         """Where an entry of the facts file is written: its value, or its key."""
         if self._document is None:
             return Location(self.file)
+        if len(path) >= 2 and path[0] == "assessments" and path[1] in self._inline:
+            path = (*self._inline[str(path[1])], *path[2:])  # assessed in its own row of a project form
         return self._document.location(path, key=key)
 
 
@@ -144,9 +147,12 @@ class _FactsReader(DocumentReader):
             self.error("facts-shape", "a facts file is a mapping with keys such as subject, year, facts", ())
             raise FactsError(self.summary(), self.problems)
         self.unknown_keys(data, (), _KEYS)
-        texts = {key: self.text(data, (), key, empty=True) for key in _TEXT_KEYS}
+        subject, goals, achievements, shortfall = (self.text(data, (), key, empty=True) for key in _TEXT_KEYS)
         facts = Facts(
-            **texts,
+            subject=subject,
+            goals=goals,
+            achievements=achievements,
+            shortfall_reasons=shortfall,
             year=self.whole(data, "year"),
             units=self.whole(data, "units"),
             budget=self.budget(data),

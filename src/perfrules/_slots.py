@@ -47,7 +47,10 @@ def fill(spec: Spec, facts: Facts) -> tuple[Spec, Facts]:
     document = spec_document(spec)
     nodes = indicator_index(document["indicators"])
     assessments = dict(facts.assessments)
+    inline: dict[str, tuple[str | int, ...]] = {}
     for slot_id, leaves in facts.indicators.items():
+        if not leaves:  # an empty list is a slot left empty
+            continue
         if slot_id not in slots:
             error(
                 "unknown-slot",
@@ -68,7 +71,9 @@ def fill(spec: Spec, facts: Facts) -> tuple[Spec, Facts]:
                 slot_id,
                 indicator=slot_id,
             )
-        children = []
+        children: list[dict[str, Any]] = []
+        listed = marks.get(id(leaves))
+        children_marks = Marks(listed.at) if listed is not None else None
         for index, leaf in enumerate(leaves):
             at = ("indicators", slot_id, index)
             if not isinstance(leaf, dict):
@@ -104,11 +109,18 @@ def fill(spec: Spec, facts: Facts) -> tuple[Spec, Facts]:
                 node.setdefault("not_applicable", "exclude")
                 if id(leaf) in marks:
                     marks[id(node)] = marks[id(leaf)]
-            if isinstance(node.get("id"), str) and (
-                assessment.score is not None or assessment.not_applicable or assessment.reason or assessment.measure
-            ):
+            own = assessment.score is not None or assessment.not_applicable or assessment.reason or assessment.measure
+            if isinstance(node.get("id"), str) and own:
+                if node["id"] in facts.assessments:
+                    message = f"{node['id']!r} is assessed both here and under 'assessments': keep one"
+                    error("bad-value", message, *at, indicator=node["id"])
                 assessments[node["id"]] = assessment
+                inline[node["id"]] = at
+            if children_marks is not None and listed is not None:
+                children_marks.values[len(children)] = children_marks.keys[len(children)] = listed.values[index]
             children.append(node)
+        if children_marks is not None:
+            marks[id(children)] = children_marks
         _, parent = nodes[slot_id]
         del parent["slot"]
         parent["children"] = children
@@ -120,17 +132,25 @@ def fill(spec: Spec, facts: Facts) -> tuple[Spec, Facts]:
             weights = [to_decimal(child.get("weight")) for child in children]
             parent["weight"] = sum((w for w in weights if w is not None), Decimal(0))
     for slot_id, (indicator, slot) in slots.items():
-        if slot_id not in facts.indicators:
+        if not facts.indicators.get(slot_id):
             if slot.min > 0:
                 message = f"slot {slot_id!r} ({indicator.name}) needs at least {slot.min} indicators"
                 error("slot-count", message, "indicators", indicator=slot_id)
             siblings, node = nodes[slot_id]
             siblings.remove(node)  # an empty slot weighs nothing and shows nothing
+    emptied = set()
+    for block in spec.walk():
+        if block.children and all(c.slot is not None and not facts.indicators.get(c.id) for c in block.children):
+            emptied.add(block.id)
+            slots_named = ", ".join(f"{c.id} {c.name}" for c in block.children)
+            message = f"{block.name} has no indicators: write them under {slots_named}"
+            error("slot-count", message, "indicators", indicator=block.id)
     merged = Document(facts.file, document, facts.sha256, marks=marks)
     try:
         concrete = _SpecReader(merged, spec.registry or default_registry()).read()
     except SpecError as e:
-        problems.extend(e.problems)
+        # An empty block was reported above; what follows from it would only say it again.
+        problems.extend(p for p in e.problems if p.indicator not in emptied and not (emptied and p.code == "total-sum"))
     if problems:  # the slots' own problems and the leaves', all at once
         raise FactsError(_headline(facts, len(problems)), problems)
     locations = {**concrete.indicator_locations(), **spec.indicator_locations()}
@@ -143,7 +163,7 @@ def fill(spec: Spec, facts: Facts) -> tuple[Spec, Facts]:
         bases=spec.bases,
         locations=locations,
     )
-    return concrete, evolve(facts, assessments=assessments)
+    return concrete, evolve(facts, assessments=assessments, inline=inline)
 
 
 def _split(leaf: dict[str, Any], marks: dict[int, Marks]) -> tuple[dict[str, Any], Assessment]:

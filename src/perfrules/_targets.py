@@ -34,8 +34,10 @@ _SUFFIXES: tuple[tuple[str, Comparator], ...] = (
 
 _NUMBER = re.compile(r"(?P<number>[0-9][0-9,，]*(?:\.[0-9]+)?|\.[0-9]+)\s*(?P<unit>.*)")
 _DEADLINE = re.compile(
-    r"(?:(?P<year>\d{4})年)?(?P<month>1[0-2]|0?[1-9])月(?:(?P<day>[0-3]?\d)日|(?P<end>底|末))?(?P<before>前|之前|以前)?"
+    r"(?:(?P<year>\d{4})年)?(?:(?P<month>1[0-2]|0?[1-9])月(?:(?P<day>[0-3]?\d)日|(?P<end>底|末))?|(?P<year_end>底|末))"
+    r"(?P<before>前|之前|以前)?"
 )
+_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _UNIT = re.compile(r"[^\d\s.,，]{1,8}")
 
 QUALITATIVE_TIERS = {
@@ -59,8 +61,9 @@ class Target:
         comparator: ``>=``, ``>``, ``<=``, ``<`` or ``=``; ``=`` when only a value is written.
         value: The number (a fraction for percentages); None for words and deadlines.
         unit: The unit as written after the number (``米``, ``万元``, ``%``); None if none.
-        deadline: ``(month, day)`` for "9月前" (day 0 meaning the start of the month) or
-            "9月底前" (day 31), with the year if written.
+        deadline: ``(year, month, day)``: "9月前" is before September begins (day 0),
+            "9月", "9月底前" and "2022年底前" run to the month's last day; the year is None
+            unless written.
         tier: For a qualitative word: 达成, 部分达成 or 未达成.
         not_applicable: The text is "/" (or empty): the indicator does not apply.
     """
@@ -94,7 +97,7 @@ def parse_target(raw: str) -> Target:
         TargetError: the text is not a comparison with a number, a deadline,
             a known qualitative word or "/".
     """
-    text = re.sub(r"\s+", "", raw).strip("。.")
+    text = re.sub(r"\s+", "", raw).rstrip("。.").replace("（含）", "").replace("(含)", "")
     if text in ("", "/", "／", "-", "—", "无此项", "不适用"):
         return Target(raw, not_applicable=True)
     if text in _TOKENS:
@@ -112,11 +115,26 @@ def parse_target(raw: str) -> Target:
             comparator, text = meaning, text[: -len(word)]
             break
     deadline = _DEADLINE.fullmatch(text)
-    if deadline:
-        day = 31 if deadline["end"] else int(deadline["day"]) if deadline["day"] else 0
-        year = int(deadline["year"]) if deadline["year"] else None
+    if deadline and (deadline["month"] or (deadline["year"] and deadline["year_end"])):
+        if comparator is not None:
+            msg = f"{raw!r}: write a deadline as 9月底前 or 2022年12月31日前, without a comparison"
+            raise TargetError(msg)
         before = bool(deadline["before"])
-        return Target(raw, "<" if before and day == 0 else "<=", deadline=(year, int(deadline["month"]), day))
+        month = int(deadline["month"]) if deadline["month"] else 12
+        # "9月前" is before September begins; "9月", "9月底前" and "年底前" run to the month's end.
+        last = _DAYS[month - 1]
+        day = (
+            int(deadline["day"])
+            if deadline["day"]
+            else 0
+            if before and not deadline["end"] and deadline["month"]
+            else last
+        )
+        if day > _DAYS[month - 1]:
+            msg = f"{raw!r}: {month}月 has no day {day}"
+            raise TargetError(msg)
+        year = int(deadline["year"]) if deadline["year"] else None
+        return Target(raw, "<" if day == 0 else "<=", deadline=(year, month, day))
     number = _NUMBER.fullmatch(text)
     if number is None:
         msg = f"{raw!r} is not a target perfrules can read: write e.g. ≥266米, ≤4, 98%以上, 9月底前, 达成预期指标 or /"
@@ -125,7 +143,10 @@ def parse_target(raw: str) -> Target:
     unit = number["unit"] or None
     if unit in ("%", "％"):
         value, unit = value / 100, "%"
-    elif unit is not None and not _UNIT.fullmatch(unit):
+    elif unit is not None and ("-" in unit or "~" in unit or "～" in unit or "至" in unit):
+        msg = f"{raw!r}: ranges are not read; write the bound that matters, e.g. ≥95%"
+        raise TargetError(msg)
+    elif unit is not None and (not _UNIT.fullmatch(unit) or "%" in unit or "％" in unit or unit.startswith("年")):
         msg = f"{raw!r}: {unit!r} is not a unit"
         raise TargetError(msg)
     if not in_range(value):
