@@ -114,7 +114,7 @@ class TestAllocate:
         """Shares add up to the total exactly and each is within one unit of its exact share."""
         unit = D(1).scaleb(-precision)
         amount = D(total) * unit
-        with decimal.localcontext(prec=100):
+        with decimal.localcontext(decimal.Context(prec=100)):
             shares = allocate(amount, [D(w) for w in weights], precision)
             assert amount == sum(shares)
             base = sum(weights)

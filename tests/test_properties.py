@@ -39,7 +39,7 @@ class TestScores:
         renormalised ones (an excluded indicator weighs 0), so this still holds.
         """
         _, evaluation = case
-        with decimal.localcontext(prec=200):  # exact: a sum of 28-digit parts can need more digits
+        with decimal.localcontext(decimal.Context(prec=200)):  # exact: a sum of 28-digit parts can need more digits
             for result in evaluation.walk():
                 if result.children:
                     assert sum(c.score for c in result.children) == result.score, result.id
