@@ -224,3 +224,10 @@ class TestSpecShape:
         """With --claims computed, the table shows the claim beside the computed score."""
         text = perfrules.render(perfrules.evaluate(SEED_SPEC, SEED_FACTS, claims="computed"), "table")
         assert "9.97 (自评 9.91)" in text
+
+
+def test_lone_surrogates_in_mappings() -> None:
+    """A mapping holding a lone surrogate, in a key or a value, is refused like a file holding one."""
+    for mapping in ({"subject": "单位\ud800"}, {"facts": {"\udc00": 1}}):
+        with pytest.raises(FactsError, match="lone surrogate"):
+            perfrules.load_facts(mapping)

@@ -77,7 +77,7 @@ def read_document(source: Source, *, what: str) -> Document:
     if isinstance(source, Mapping):
         data = _plain_copy(source)
         canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
-        return Document("<mapping>", data, _digest(canonical.encode()))
+        return Document("<mapping>", data, _digest(canonical.encode("utf-8", "surrogatepass")))
     if is_text(source):
         return parse_document(str(source).encode("utf-8", "surrogatepass"), "<text>")
     path = Path(source)
@@ -154,6 +154,7 @@ def _plain_copy(value: Any) -> Any:
             for key, item in source.items():
                 if not isinstance(key, str):
                     raise DocumentProblem(f"key {key!r:.80} is not text", Location("<mapping>"))
+                _whole_text(key)
                 target[key] = _empty_like(item)
                 stack.append((item, target[key], depth + 1))
         elif isinstance(source, (list, tuple)):
@@ -168,7 +169,18 @@ def _empty_like(value: Any) -> Any:
         return {}
     if isinstance(value, (list, tuple)):
         return []
+    if isinstance(value, str):
+        _whole_text(value)
     return value
+
+
+def _whole_text(text: str) -> None:
+    """Refuse text with a lone surrogate: it is no character, and nothing can print it."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as e:
+        msg = f"a lone surrogate U+{ord(text[e.start]):04X} is not a character"
+        raise DocumentProblem(msg, Location("<mapping>")) from None
 
 
 class DocumentReader:
