@@ -231,3 +231,25 @@ def test_lone_surrogates_in_mappings() -> None:
     for mapping in ({"subject": "单位\ud800"}, {"facts": {"\udc00": 1}}):
         with pytest.raises(FactsError, match="lone surrogate"):
             perfrules.load_facts(mapping)
+
+
+def test_many_unknown_names_are_reported_quickly() -> None:
+    """Thousands of unknown facts are all reported (suggestions are bounded, so this stays quick)."""
+    facts = {"facts": {f"unknown_fact_{i}": i for i in range(2000)}}
+    with pytest.raises(FactsError) as info:
+        perfrules.evaluate(SPEC, facts)
+    assert 2001 == len(info.value.problems)  # 2000 unknown facts and the missing x
+
+
+def test_huge_renormalised_weights_stay_within_bounds() -> None:
+    """A renormalised leaf never scores above its weight, however long the weights."""
+    big = "3561534240651906281108254049"
+    text = (
+        "spec: 1\nid: t/big\nversion: '1'\nname: 大\nprecision: 0\ngrades: [{min: 0, label: 差}]\n"
+        f"indicators:\n  - {{id: a, name: 甲, weight: 3, kind: self_assessed}}\n"
+        f"  - {{id: b, name: 乙, weight: {big}, kind: self_assessed, not_applicable: exclude}}\n"
+    )
+    result = perfrules.evaluate(text, {"assessments": {"a": {"score": 3}, "b": {"score": "/"}}})
+    for node in result.walk():
+        assert node.score <= node.weight
+    assert result.total <= result.spec.full_marks

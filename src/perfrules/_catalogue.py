@@ -586,7 +586,8 @@ class TargetKind:
             words = f"{shown}；等于指标值得满分，否则按 完成值与指标值之比（取小）× 分值"
         elif inverse:
             met = f"{a} < {t}" if target.comparator == "<" else f"{a} <= {t}"
-            text = f"weight if {met} else weight * {t} / {a}"  # not met: actual > target >= 0
+            ratio = f"weight * {t} / {a}" if a_value else "0"  # not met with 0 only under a negative target
+            text = f"weight if {met} else {ratio}"
             words = f"反向指标，{shown}；达到得满分，未达到按 指标值 ÷ 完成值 × 分值"
         else:
             met = f"{a} > {t}" if target.comparator == ">" else f"{a} >= {t}"
@@ -606,7 +607,8 @@ class TargetKind:
         # Years count when both sides give one; otherwise the dates are within the year evaluated.
         years = due_year is not None and done_year is not None
         due = (due_year or 0) * 10000 * years + month * 100 + day
-        done = (done_year or 0) * 10000 * years + done_month * 100 + done_day
+        # An actual "before" a date (9月前) was done the day before it.
+        done = (done_year or 0) * 10000 * years + done_month * 100 + done_day - (actual.comparator == "<")
         met = f"{done} < {due}" if target.comparator == "<" else f"{done} <= {due}"
         return p.rule(
             f"weight if {met} else 0",

@@ -53,7 +53,17 @@ class Diagnostic:
         return f"{where}{self.level}: {self.message}{about} ({self.code})"
 
 
+MAX_SUGGESTION_CANDIDATES = 200
+
+
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
-    """Return `` (did you mean 'x'?)`` for the closest candidate, or an empty string."""
-    matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    """Return `` (did you mean 'x'?)`` for the closest candidate, or an empty string.
+
+    Only short words among a bounded number of candidates get a suggestion, so a
+    document full of unknown names cannot make reporting them slow.
+    """
+    options = [c for c in candidates if isinstance(c, str)]
+    if not isinstance(word, str) or len(word) > 64 or len(options) > MAX_SUGGESTION_CANDIDATES:
+        return ""
+    matches = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
     return f" (did you mean {matches[0]!r}?)" if matches else ""

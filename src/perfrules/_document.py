@@ -80,6 +80,9 @@ def read_document(source: Source, *, what: str) -> Document:
         return Document("<mapping>", data, _digest(canonical.encode("utf-8", "surrogatepass")))
     if is_text(source):
         return parse_document(str(source).encode("utf-8", "surrogatepass"), "<text>")
+    if not isinstance(source, (str, os.PathLike)):  # callers without type checking
+        msg = f"a {what} is a path, its text or a mapping, not {type(source).__name__}"  # type: ignore[unreachable]
+        raise SourceNotFoundError(msg)
     path = Path(source)
     try:
         if not path.is_file():

@@ -13,7 +13,7 @@ from ._document import Source
 from ._expression import Expression, Value
 from ._facts import Facts, bind, load_facts
 from ._grading import GradeBand
-from ._numbers import ARITHMETIC, allocate, exact, quantize, to_text
+from ._numbers import EXACT, allocate, exact, quantize, to_text
 from ._registry import Provider, Registry, default_registry
 from ._slots import fill
 from ._spec import Indicator, Spec, load_spec
@@ -351,7 +351,8 @@ class _Scorer:
         else:
             children = ()
             base = self.exact.get(result.id, result.score)
-            score = self.settle(ARITHMETIC.divide(ARITHMETIC.multiply(weight, base), result.weight))
+            # Exact enough for any accepted weight; the cap only guards the last digit of a long quotient.
+            score = min(self.settle(EXACT.divide(EXACT.multiply(weight, base), result.weight)), weight)
         declared = result.declared_weight or result.weight
         return evolve(result, weight=weight, declared_weight=declared, score=score, children=children)
 

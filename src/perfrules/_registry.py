@@ -413,6 +413,9 @@ def _checked_format(
 
 def lookup(entries: Mapping[str, T], what: str, name: str) -> T:
     """Return ``entries[name]`` or raise `NotRegisteredError` with a suggestion."""
+    if not isinstance(name, str):  # callers without type checking
+        msg = f"{what} names are text, not {name!r:.40}"  # type: ignore[unreachable]
+        raise NotRegisteredError(msg)
     try:
         return entries[name]
     except KeyError:

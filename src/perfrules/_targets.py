@@ -130,7 +130,7 @@ def parse_target(raw: str) -> Target:
             if before and not deadline["end"] and deadline["month"]
             else last
         )
-        if day > _DAYS[month - 1]:
+        if day > _DAYS[month - 1] or (deadline["day"] and day == 0):
             msg = f"{raw!r}: {month}月 has no day {day}"
             raise TargetError(msg)
         year = int(deadline["year"]) if deadline["year"] else None
