@@ -253,3 +253,16 @@ def test_huge_renormalised_weights_stay_within_bounds() -> None:
     for node in result.walk():
         assert node.score <= node.weight
     assert result.total <= result.spec.full_marks
+
+
+def test_wrong_python_arguments() -> None:
+    """Arguments of the wrong type fail as ValueError or a perfrules error, never AttributeError or TypeError."""
+    evaluation = perfrules.evaluate(SPEC, {"facts": {"x": "1"}})
+    with pytest.raises(PerfrulesError):
+        perfrules.render(evaluation, None)  # type: ignore[arg-type]
+    with pytest.raises(PerfrulesError):
+        perfrules.load_spec(None)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="Registry"):
+        perfrules.evaluate(SPEC, {"facts": {"x": "1"}}, registry="x")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="loaded Spec"):
+        perfrules.dump_spec(None)  # type: ignore[arg-type]

@@ -182,6 +182,9 @@ def evaluate(
     if claims not in (None, "self", "computed"):
         msg = f"claims must be 'self' or 'computed', not {claims!r}"
         raise ValueError(msg)
+    if registry is not None and not isinstance(registry, Registry):  # callers without type checking
+        msg = f"registry must be a perfrules.Registry, not {type(registry).__name__}"  # type: ignore[unreachable]
+        raise ValueError(msg)
     if not isinstance(spec, Spec):
         spec = load_spec(spec, registry=registry)
     elif registry is not None and spec.registry is not None and registry is not spec.registry:

@@ -836,4 +836,7 @@ def spec_document(spec: Spec) -> dict[str, Any]:
 
 def dump_spec(spec: Spec) -> str:
     """The spec as YAML text in the documented format; `load_spec` reads it back equal."""
+    if not isinstance(spec, Spec):  # callers without type checking
+        msg = f"dump_spec takes a loaded Spec, not {type(spec).__name__}"  # type: ignore[unreachable]
+        raise ValueError(msg)
     return dump_yaml(spec_document(spec))
