@@ -15,99 +15,12 @@ from typing import TYPE_CHECKING, Any
 from attrs import frozen
 
 from ._diagnostics import did_you_mean
-from ._expression import Expression
-from ._kinds import BandsKind, KindContext, Rule
-from ._numbers import decimal_places, to_decimal, to_text
+from ._kinds import BandsKind, KindContext, Parameters, Rule
+from ._numbers import to_decimal, to_text
 from ._targets import Target, TargetError, parse_target
-from .exceptions import ExpressionError
 
 if TYPE_CHECKING:
     from ._spec import FactDeclaration
-
-
-class _Parameters:
-    """Reads one indicator's parameters, reporting each problem through the kind context."""
-
-    def __init__(self, parameters: Mapping[str, Any], context: KindContext) -> None:
-        self.raw = parameters
-        self.context = context
-        self.ok = True
-
-    def fail(self, message: str, *path: str | int, code: str = "kind-parameter") -> None:
-        self.context.error(message, *path, code=code)
-        self.ok = False
-
-    def fact(self, key: str, *types: str) -> FactDeclaration | None:
-        """The declared fact *key* names, of one of *types*."""
-        name = self.raw.get(key)
-        declaration = self.context.facts.get(name) if isinstance(name, str) else None
-        if declaration is None or declaration.type not in types:
-            candidates = [n for n, d in self.context.facts.items() if d.type in types]
-            hint = did_you_mean(name, candidates) if isinstance(name, str) else ""
-            self.fail(f"{key} {name!r} is not a declared {' or '.join(types)} fact{hint}", key, code="unknown-name")
-            return None
-        return declaration
-
-    def operand(self, key: str) -> tuple[str, str, str] | None:
-        """A number fact's name or an expression: ``(expression text, words zh, words en)``."""
-        value = self.raw.get(key)
-        if isinstance(value, str) and value in self.context.facts:
-            declaration = self.fact(key, "number")
-            if declaration is None:
-                return None
-            return value, declaration.label or value, declaration.label_en or value
-        number = to_decimal(value)
-        if number is not None:
-            return to_text(number), to_text(number), to_text(number)
-        if not isinstance(value, str):
-            self.fail(f"{key} must be a number fact, a number or an expression, not {value!r:.80}", key)
-            return None
-        try:
-            expression = Expression.parse(value)
-        except ExpressionError as e:
-            self.fail(f"{key}: {e.args[0]}", key, code="expression")
-            return None
-        known = {*self.context.facts, "weight", "claim"}
-        for name in sorted(expression.names - known):
-            self.fail(f"{key}: unknown name {name!r} in {value!r}{did_you_mean(name, known)}", key, code="unknown-name")
-        if not self.ok:
-            return None
-        return f"({expression.source})", expression.source, expression.source
-
-    def number(self, key: str, *, default: Decimal | None = None, positive: bool = False) -> Decimal | None:
-        if key not in self.raw and default is not None:
-            return default
-        value = to_decimal(self.raw.get(key))
-        if value is None or value < 0 or (positive and value == 0):
-            shape = "a number above 0" if positive else "a number, 0 or more"
-            self.fail(f"{key} must be {shape}, not {self.raw.get(key)!r:.80}", key)
-            return None
-        return value
-
-    def score(self, value: Any, *path: str | int) -> Decimal | None:
-        """Points awarded: from 0 to the weight, with no more decimals than the precision."""
-        points = to_decimal(value)
-        weight, precision = self.context.weight, self.context.precision
-        if points is None or not 0 <= points <= weight or decimal_places(points) > precision:
-            message = (
-                f"points {value!r:.40} must be from 0 to the weight {to_text(weight)}, at most {precision} decimals"
-            )
-            self.fail(message, *path)
-            return None
-        return points
-
-    def choice(self, key: str, options: tuple[str, ...], default: str | None = None) -> str | None:
-        value = self.raw.get(key, default)
-        if value not in options:
-            shown = " or ".join(options)
-            self.fail(f"{key} must be {shown}{'' if key in self.raw else ' (say which)'}, not {value!r:.40}", key)
-            return None
-        return value  # type: ignore[no-any-return]
-
-    def rule(self, text: str, words: str, words_en: str) -> Rule | None:
-        if not self.ok:
-            return None
-        return Rule(Expression.parse(text, max_length=None), words, words_en)
 
 
 _OVER = frozenset({"beyond", "points", "per"})
@@ -132,7 +45,7 @@ class RatioKind:
     required: frozenset[str] = frozenset({"actual", "target"})
 
     def compile(self, parameters: Mapping[str, Any], context: KindContext) -> Rule | None:
-        p = _Parameters(parameters, context)
+        p = Parameters(parameters, context)
         actual, target = p.operand("actual"), p.operand("target")
         direction = p.choice("direction", ("forward", "inverse"), "forward")
         if actual is None or target is None or direction is None:
@@ -156,7 +69,7 @@ class RatioKind:
                     "over_achievement is {beyond: ..., points: ..., per: ...}, for forward ratios", "over_achievement"
                 )
                 return None
-            q = _Parameters(over, _Nested(context, "over_achievement"))
+            q = Parameters(over, _Nested(context, "over_achievement"))
             beyond, points, per = q.number("beyond", positive=True), q.number("points"), q.number("per", positive=True)
             if not q.ok or beyond is None or points is None or per is None:
                 return None
@@ -193,7 +106,7 @@ class ThresholdDeductionKind:
     required: frozenset[str] = frozenset({"input", "threshold", "points"})
 
     def compile(self, parameters: Mapping[str, Any], context: KindContext) -> Rule | None:
-        p = _Parameters(parameters, context)
+        p = Parameters(parameters, context)
         value = p.operand("input")
         threshold = to_decimal(parameters.get("threshold"))
         if threshold is None:
@@ -226,7 +139,7 @@ class StepDeductionKind:
     required: frozenset[str] = frozenset({"input", "step", "points", "reading"})
 
     def compile(self, parameters: Mapping[str, Any], context: KindContext) -> Rule | None:
-        p = _Parameters(parameters, context)
+        p = Parameters(parameters, context)
         value = p.operand("input")
         target = p.number("target", default=Decimal(1))
         step, points = p.number("step", positive=True), p.number("points")
@@ -256,7 +169,7 @@ class PerOccurrenceKind:
     required: frozenset[str] = frozenset({"input", "points"})
 
     def compile(self, parameters: Mapping[str, Any], context: KindContext) -> Rule | None:
-        p = _Parameters(parameters, context)
+        p = Parameters(parameters, context)
         count = p.operand("input")
         points = p.number("points", positive=True)
         if count is None or points is None:
@@ -277,7 +190,7 @@ class BinaryKind:
     required: frozenset[str] = frozenset({"input"})
 
     def compile(self, parameters: Mapping[str, Any], context: KindContext) -> Rule | None:
-        p = _Parameters(parameters, context)
+        p = Parameters(parameters, context)
         fact = p.fact("input", "boolean")
         if fact is None:
             return None
@@ -299,7 +212,7 @@ class ChecklistKind:
     required: frozenset[str] = frozenset({"items"})
 
     def compile(self, parameters: Mapping[str, Any], context: KindContext) -> Rule | None:
-        p = _Parameters(parameters, context)
+        p = Parameters(parameters, context)
         items = parameters["items"]
         if not isinstance(items, list) or not items:
             p.fail("items is a list of {name, input, points}", "items")
@@ -310,7 +223,7 @@ class ChecklistKind:
             if not isinstance(item, dict) or not {"input", "points"} <= set(item) <= {"name", "input", "points"}:
                 p.fail("each item is {name: ..., input: <boolean fact>, points: ...}", "items", index)
                 continue
-            q = _Parameters(item, _Nested(context, "items", index))
+            q = Parameters(item, _Nested(context, "items", index))
             fact, points = q.fact("input", "boolean"), q.score(item["points"], "points")
             if fact is None or points is None:
                 p.ok = False
@@ -341,7 +254,7 @@ class CategoricalKind:
     required: frozenset[str] = frozenset({"input", "scores"})
 
     def compile(self, parameters: Mapping[str, Any], context: KindContext) -> Rule | None:
-        p = _Parameters(parameters, context)
+        p = Parameters(parameters, context)
         fact = p.fact("input", "text")
         scores = parameters["scores"]
         if not isinstance(scores, dict) or not scores:
@@ -352,7 +265,7 @@ class CategoricalKind:
         return categorical_rule(fact, list(scores.items()), p, "scores")
 
 
-def categorical_rule(fact: FactDeclaration, entries: list[tuple[Any, Any]], p: _Parameters, key: str) -> Rule | None:
+def categorical_rule(fact: FactDeclaration, entries: list[tuple[Any, Any]], p: Parameters, key: str) -> Rule | None:
     """The rule for points by value of *fact*, every declared value scored exactly once."""
     if fact.values is None:
         p.fail(f"fact {fact.name!r} needs a list of 'values' to be scored by value", "input")
@@ -394,7 +307,7 @@ class BandTableKind(BandsKind):
     """
 
     def compile(self, parameters: Mapping[str, Any], context: KindContext) -> Rule | None:
-        p = _Parameters(parameters, context)
+        p = Parameters(parameters, context)
         fact = p.fact("input", "number", "text")
         bands = parameters["bands"]
         if fact is None:
@@ -435,7 +348,7 @@ class QualitativeTierKind:
     required: frozenset[str] = frozenset({"input"})
 
     def compile(self, parameters: Mapping[str, Any], context: KindContext) -> Rule | None:
-        p = _Parameters(parameters, context)
+        p = Parameters(parameters, context)
         fact = p.fact("input", "text")
         if fact is None:
             return None
@@ -468,7 +381,7 @@ class QualitativeTierKind:
 
     @staticmethod
     def _tiers(
-        raw: Any, name: str, values: tuple[str, ...], p: _Parameters
+        raw: Any, name: str, values: tuple[str, ...], p: Parameters
     ) -> dict[str, tuple[Decimal, Decimal]] | None:
         if raw is None:
             missing = [v for v in values if v not in DEFAULT_TIERS]
@@ -520,7 +433,7 @@ class TargetKind:
     required: frozenset[str] = frozenset({"target", "actual"})
 
     def compile(self, parameters: Mapping[str, Any], context: KindContext) -> Rule | None:
-        p = _Parameters(parameters, context)
+        p = Parameters(parameters, context)
         parsed = {}
         for key in ("target", "actual"):
             raw = parameters[key]
@@ -553,7 +466,7 @@ class TargetKind:
         return self._quantitative(target, actual, nature, p, shown)
 
     @staticmethod
-    def _quantitative(target: Target, actual: Target, nature: str | None, p: _Parameters, shown: str) -> Rule | None:
+    def _quantitative(target: Target, actual: Target, nature: str | None, p: Parameters, shown: str) -> Rule | None:
         if actual.unit != target.unit and ((actual.unit and target.unit) or "%" in (actual.unit, target.unit)):
             p.fail(
                 f"units differ: the target is in {target.unit or 'plain numbers'}, the actual in {actual.unit or 'plain numbers'}",
@@ -600,7 +513,7 @@ class TargetKind:
         )
 
     @staticmethod
-    def _deadline(target: Target, actual: Target, p: _Parameters, shown: str) -> Rule | None:
+    def _deadline(target: Target, actual: Target, p: Parameters, shown: str) -> Rule | None:
         # Both are deadlines here (compile checked their kinds); the fallback only satisfies the types.
         due_year, month, day = target.deadline or (None, 12, 31)
         done_year, done_month, done_day = actual.deadline or (None, 12, 31)
@@ -617,7 +530,7 @@ class TargetKind:
         )
 
     @staticmethod
-    def _qualitative(target: Target, actual: Target, p: _Parameters, shown: str) -> Rule | None:
+    def _qualitative(target: Target, actual: Target, p: Parameters, shown: str) -> Rule | None:
         # An actual written as the target ("无"/"无", "及时"/"及时") means the target was met.
         tier = "达成" if actual.raw.strip() == target.raw.strip() else actual.tier
         if tier is None:

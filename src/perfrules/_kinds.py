@@ -74,6 +74,95 @@ class IndicatorKind(Protocol):
         """Return the rule, or None after reporting problems through *context*."""
 
 
+class Parameters:
+    """Reads one indicator's parameters for a kind, reporting each problem through the kind context.
+
+    Every helper returns None (and marks the reading failed) on a problem, so a kind
+    reads all its parameters and reports every problem before giving up.
+    """
+
+    def __init__(self, parameters: Mapping[str, Any], context: KindContext) -> None:
+        self.raw = parameters
+        self.context = context
+        self.ok = True
+
+    def fail(self, message: str, *path: str | int, code: str = "kind-parameter") -> None:
+        self.context.error(message, *path, code=code)
+        self.ok = False
+
+    def fact(self, key: str, *types: str) -> FactDeclaration | None:
+        """The declared fact *key* names, of one of *types*."""
+        name = self.raw.get(key)
+        declaration = self.context.facts.get(name) if isinstance(name, str) else None
+        if declaration is None or declaration.type not in types:
+            candidates = [n for n, d in self.context.facts.items() if d.type in types]
+            hint = did_you_mean(name, candidates) if isinstance(name, str) else ""
+            self.fail(f"{key} {name!r} is not a declared {' or '.join(types)} fact{hint}", key, code="unknown-name")
+            return None
+        return declaration
+
+    def operand(self, key: str) -> tuple[str, str, str] | None:
+        """A number fact's name or an expression: ``(expression text, words zh, words en)``."""
+        value = self.raw.get(key)
+        if isinstance(value, str) and value in self.context.facts:
+            declaration = self.fact(key, "number")
+            if declaration is None:
+                return None
+            return value, declaration.label or value, declaration.label_en or value
+        number = to_decimal(value)
+        if number is not None:
+            return to_text(number), to_text(number), to_text(number)
+        if not isinstance(value, str):
+            self.fail(f"{key} must be a number fact, a number or an expression, not {value!r:.80}", key)
+            return None
+        try:
+            expression = Expression.parse(value)
+        except ExpressionError as e:
+            self.fail(f"{key}: {e.args[0]}", key, code="expression")
+            return None
+        known = {*self.context.facts, "weight", "claim"}
+        for name in sorted(expression.names - known):
+            self.fail(f"{key}: unknown name {name!r} in {value!r}{did_you_mean(name, known)}", key, code="unknown-name")
+        if not self.ok:
+            return None
+        return f"({expression.source})", expression.source, expression.source
+
+    def number(self, key: str, *, default: Decimal | None = None, positive: bool = False) -> Decimal | None:
+        if key not in self.raw and default is not None:
+            return default
+        value = to_decimal(self.raw.get(key))
+        if value is None or value < 0 or (positive and value == 0):
+            shape = "a number above 0" if positive else "a number, 0 or more"
+            self.fail(f"{key} must be {shape}, not {self.raw.get(key)!r:.80}", key)
+            return None
+        return value
+
+    def score(self, value: Any, *path: str | int, code: str = "kind-parameter") -> Decimal | None:
+        """Points awarded: from 0 to the weight, with no more decimals than the precision."""
+        points = to_decimal(value)
+        weight, precision = self.context.weight, self.context.precision
+        if points is None or not 0 <= points <= weight or decimal_places(points) > precision:
+            message = (
+                f"points {value!r:.40} must be from 0 to the weight {to_text(weight)}, at most {precision} decimals"
+            )
+            self.fail(message, *path, code=code)
+            return None
+        return points
+
+    def choice(self, key: str, options: tuple[str, ...], default: str | None = None) -> str | None:
+        value = self.raw.get(key, default)
+        if value not in options:
+            shown = " or ".join(options)
+            self.fail(f"{key} must be {shown}{'' if key in self.raw else ' (say which)'}, not {value!r:.40}", key)
+            return None
+        return value  # type: ignore[no-any-return]
+
+    def rule(self, text: str, words: str, words_en: str) -> Rule | None:
+        if not self.ok:
+            return None
+        return Rule(Expression.parse(text, max_length=None), words, words_en)
+
+
 @frozen
 class ExpressionKind:
     """``kind: expression`` (implied by an ``expression:`` key): the score is an expression."""
@@ -182,19 +271,17 @@ class BandsKind:
     required: frozenset[str] = frozenset({"input", "bands"})
 
     def compile(self, parameters: Mapping[str, Any], context: KindContext) -> Rule | None:
-        name = parameters["input"]
-        declaration = context.facts.get(name) if isinstance(name, str) else None
-        if declaration is None or declaration.type != "number":
-            numbers = [n for n, d in context.facts.items() if d.type == "number"]
-            hint = did_you_mean(name, numbers) if isinstance(name, str) else ""
-            context.error(f"input {name!r} is not a declared number fact{hint}", "input", code="unknown-name")
+        p = Parameters(parameters, context)
+        declaration = p.fact("input", "number")
+        if declaration is None:
             return None
-        bands = self._bands(parameters["bands"], context)
+        name = declaration.name
+        bands = self._bands(parameters["bands"], p)
         if bands is None:
             return None
         low = declaration.min if declaration.min is not None else -_INF
         high = declaration.max if declaration.max is not None else _INF
-        if not self._covers(bands, Interval(low, high, low.is_finite(), high.is_finite()), context):
+        if not self._covers(bands, Interval(low, high, low.is_finite(), high.is_finite()), p.context):
             return None
         # Coverage is proven above, so the last band needs no condition of its own.
         text = to_text(bands[-1][1])
@@ -203,7 +290,7 @@ class BandsKind:
         try:
             expression = Expression.parse(text, max_length=None)
         except ExpressionError as e:  # cannot happen within MAX_BANDS; reported, not raised, all the same
-            context.error(f"the bands do not make a valid rule: {e.args[0]}", "bands")
+            p.fail(f"the bands do not make a valid rule: {e.args[0]}", "bands")
             return None
         listing = "；".join(f"{interval} 得 {to_text(score)} 分" for interval, score in bands)
         listing_en = "; ".join(f"{interval} -> {to_text(score)}" for interval, score in bands)
@@ -214,38 +301,27 @@ class BandsKind:
         )
 
     @staticmethod
-    def _bands(raw: Any, context: KindContext) -> list[tuple[Interval, Decimal]] | None:
+    def _bands(raw: Any, p: Parameters) -> list[tuple[Interval, Decimal]] | None:
         if not isinstance(raw, list) or not raw:
-            context.error("bands must be a list of {range: ..., score: ...}", "bands")
+            p.fail("bands must be a list of {range: ..., score: ...}", "bands")
             return None
         if len(raw) > MAX_BANDS:
-            context.error(f"{len(raw)} bands are too many; at most {MAX_BANDS}", "bands")
+            p.fail(f"{len(raw)} bands are too many; at most {MAX_BANDS}", "bands")
             return None
         bands = []
-        ok = True
         for index, band in enumerate(raw):
             if not isinstance(band, dict) or set(band) != {"range", "score"}:
-                context.error("each band needs exactly 'range' and 'score'", "bands", index)
-                ok = False
+                p.fail("each band needs exactly 'range' and 'score'", "bands", index)
                 continue
             try:
                 interval = Interval.parse(str(band["range"]))
             except ValueError as e:
-                context.error(str(e), "bands", index, "range", code="band-range")
-                ok = False
+                p.fail(str(e), "bands", index, "range", code="band-range")
                 continue
-            score = to_decimal(band["score"])
-            if score is None or not 0 <= score <= context.weight:
-                msg = f"band score {band['score']!r} must be a number from 0 to the weight {context.weight}"
-                context.error(msg, "bands", index, "score", code="band-score")
-                ok = False
-            elif decimal_places(score) > context.precision:
-                msg = f"band score {to_text(score)} has more decimals than the precision {context.precision}"
-                context.error(msg, "bands", index, "score", code="band-score")
-                ok = False
-            else:
+            score = p.score(band["score"], "bands", index, "score", code="band-score")
+            if score is not None:
                 bands.append((interval, score))
-        return bands if ok else None
+        return bands if p.ok else None
 
     @staticmethod
     def _covers(bands: Sequence[tuple[Interval, Decimal]], domain: Interval, context: KindContext) -> bool:

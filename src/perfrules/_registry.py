@@ -226,7 +226,7 @@ class Registry:
         def collect(what: str, caller: Any, check: Callable[[str, Any], str | None]) -> dict[str, Any]:
             return _collect(caller, what, plugins, providers, check)
 
-        functions = collect("functions", hook.perfrules_register_functions, _check_function)
+        functions = collect("functions", hook.perfrules_register_functions, _check_callable)
         formats = collect("report_formats", hook.perfrules_register_report_formats, _check_callable)
         return cls(
             specs=MappingProxyType(collect("specs", hook.perfrules_register_specs, _check_spec)),
@@ -338,9 +338,6 @@ def _check_spec(name: str, source: Any) -> str | None:
 
 def _check_callable(name: str, thing: Any) -> str | None:
     return None if callable(thing) else f"{thing!r:.80} is not callable"
-
-
-_check_function = _check_callable
 
 
 def _check_kind(name: str, kind: Any) -> str | None:
