@@ -4,6 +4,9 @@ spec = perfrules.load_spec("specs/guangzhou/department-overall-2022.yaml")
 result = perfrules.evaluate(spec, "examples/huangpu-fic-2022.yaml")
 print(result.total, result.grade.label)          # 95.91 优
 print(perfrules.render(result, "json"))
+print(perfrules.explain(result, "1.1.3").text("en"))  # inputs, arithmetic, rounding, claim
+for finding in perfrules.findings(result):            # what a reviewer (复核) should check
+    print(finding.severity, finding.indicator, finding.message)
 """
 
 from __future__ import annotations
@@ -13,45 +16,58 @@ import functools
 from . import exceptions, hookspecs
 from ._diagnostics import Diagnostic, Location
 from ._evaluation import Evaluation, IndicatorResult, Provenance, evaluate
-from ._expression import Expression
+from ._explain import Explanation, Input, explain
+from ._expression import Condition, Expression, Trace
 from ._facts import Assessment, Facts, FundsRow, Stated, load_facts
+from ._findings import Finding, findings
 from ._grading import GradeBand, GradingScale
 from ._kinds import IndicatorKind, KindContext, Rule
 from ._registry import Provider, Registry, default_registry, plugin_manager
 from ._render import render
+from ._review import Review, ReviewEntry, load_review
 from ._spec import FactDeclaration, Indicator, Spec, dump_spec, load_spec
 from .exceptions import PerfrulesError
 from .hookspecs import hookimpl
 
 __all__ = [
     "Assessment",
+    "Condition",
     "Diagnostic",
     "Evaluation",
+    "Explanation",
     "Expression",
     "FactDeclaration",
     "Facts",
+    "Finding",
     "FundsRow",
     "GradeBand",
     "GradingScale",
     "Indicator",
     "IndicatorKind",
     "IndicatorResult",
+    "Input",
     "KindContext",
     "Location",
     "PerfrulesError",
     "Provenance",
     "Provider",
     "Registry",
+    "Review",
+    "ReviewEntry",
     "Rule",
     "Spec",
     "Stated",
+    "Trace",
     "default_registry",
     "dump_spec",
     "evaluate",
     "exceptions",
+    "explain",
+    "findings",
     "hookimpl",
     "hookspecs",
     "load_facts",
+    "load_review",
     "load_spec",
     "plugin_manager",
     "render",

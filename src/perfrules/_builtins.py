@@ -80,9 +80,11 @@ def perfrules_register_grading_scales(register: Register) -> None:
 
 @hookimpl
 def perfrules_register_commands(register: Register) -> None:
-    from ._cli import plugins, score, validate  # the command line is imported only when commands are wanted
+    from ._cli import explain, plugins, review, score, validate  # imported only when commands are wanted
 
     register("score", score)
+    register("explain", explain)
+    register("review", review)
     register("validate", validate)
     register("plugins", plugins)
 

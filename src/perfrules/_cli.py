@@ -9,14 +9,19 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 import click
 
 from ._document import is_file
-from ._evaluation import evaluate
+from ._evaluation import Evaluation, evaluate
+from ._explain import LANGUAGES, Language
+from ._explain import explain as explain_evaluation
 from ._facts import load_facts
-from ._json import render_errors
+from ._findings import SEVERITY_WORDS, Finding, findings
+from ._json import render_errors, render_findings
+from ._numbers import to_decimal, to_text
 from ._registry import default_registry
 from ._render import render
 from ._spec import load_spec
@@ -80,6 +85,32 @@ def main(ctx: click.Context, debug: bool) -> None:
     ctx.obj = {"debug": debug}
 
 
+class _Points(click.ParamType):  # type: ignore[type-arg]
+    """A number of points, read as a Decimal from its text (never through a float)."""
+
+    name = "points"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Decimal:
+        points = to_decimal(value if isinstance(value, Decimal) else str(value).strip())
+        if points is None or points < 0:
+            self.fail(f"{value!r} is not a number of points, 0 or more", param, ctx)
+        return points
+
+
+_CLAIMS = click.option(
+    "--claims",
+    type=click.Choice(["self", "computed"]),
+    default=None,
+    help="Report the unit's claims (self) or what the rules compute; default: as the spec says.",
+)
+_REVIEW = click.option(
+    "--review",
+    metavar="FILE",
+    default=None,
+    help="A review (复核) file: review scores and notes; it replaces the facts file's own review section.",
+)
+
+
 @click.command()
 @click.argument("arguments", nargs=-1, metavar="[SPEC] FACTS")
 @click.option("--spec", "spec_option", metavar="ID[@VERSION]", help="A registered spec, instead of the SPEC argument.")
@@ -96,14 +127,16 @@ def main(ctx: click.Context, debug: bool) -> None:
     show_default=True,
     help="Report format: table, json, or one a plugin registers.",
 )
-@click.option(
-    "--claims",
-    type=click.Choice(["self", "computed"]),
-    default=None,
-    help="Report the unit's claims (self) or what the rules compute; default: as the spec says.",
-)
+@_CLAIMS
+@_REVIEW
 def score(
-    arguments: tuple[str, ...], spec_option: str | None, by_year: bool, output_format: str, claims: str | None
+    *,
+    arguments: tuple[str, ...],
+    spec_option: str | None,
+    by_year: bool,
+    output_format: str,
+    claims: str | None,
+    review: str | None,
 ) -> None:
     """Score FACTS against SPEC (a spec file, or the id of a registered spec) and print the filled form."""
     if len(arguments) != (1 if spec_option else 2):
@@ -114,20 +147,122 @@ def score(
     formats = default_registry().report_formats
     if output_format not in formats:
         raise click.BadParameter(f"choose from {', '.join(sorted(formats))}", param_hint="--format")
+    evaluation = _evaluate(
+        spec, facts_source, by_year=by_year, claims=claims, review=review, as_json=output_format == "json"
+    )
+    click.echo(render(evaluation, output_format), nl=False)
+
+
+def _evaluate(
+    spec: str, facts_source: str, *, by_year: bool = False, claims: str | None, review: str | None, as_json: bool
+) -> Evaluation:
+    """Load and score, or exit 1 listing every problem (as JSON too, when *as_json*)."""
     try:
         facts = load_facts(facts_source)
         if by_year and facts.year is None:
             raise click.UsageError("--year takes the facts' fiscal year, but the facts give no 'year'")
         fiscal_year = facts.year if by_year else None
-        evaluation = evaluate(load_spec(spec, year=fiscal_year), facts, claims=claims)  # type: ignore[arg-type]
+        return evaluate(load_spec(spec, year=fiscal_year), facts, claims=claims, review=review)  # type: ignore[arg-type]
     except SourceNotFoundError:
         raise
     except PerfrulesError as e:
-        if output_format == "json":
+        if as_json:
             click.echo(render_errors(e.problems), nl=False)
         _report_problems(e)
         sys.exit(EXIT_PROBLEMS)
-    click.echo(render(evaluation, output_format), nl=False)
+
+
+@click.command()
+@click.argument("spec")
+@click.argument("facts")
+@click.argument("indicator", required=False)
+@click.option("--lang", type=click.Choice(LANGUAGES), default="zh", show_default=True, help="Language of the words.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_CLAIMS
+@_REVIEW
+def explain(
+    *,
+    spec: str,
+    facts: str,
+    indicator: str | None,
+    lang: Language,
+    output_format: str,
+    claims: str | None,
+    review: str | None,
+) -> None:
+    """Explain how FACTS score against SPEC: inputs, rule, arithmetic, rounding, points lost.
+
+    With INDICATOR (an id such as 1.1.3), only that indicator and its sub-indicators.
+    """
+    evaluation = _evaluate(spec, facts, claims=claims, review=review, as_json=output_format == "json")
+    try:
+        explanation = explain_evaluation(evaluation, indicator)
+    except KeyError as e:
+        raise click.BadParameter(str(e.args[0]), param_hint="INDICATOR") from None
+    if output_format == "json":
+        lines = [{"id": node.id, "lines": node.lines(lang)} for node in explanation.walk()]
+        click.echo(json.dumps({"lang": lang, "explanations": lines}, ensure_ascii=False, indent=2))
+        return
+    click.echo(explanation.text(lang), nl=False)
+
+
+@click.command()
+@click.argument("spec")
+@click.argument("facts")
+@click.option(
+    "--tolerance",
+    type=_Points(),
+    metavar="POINTS",
+    default="0",
+    show_default=True,
+    help="Score differences of at most this many points are not findings.",
+)
+@click.option("--lang", type=click.Choice(LANGUAGES), default="zh", show_default=True, help="Language of the findings.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_CLAIMS
+@_REVIEW
+def review(
+    *,
+    spec: str,
+    facts: str,
+    tolerance: Decimal,
+    lang: Language,
+    output_format: str,
+    claims: str | None,
+    review: str | None,
+) -> None:
+    """Review FACTS against SPEC (复核): list what a reviewer should check; exit 1 when anything is found.
+
+    Findings: claims that differ from what the rules compute, a stated total or grade
+    that is not the computed one, figures that contradict each other, points lost
+    without a reason, a reason on a full score, scores without the facts behind them,
+    and review scores that differ from the self scores.
+    """
+    evaluation = _evaluate(spec, facts, claims=claims, review=review, as_json=output_format == "json")
+    found = findings(evaluation, tolerance=tolerance)
+    if output_format == "json":
+        click.echo(render_findings(found, tolerance), nl=False)
+    else:
+        click.echo(_findings_text(evaluation, found, tolerance, lang), nl=False)
+    if found:
+        sys.exit(EXIT_PROBLEMS)
+
+
+def _findings_text(evaluation: Evaluation, found: tuple[Finding, ...], tolerance: Decimal, lang: Language) -> str:
+    subject = evaluation.facts.subject or evaluation.facts.file
+    total, grade = to_text(evaluation.total), evaluation.grade
+    if lang == "en":
+        head = f"{subject}: total {total}, grade {grade.label_en or grade.label}; {len(found)} finding{'s' * (len(found) != 1)} (tolerance {to_text(tolerance)})"
+    else:
+        head = f"{subject}：总分 {total}，等级 {grade.label}；发现 {len(found)} 项问题（容差 {to_text(tolerance)} 分）"
+    lines = [head]
+    for finding in found:
+        severity = finding.severity if lang == "en" else SEVERITY_WORDS[finding.severity]
+        about = f"{finding.indicator} " if finding.indicator else ""
+        message = finding.message_en if lang == "en" else finding.message
+        where = f"  ({finding.location})" if finding.location else ""
+        lines.append(f"{severity} {about}{message} [{finding.code}]{where}")
+    return "\n".join(lines) + "\n"
 
 
 @click.command()

@@ -8,16 +8,17 @@ from typing import Any, Literal
 
 from attrs import evolve, field, frozen
 
-from ._diagnostics import Diagnostic
+from ._diagnostics import Diagnostic, did_you_mean
 from ._document import Source
 from ._expression import Expression, Value
-from ._facts import Facts, bind, load_facts
+from ._facts import FUNDS_LABELS, Facts, bind, load_facts
 from ._grading import GradeBand
-from ._numbers import EXACT, allocate, exact, quantize, to_text
+from ._numbers import EXACT, allocate, decimal_places, exact, quantize, to_text
 from ._registry import Provider, Registry, default_registry
+from ._review import Review, load_review
 from ._slots import fill
 from ._spec import Indicator, Spec, load_spec
-from .exceptions import EvaluationError
+from .exceptions import EvaluationError, ReviewError
 
 ClaimsPolicy = Literal["self", "computed"]
 EXCLUDED = ("exclude", "alternative")
@@ -42,6 +43,10 @@ class IndicatorResult:
         rule: The scoring rule in words.
         declared_weight: The spec's weight, when the reported one differs: a
             sibling excluded as not applicable renormalised it, or it was excluded (0).
+        self_score: When the form was reviewed, the score before the review (自评分);
+            ``score`` is then the final score by the spec's ``final_score`` rule.
+        review_score: The reviewer's score (复核分), for a leaf the review scored.
+        review_note: The reviewer's note (复核意见).
         not_applicable: The policy applied when the unit marked it (or an
             ancestor) not applicable: ``exclude``, ``zero`` or ``full``;
             ``alternative`` for an alternative that does not count.
@@ -62,6 +67,9 @@ class IndicatorResult:
     name_en: str | None = None
     declared_weight: Decimal | None = None
     not_applicable: str | None = None
+    self_score: Decimal | None = None
+    review_score: Decimal | None = None
+    review_note: str | None = None
     children: tuple[IndicatorResult, ...] = ()
 
     @property
@@ -132,6 +140,9 @@ class Evaluation:
             rules, clamped scores, a stated total that differs).
         claims: The claims policy applied.
         provenance: Which plugin supplied the spec, kinds, functions and scale.
+        review: The review (复核) applied, if any.
+        self_total: When reviewed, the total before the review (自评总分).
+        self_grade: When reviewed, the grade of that total.
     """
 
     spec: Spec
@@ -142,6 +153,9 @@ class Evaluation:
     diagnostics: tuple[Diagnostic, ...] = ()
     claims: ClaimsPolicy = "self"
     provenance: Provenance | None = None
+    review: Review | None = None
+    self_total: Decimal | None = None
+    self_grade: GradeBand | None = None
     _by_id: Mapping[str, IndicatorResult] = field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
@@ -163,6 +177,7 @@ def evaluate(
     facts: Facts | Source,
     *,
     claims: ClaimsPolicy | None = None,
+    review: Review | Source | None = None,
     registry: Registry | None = None,
 ) -> Evaluation:
     """Score *facts* against *spec* and return the filled form.
@@ -172,12 +187,15 @@ def evaluate(
         facts: Loaded `Facts`, or anything `load_facts` takes.
         claims: Overrides the spec's claims policy: ``self`` reports the
             unit's claims, ``computed`` what the rules compute.
+        review: A review (复核): a loaded `Review` or anything `load_review`
+            takes; it replaces the facts file's own ``review:`` section.
         registry: The registry to load *spec* with; a loaded spec is scored with
             the registry it was checked against.
 
     Raises:
         FactsError: facts missing, undeclared or mistyped; bad claims.
         EvaluationError: a rule failed for these facts (e.g. a zero denominator).
+        ReviewError: the review is invalid or does not fit the form.
     """
     if claims not in (None, "self", "computed"):
         msg = f"claims must be 'self' or 'computed', not {claims!r}"
@@ -193,6 +211,8 @@ def evaluate(
     registry = spec.registry or registry or default_registry()
     if not isinstance(facts, Facts):
         facts = load_facts(facts)
+    if review is not None:
+        facts = evolve(facts, review=review if isinstance(review, Review) else load_review(review))
     spec, facts = fill(spec, facts)
     values = bind(spec, facts)
     scorer = _Scorer(spec, facts, values, registry, claims or spec.claims)  # type: ignore[arg-type]
@@ -202,14 +222,21 @@ def evaluate(
         count = len(scorer.errors)
         msg = f"{facts.file}: {count} indicator{'s' * (count != 1)} could not be scored"
         raise EvaluationError(msg, scorer.errors)
-    exact = sum((r.score for r in results), Decimal(0))
-    total = quantize(exact, spec.precision, spec.rounding)
+    total = scorer.total(results)
     grade = spec.grades.grade(total)
     scorer.check_stated(total, grade)
     scorer.check_funds()
+    self_total = self_grade = None
+    if facts.review is not None:
+        results = scorer.reviewed(results, facts.review)
+        self_total, self_grade = total, grade
+        total = scorer.total(results)
+        grade = spec.grades.grade(total)
     provenance = Provenance.of(spec, registry)
     diagnostics = (*scorer.warnings, *scorer.notes)
-    return Evaluation(spec, facts, total, grade, results, diagnostics, scorer.claims, provenance)
+    return Evaluation(
+        spec, facts, total, grade, results, diagnostics, scorer.claims, provenance, facts.review, self_total, self_grade
+    )
 
 
 class _Scorer:
@@ -234,6 +261,9 @@ class _Scorer:
         else:
             location = self.spec.location(indicator.id)
         self.warnings.append(Diagnostic("warning", code, message, indicator.id if indicator else None, location))
+
+    def total(self, results: tuple[IndicatorResult, ...]) -> Decimal:
+        return self.round(sum((r.score for r in results), Decimal(0)))
 
     def round(self, value: Decimal) -> Decimal:
         return quantize(value, self.spec.precision, self.spec.rounding)
@@ -360,6 +390,12 @@ class _Scorer:
         return evolve(result, weight=weight, declared_weight=declared, score=score, children=children)
 
     def compute(self, indicator: Indicator, expression: Expression, claim: Decimal | None) -> Decimal | None:
+        missing = sorted(expression.names & set(self.spec.facts) - set(self.values))
+        if missing:  # optional facts the unit left out: bind() made sure the claim stands in
+            shown = ", ".join(missing)
+            msg = f"scored by the claim alone: the facts give no {shown}, which the rule needs"
+            self.warn("unsupported-score", msg, indicator, in_facts=True)
+            return None
         names: dict[str, Value] = {name: self.values[name] for name in expression.names if name in self.values}
         names["weight"] = indicator.weight
         if claim is not None:
@@ -395,17 +431,58 @@ class _Scorer:
 
     def check_funds(self) -> None:
         """The funds table's parts must add up to its total row, column by column."""
-        rows = list(self.facts.funds.items())
-        if len(rows) < 2:
-            return
-        (total_name, total), parts = rows[0], rows[1:]
-        for column, label in (("initial", "年初预算数"), ("full_year", "全年预算数"), ("executed", "全年执行数")):
-            stated = getattr(total, column)
-            amounts = [getattr(row, column) for _, row in parts if getattr(row, column) is not None]
-            if stated is not None and amounts and sum(amounts, Decimal(0)) != stated:
-                message = f"funds: {label} of {total_name} is {to_text(stated)}, but its parts add up to {to_text(sum(amounts, Decimal(0)))}"
-                location = self.facts.location("funds", total_name, column)
-                self.warnings.append(Diagnostic("warning", "funds-sum", message, None, location))
+        for total_name, column, stated, added in self.facts.funds_gaps():
+            message = f"funds: {FUNDS_LABELS[column]} of {total_name} is {to_text(stated)}, but its parts add up to {to_text(added)}"
+            location = self.facts.location("funds", total_name, column)
+            self.warnings.append(Diagnostic("warning", "funds-sum", message, None, location))
+
+    def reviewed(self, results: tuple[IndicatorResult, ...], review: Review) -> tuple[IndicatorResult, ...]:
+        """*results* with the review applied: each reviewed leaf's final score by the spec's rule, parents re-added."""
+        by_id = {result.id: result for top in results for result in top.walk()}
+        problems = []
+        for indicator_id, entry in review.entries.items():
+            result = by_id.get(indicator_id)
+            message = None
+            if result is None:
+                message = f"no indicator {indicator_id!r} in the form{did_you_mean(str(indicator_id), by_id)}"
+            elif entry.score is None:
+                continue
+            elif result.children:
+                message = f"{indicator_id!r} is scored from its children; review the leaves"
+            elif result.excluded:
+                message = (
+                    f"{indicator_id!r} does not count for this unit ({result.not_applicable}); it takes no review score"
+                )
+            elif not 0 <= entry.score <= result.weight:
+                message = f"the review score {to_text(entry.score)} is outside 0 to {to_text(result.weight)}"
+            elif decimal_places(entry.score) > self.spec.precision:
+                message = f"the review score {to_text(entry.score)} has more than {self.spec.precision} decimals"
+            if message is not None:
+                location = review.location("indicators", indicator_id)
+                problems.append(Diagnostic("error", "review", message, str(indicator_id), location))
+        if problems:
+            count = len(problems)
+            raise ReviewError(f"{review.file}: {count} review problem{'s' * (count != 1)}", problems)
+        return tuple(self.review_result(result, review) for result in results)
+
+    def review_result(self, result: IndicatorResult, review: Review) -> IndicatorResult:
+        entry = review.entries.get(result.id)
+        note = entry.note if entry else None
+        if result.children:
+            children = tuple(self.review_result(child, review) for child in result.children)
+            score = sum((child.score for child in children), Decimal(0))
+            return evolve(result, score=score, self_score=result.score, review_note=note, children=children)
+        if entry is None or entry.score is None:
+            return evolve(result, self_score=result.score, review_note=note)
+        reviewed = self.round(entry.score)
+        final = {"reviewer": reviewed, "lower": min(reviewed, result.score), "self": result.score}
+        return evolve(
+            result,
+            score=final[self.spec.final_score],
+            self_score=result.score,
+            review_score=reviewed,
+            review_note=note,
+        )
 
     def check_stated(self, total: Decimal, grade: GradeBand) -> None:
         stated = self.facts.stated

@@ -19,7 +19,7 @@ from typing import Any
 from attrs import field, frozen
 from simpleeval import InvalidExpression, SimpleEval
 
-from ._numbers import ARITHMETIC, in_range
+from ._numbers import ARITHMETIC, in_range, to_text
 from .exceptions import EvaluationError, ExpressionError, PerfrulesError
 
 Value = Decimal | bool | str
@@ -181,6 +181,121 @@ class Expression:
             raise EvaluationError(f"a number grew too large in {self.source!r}") from None
         except (ArithmeticError, InvalidExpression, TypeError, ValueError) as e:
             raise EvaluationError(f"{e} in {self.source!r}") from None
+
+    def trace(self, names: Mapping[str, Value], functions: Mapping[str, Function]) -> Trace:
+        """The arithmetic behind `evaluate`: the branch taken, with every name replaced by its value.
+
+        Raises:
+            EvaluationError: as `evaluate` does.
+        """
+        value = self.evaluate(names, functions)  # fails first, and in the same words, if the rule fails
+        machine, people = _Tracer(names, functions, _SYMBOLS), _Tracer(names, functions, _SHOWN)
+        with decimal.localcontext(ARITHMETIC):
+            arithmetic, shown = machine.substitute(self._tree, 0), people.substitute(self._tree, 0)
+        return Trace(arithmetic, shown, value, tuple(people.conditions))
+
+
+@frozen
+class Condition:
+    """A condition the rule tested, with values substituted, and whether it held."""
+
+    text: str
+    held: bool
+
+
+@frozen
+class Trace:
+    """How an expression reached its value for one unit's facts.
+
+    Attributes:
+        arithmetic: The branch taken, every name replaced by its value: an
+            expression of literals and calls that evaluates to *value* by itself.
+        shown: The same for people: ``×``, ``÷``, ``≤``, ``≥``, ``≠``, ``=``.
+        value: What the expression gives.
+        conditions: The conditions tested on the way (bands, tiers, thresholds), in order, as shown.
+    """
+
+    arithmetic: str
+    shown: str
+    value: Value
+    conditions: tuple[Condition, ...]
+
+
+# Python's precedence, loosest first, for printing substituted expressions with only the parentheses needed.
+_PRECEDENCE: dict[type[ast.AST], int] = {
+    ast.IfExp: 1, ast.Or: 2, ast.And: 3, ast.Not: 4, ast.Compare: 5,
+    ast.Add: 6, ast.Sub: 6, ast.Mult: 7, ast.Div: 7, ast.USub: 8, ast.UAdd: 8,
+}  # fmt: skip
+_SYMBOLS: dict[type[ast.AST], str] = {
+    ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.USub: "-", ast.UAdd: "+", ast.Not: "not ",
+    ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.And: "and", ast.Or: "or",
+}  # fmt: skip
+_SHOWN = {**_SYMBOLS, ast.Mult: "×", ast.Div: "÷", ast.Eq: "=", ast.NotEq: "≠", ast.LtE: "≤", ast.GtE: "≥"}
+
+
+def literal(value: Value) -> str:
+    """*value* written in the expression language."""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, Decimal):
+        return f"({to_text(value)})" if value.is_signed() else to_text(value)
+    return repr(value)
+
+
+class _Tracer:
+    """Prints a vetted tree with names substituted and each conditional reduced to the branch it takes."""
+
+    def __init__(
+        self, names: Mapping[str, Value], functions: Mapping[str, Function], symbols: Mapping[type[ast.AST], str]
+    ) -> None:
+        self.evaluator = _Evaluator(names, functions)
+        self.names = names
+        self.symbols = symbols
+        self.conditions: list[Condition] = []
+
+    def substitute(self, node: ast.expr, context: int, *, reduce: bool = True) -> str:
+        """*node* as text, parenthesised when it binds more loosely than *context*.
+
+        With *reduce*, a conditional is replaced by the branch it takes; inside a
+        condition nothing is reduced, since a part there may never be evaluated.
+        """
+        if isinstance(node, ast.IfExp) and reduce:
+            held = self.evaluator._condition(node.test, "if")  # the evaluator's own type rules
+            self.conditions.append(Condition(self.substitute(node.test, 0, reduce=False), held))
+            return self.substitute(node.body if held else node.orelse, context)
+        if isinstance(node, ast.Constant):
+            return literal(node.value)  # type: ignore[arg-type]  # _check_constant made every number a Decimal
+        if isinstance(node, ast.Name):
+            return literal(self.names[node.id])
+        if isinstance(node, ast.Call):
+            name = node.func.id  # type: ignore[attr-defined]  # checked at parse
+            return f"{name}({', '.join(self.substitute(arg, 0, reduce=reduce) for arg in node.args)})"
+        parts: list[str]
+        if isinstance(node, ast.IfExp):
+            level = _PRECEDENCE[ast.IfExp]
+            parts = [self.substitute(node.body, level + 1, reduce=False), "if"]
+            parts += [self.substitute(node.test, level + 1, reduce=False), "else"]
+            parts.append(self.substitute(node.orelse, level, reduce=False))
+        elif isinstance(node, ast.BinOp):
+            level = _PRECEDENCE[type(node.op)]
+            left = self.substitute(node.left, level, reduce=reduce)
+            parts = [left, self.symbols[type(node.op)], self.substitute(node.right, level + 1, reduce=reduce)]
+        elif isinstance(node, ast.UnaryOp):
+            level = _PRECEDENCE[type(node.op)]
+            parts = [self.symbols[type(node.op)] + self.substitute(node.operand, level, reduce=reduce)]
+        elif isinstance(node, ast.BoolOp):
+            level = _PRECEDENCE[type(node.op)]
+            values = [self.substitute(value, level + 1, reduce=False) for value in node.values]
+            parts = [f" {self.symbols[type(node.op)]} ".join(values)]
+        elif isinstance(node, ast.Compare):
+            level = _PRECEDENCE[ast.Compare]
+            parts = [self.substitute(node.left, level + 1, reduce=reduce)]
+            for op, right in zip(node.ops, node.comparators, strict=True):
+                parts += [self.symbols[type(op)], self.substitute(right, level + 1, reduce=reduce)]
+        else:  # every other node was refused at parse
+            raise AssertionError(type(node).__name__)
+        text = " ".join(parts)
+        return f"({text})" if level < context else text
 
 
 def _check(tree: ast.Expression, text: str) -> None:

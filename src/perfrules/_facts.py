@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -12,6 +13,7 @@ from ._diagnostics import Diagnostic, Location, did_you_mean
 from ._document import Document, DocumentProblem, DocumentReader, Source, read_document
 from ._expression import Value
 from ._numbers import decimal_places, exact, not_a_number, to_decimal, to_text
+from ._review import Review, read_review
 from ._yaml import Path as DataPath
 from .exceptions import FactsError
 
@@ -20,9 +22,12 @@ if TYPE_CHECKING:
 
 _KEYS = (
     "subject", "year", "units", "goals", "achievements", "shortfall_reasons",
-    "budget", "funds", "stated", "facts", "assessments", "indicators",
+    "budget", "funds", "stated", "facts", "assessments", "indicators", "review",
 )  # fmt: skip
 _FUNDS_COLUMNS = ("initial", "full_year", "executed")
+FUNDS_LABELS = {"initial": "年初预算数", "full_year": "全年预算数", "executed": "全年执行数"}
+AGREES_WITH = re.compile(r"budget/(?P<line>[^/]+)|funds/(?P<row>[^/]+)/(?P<column>initial|full_year|executed)")
+"""How a fact declaration names the figure of a table it must agree with."""
 _TEXT_KEYS = ("subject", "goals", "achievements", "shortfall_reasons")
 _ASSESSMENT_KEYS = ("score", "reason", "measure", "not_applicable")
 NOT_APPLICABLE_MARK = "/"
@@ -87,6 +92,7 @@ class Facts:
         values: The inputs the spec declares, by name, as written.
         assessments: Claims, reasons and measures by indicator id.
         indicators: The unit's own indicators, by the id of the skeleton's slot they fill.
+        review: The bureau's review (复核), when the facts file carries one.
         file: Where the facts were read from.
         sha256: Digest of the source.
     """
@@ -103,6 +109,7 @@ class Facts:
     values: Mapping[str, Any] = field(factory=dict)
     assessments: Mapping[str, Assessment] = field(factory=dict)
     indicators: Mapping[str, list[Any]] = field(factory=dict)
+    review: Review | None = None
     file: str = field(default="<facts>", eq=False)
     sha256: str = field(default="", eq=False, repr=False)
     _document: Document | None = field(default=None, eq=False, repr=False, alias="document")
@@ -111,6 +118,35 @@ class Facts:
     def source(self) -> Document | None:
         """The document the facts were read from (None when built by hand)."""
         return self._document
+
+    def figure(self, reference: str) -> Decimal | None:
+        """A figure of the tables: ``budget/<line>`` or ``funds/<row>/<column>``; None when not given."""
+        match = AGREES_WITH.fullmatch(reference)
+        if match is None:
+            return None
+        if match["line"] is not None:
+            return self.budget.get(match["line"])
+        row = self.funds.get(match["row"])
+        return getattr(row, match["column"]) if row is not None else None
+
+    def funds_gaps(self) -> list[tuple[str, str, Decimal, Decimal]]:
+        """Columns of the funds table whose parts do not add up to the total row.
+
+        Returns:
+            ``(total row, column, stated total, the parts' sum)`` for each.
+        """
+        rows = list(self.funds.items())
+        if len(rows) < 2:
+            return []
+        (total_name, total), parts = rows[0], rows[1:]
+        gaps = []
+        for column in _FUNDS_COLUMNS:
+            stated = getattr(total, column)
+            amounts = [getattr(row, column) for _, row in parts if getattr(row, column) is not None]
+            added = sum(amounts, Decimal(0))
+            if stated is not None and amounts and added != stated:
+                gaps.append((total_name, column, stated, added))
+        return gaps
 
     def location(self, *path: str | int, key: bool = False) -> Location:
         """Where an entry of the facts file is written: its value, or its key."""
@@ -161,6 +197,7 @@ class _FactsReader(DocumentReader):
             values=self.values(data),
             assessments=self.assessments(data),
             indicators=self.indicators(data),
+            review=read_review(self, data["review"], ("review",)) if data.get("review") is not None else None,
             file=self.document.file,
             sha256=self.document.sha256,
             document=self.document,
@@ -266,7 +303,8 @@ def bind(spec: Spec, facts: Facts) -> dict[str, Value]:
     for name, declaration in spec.facts.items():
         described = f"fact {name!r}" + (f" ({declaration.label})" if declaration.label else "")
         if name not in facts.values:
-            error("missing-fact", f"{described} is missing", ("facts",))
+            if not declaration.optional:
+                error("missing-fact", f"{described} is missing", ("facts",))
             continue
         raw = facts.values[name]
         at = ("facts", name)
@@ -358,10 +396,14 @@ def bind(spec: Spec, facts: Facts) -> dict[str, Value]:
             continue
         stack.extend(indicator.children)
         expression = indicator.rule.expression if indicator.rule else None
-        needs_claim = indicator.is_leaf and (expression is None or "claim" in expression.names)
-        if needs_claim and (own is None or own.score is None):
+        if not indicator.is_leaf or (own is not None and own.score is not None):
+            continue
+        if expression is None or "claim" in expression.names:
             msg = f"{indicator.id!r} ({indicator.name}) is self-assessed but has no score"
             error("missing-claim", msg, ("assessments",), indicator.id)
+        elif missing := sorted(n for n in expression.names & set(spec.facts) - set(values) if spec.facts[n].optional):
+            msg = f"{indicator.id!r} ({indicator.name}) needs fact {', '.join(map(repr, missing))} or a claimed score"
+            error("missing-fact", msg, ("facts",), indicator.id)
     if problems:
         count = len(problems)
         msg = f"{facts.file}: {count} problem{'s' * (count != 1)} fitting the facts to {spec.id}@{spec.version}"

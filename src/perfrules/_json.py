@@ -14,10 +14,12 @@ from typing import TYPE_CHECKING, Any
 import cattrs
 
 from ._diagnostics import Diagnostic
+from ._explain import LANGUAGES, Explanation, explain
 from ._numbers import to_text
 
 if TYPE_CHECKING:
     from ._evaluation import Evaluation
+    from ._findings import Finding
 
 SCHEMA_VERSION = 1
 
@@ -30,6 +32,11 @@ def evaluation_to_data(evaluation: Evaluation) -> dict[str, Any]:
     from . import __version__
 
     spec, facts = evaluation.spec, evaluation.facts
+    explanation = explain(evaluation)
+    indicators = _converter.unstructure(evaluation.indicators)
+    for data, explained in zip(indicators, explanation.children, strict=True):
+        _attach(data, explained)
+    review = evaluation.review
     return {
         "schema_version": SCHEMA_VERSION,
         "spec": {"id": spec.id, "version": spec.version, "sha256": spec.sha256},
@@ -41,7 +48,13 @@ def evaluation_to_data(evaluation: Evaluation) -> dict[str, Any]:
         "budget": _converter.unstructure(dict(facts.budget)),
         "funds": _converter.unstructure(dict(facts.funds)),
         "claims": evaluation.claims,
-        "indicators": _converter.unstructure(evaluation.indicators),
+        "self_total": _converter.unstructure(evaluation.self_total),
+        "self_grade": evaluation.self_grade.label if evaluation.self_grade else None,
+        "review": {"reviewer": review.reviewer, "date": review.date, "opinion": review.opinion, "file": review.file}
+        if review
+        else None,
+        "explanation": {"lines": {lang: explanation.lines(lang) for lang in LANGUAGES}},
+        "indicators": indicators,
         "diagnostics": _converter.unstructure(evaluation.diagnostics),
         "provenance": _converter.unstructure(evaluation.provenance),
         "perfrules": __version__,
@@ -52,6 +65,32 @@ def evaluation_to_data(evaluation: Evaluation) -> dict[str, Any]:
 def render_json(evaluation: Evaluation) -> str:
     """The evaluation as indented JSON text."""
     return _dump(evaluation_to_data(evaluation))
+
+
+def _attach(data: dict[str, Any], explanation: Explanation) -> None:
+    """Put *explanation* (and its children's) into the indicator's JSON *data*."""
+    trace = explanation.trace
+    data["explanation"] = {
+        "assumed": explanation.assumed,
+        "inputs": _converter.unstructure(explanation.inputs),
+        "missing": list(explanation.missing),
+        "conditions": _converter.unstructure(trace.conditions) if trace else [],
+        "arithmetic": trace.arithmetic if trace else None,
+        "value": _converter.unstructure(trace.value) if trace else None,
+        "clamped": _converter.unstructure(explanation.clamped),
+        "drafted_reason": {lang: explanation.drafted_reason(lang) for lang in LANGUAGES}
+        if explanation.drafted
+        else None,
+        "lines": {lang: explanation.lines(lang) for lang in LANGUAGES},
+    }
+    for child_data, child in zip(data["children"], explanation.children, strict=True):
+        _attach(child_data, child)
+
+
+def render_findings(findings: Iterable[Finding], tolerance: Decimal) -> str:
+    """``{"findings": [...]}``: what ``perfrules review --format json`` prints."""
+    listing = _converter.unstructure(list(findings))
+    return _dump({"schema_version": SCHEMA_VERSION, "tolerance": to_text(tolerance), "findings": listing})
 
 
 def render_errors(problems: Iterable[Diagnostic]) -> str:

@@ -19,11 +19,13 @@ from attrs import evolve, field, frozen
 from ._diagnostics import Diagnostic, Location, did_you_mean
 from ._document import Document, DocumentProblem, DocumentReader, Source, is_file, is_text, read_document
 from ._expression import Expression, arity_problem
+from ._facts import AGREES_WITH
 from ._grading import GradeBand, GradingScale, band_problems
 from ._inheritance import merge
 from ._kinds import Rule
 from ._numbers import ROUNDING_MODES, decimal_places, exact, to_text
 from ._registry import Provider, Registry, default_registry
+from ._review import FINAL_SCORE_RULES
 from ._yaml import Path as DataPath
 from ._yaml import dump_yaml
 from .exceptions import ExpressionError, SourceNotFoundError, SpecError
@@ -40,9 +42,9 @@ _FACT_TYPES = ("number", "boolean", "text")
 
 _SPEC_KEYS = (
     "spec", "id", "version", "name", "name_en", "note", "total", "precision",
-    "rounding", "round_at", "claims", "facts", "indicators", "grades", "extends", "overrides",
+    "rounding", "round_at", "claims", "final_score", "facts", "indicators", "grades", "extends", "overrides",
 )  # fmt: skip
-_FACT_KEYS = ("type", "min", "max", "values", "unit", "label", "label_en")
+_FACT_KEYS = ("type", "min", "max", "values", "unit", "label", "label_en", "optional", "agrees_with")
 _INDICATOR_KEYS = (
     "id", "name", "name_en", "weight", "explanation", "explanation_en", "note", "kind", "children", "not_applicable",
 )  # fmt: skip
@@ -65,6 +67,11 @@ class FactDeclaration:
             (e.g. 无结余 / 有结余但不超过上年结转 / 超过上年结转).
         unit: Unit of measure, e.g. 万元.
         label: What the form calls it, e.g. 全年预算数.
+        label_en: The same in English.
+        optional: A unit may leave it out; a rule that reads it then scores the
+            unit's claim, and a review reports the score as unsupported.
+        agrees_with: A figure of the facts file's tables it must equal:
+            ``budget/<line>`` or ``funds/<row>/<initial|full_year|executed>``.
     """
 
     name: str
@@ -75,6 +82,8 @@ class FactDeclaration:
     unit: str | None = None
     label: str | None = None
     label_en: str | None = None
+    optional: bool = False
+    agrees_with: str | None = None
 
 
 DEFAULT_SLOT_KINDS = ("target", "self_assessed")
@@ -112,6 +121,7 @@ class Indicator:
         rule: The compiled scoring rule of a leaf.
         explanation: The indicator's explanation (指标解释).
         note: Remarks for people maintaining the spec.
+        assumed: The leaf's rule is an assumption: the official rule is not published.
         not_applicable: What happens when a unit marks it not applicable:
             ``exclude`` (its siblings are renormalised to the parent's weight),
             ``zero`` or ``full``; None when it cannot be marked so.
@@ -132,6 +142,7 @@ class Indicator:
     explanation: str | None = None
     explanation_en: str | None = None
     note: str | None = None
+    assumed: bool = False
     not_applicable: str | None = None
     alternatives: str | None = None
     slot: Slot | None = None
@@ -163,6 +174,8 @@ class Spec:
             scores) or ``total`` (exact sums, the total rounded once).
         claims: ``self`` (a unit's claim is its score) or ``computed``
             (a computed leaf scores what its rule computes).
+        final_score: Which score stands after a review (复核): ``reviewer``,
+            ``lower`` (of the self and review scores) or ``self``.
         facts: Declared inputs by name.
         indicators: The top level of the tree.
         grades: The grading scale.
@@ -185,6 +198,7 @@ class Spec:
     rounding: str = "half_up"
     round_at: str = "indicator"
     claims: str = "self"
+    final_score: str = "reviewer"
     facts: Mapping[str, FactDeclaration] = field(factory=dict)
     grades_name: str | None = None
     name_en: str | None = None
@@ -372,6 +386,7 @@ class _SpecReader(DocumentReader):
         rounding = self.choice(data, "rounding", tuple(ROUNDING_MODES), "half_up")
         round_at = self.choice(data, "round_at", ("indicator", "total"), "indicator")
         claims = self.choice(data, "claims", ("self", "computed"), "self")
+        final_score = self.choice(data, "final_score", FINAL_SCORE_RULES, "reviewer")
         total = self.number(data, (), "total") if "total" in data else None
         self.facts = self.read_facts(self.mapping(data, (), "facts", "fact names to declarations"))
         indicators = self.read_indicators(data.get("indicators"), ("indicators",), parent=None, depth=1)
@@ -396,6 +411,7 @@ class _SpecReader(DocumentReader):
             rounding=rounding,
             round_at=round_at,
             claims=claims,
+            final_score=final_score,
             facts=self.facts,
             indicators=tuple(indicators),
             grades=grades,
@@ -444,6 +460,17 @@ class _SpecReader(DocumentReader):
             if low is not None and high is not None and low > high:
                 self.error("bad-value", f"min {to_text(low)} is above max {to_text(high)}", (*path, "min"))
             values = self.fact_values(declaration, path, fact_type)
+            optional = declaration.get("optional", False)
+            if not isinstance(optional, bool):
+                self.error("bad-value", f"optional is true or false, not {optional!r:.40}", (*path, "optional"))
+            agrees_with = self.text(declaration, path, "agrees_with")
+            if agrees_with is not None and not AGREES_WITH.fullmatch(agrees_with):
+                msg = (
+                    f"agrees_with is budget/<line> or funds/<row>/<initial|full_year|executed>, not {agrees_with!r:.80}"
+                )
+                self.error("bad-value", msg, (*path, "agrees_with"))
+            if agrees_with is not None and fact_type != "number":
+                self.error("bad-value", "only number facts agree with a table's figure", (*path, "agrees_with"))
             facts[name] = FactDeclaration(
                 name,
                 fact_type,
@@ -453,6 +480,8 @@ class _SpecReader(DocumentReader):
                 self.text(declaration, path, "unit"),
                 self.text(declaration, path, "label"),
                 self.text(declaration, path, "label_en"),
+                optional is True,
+                agrees_with,
             )
         return facts
 
@@ -535,11 +564,18 @@ class _SpecReader(DocumentReader):
             explanation=self.text(node, path, "explanation", indicator=indicator_id),
             explanation_en=self.text(node, path, "explanation_en", indicator=indicator_id),
             note=self.text(node, path, "note", indicator=indicator_id),
+            assumed=self.flag(node, path, "assumed", indicator_id),
             not_applicable=self.policy(node, path, indicator_id),
             alternatives=alternatives,
             slot=slot,
             children=tuple(children),
         )
+
+    def flag(self, node: dict[str, Any], path: DataPath, key: str, indicator_id: str) -> bool:
+        value = node.get(key, False)
+        if not isinstance(value, bool):
+            self.error("bad-value", f"{key} is true or false, not {value!r:.40}", (*path, key), indicator=indicator_id)
+        return value is True
 
     def slot(self, node: dict[str, Any], path: DataPath, indicator_id: str) -> Slot | None:
         self.unknown_keys(node, path, _SLOT_KEYS, indicator=indicator_id)
@@ -676,7 +712,7 @@ class _SpecReader(DocumentReader):
             msg = f"unknown kind {kind_name!r}{did_you_mean(str(kind_name), kinds)}; known: {', '.join(sorted(kinds))}"
             self.error("unknown-kind", msg, (*path, "kind"), indicator=indicator_id)
             return None, {}, None
-        self.unknown_keys(node, path, (*_INDICATOR_KEYS, *sorted(kind.parameters)), indicator=indicator_id)
+        self.unknown_keys(node, path, (*_INDICATOR_KEYS, "assumed", *sorted(kind.parameters)), indicator=indicator_id)
         for key in sorted(kind.required - set(node)):
             self.error("missing-key", f"kind {kind_name!r} needs {key!r}", path, indicator=indicator_id)
         parameters = {key: node[key] for key in kind.parameters if key in node}
@@ -790,10 +826,12 @@ def spec_document(spec: Spec) -> dict[str, Any]:
 
     def fact(declaration: FactDeclaration) -> dict[str, Any]:
         entry: dict[str, Any] = {"type": declaration.type}
-        for key in ("min", "max", "values", "unit", "label", "label_en"):
+        for key in ("min", "max", "values", "unit", "label", "label_en", "agrees_with"):
             value = getattr(declaration, key)
             if value is not None:
                 entry[key] = list(value) if isinstance(value, tuple) else value
+        if declaration.optional:
+            entry["optional"] = True
         return entry
 
     def indicator(node: Indicator) -> dict[str, Any]:
@@ -815,6 +853,8 @@ def spec_document(spec: Spec) -> dict[str, Any]:
         else:
             entry["kind"] = node.kind
             entry.update(node.parameters)
+            if node.assumed:
+                entry["assumed"] = True
         return entry
 
     document: dict[str, Any] = {"spec": FORMAT_VERSION, "id": spec.id, "version": spec.version, "name": spec.name}
@@ -822,6 +862,7 @@ def spec_document(spec: Spec) -> dict[str, Any]:
         if getattr(spec, key) is not None:
             document[key] = getattr(spec, key)
     document.update(precision=spec.precision, rounding=spec.rounding, round_at=spec.round_at, claims=spec.claims)
+    document["final_score"] = spec.final_score
     document["facts"] = {name: fact(declaration) for name, declaration in spec.facts.items()}
     document["indicators"] = [indicator(node) for node in spec.indicators]
     if spec.grades_name is not None:

@@ -18,6 +18,7 @@ __all__ = [
     "NotRegisteredError",
     "PerfrulesError",
     "PluginError",
+    "ReviewError",
     "SourceNotFoundError",
     "SpecError",
 ]
@@ -57,6 +58,10 @@ class ExpressionError(PerfrulesError, ValueError):
 
 class EvaluationError(PerfrulesError):
     """Scoring failed for these facts (for example a division by zero)."""
+
+
+class ReviewError(PerfrulesError, ValueError):
+    """A review (复核) file is invalid, or does not fit the form it reviews."""
 
 
 class NotRegisteredError(PerfrulesError, LookupError):
