@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Literal
 from attrs import frozen
 
 from ._diagnostics import did_you_mean
-from ._expression import Trace, Value
+from ._expression import Trace, Value, literal
 from ._facts import bind
 from ._grading import GradeBand, GradingScale
 from ._numbers import decimal_places, to_text
@@ -248,10 +248,10 @@ _WORDS: dict[Language, dict[str, str]] = {
         "condition": "条件：{text}，{held}",
         "held": "成立",
         "not_held": "不成立",
-        "arithmetic": "计算：{shown} {value}",
+        "arithmetic": "计算：{shown}{value}",
         "clamped": "超出 0 至分值 {weight} 的范围，取 {clamped}",
         "rounded": "舍入：{mode}到 {precision} 位小数，得 {rounded}",
-        "round_total": "不逐项舍入：总分统一{mode}到 {precision} 位小数",
+        "round_total": "舍入：此项不舍入，总分统一{mode}到 {precision} 位小数",
         "half_up": "四舍五入",
         "half_even": "四舍六入五成双",
         "missing": "缺少事实 {names}，无法按规则计算，按自评分计",
@@ -293,10 +293,10 @@ _WORDS: dict[Language, dict[str, str]] = {
         "condition": "condition: {text}: {held}",
         "held": "true",
         "not_held": "false",
-        "arithmetic": "arithmetic: {shown} {value}",
+        "arithmetic": "arithmetic: {shown}{value}",
         "clamped": "outside 0 to the weight {weight}: taken as {clamped}",
         "rounded": "rounding: {mode} to {precision} decimals gives {rounded}",
-        "round_total": "not rounded here: the total is rounded {mode} to {precision} decimals",
+        "round_total": "rounding: not rounded here; the total is rounded {mode} to {precision} decimals",
         "half_up": "half up",
         "half_even": "half to even",
         "missing": "the facts give no {names}: the rule cannot compute, the claim is reported",
@@ -407,7 +407,9 @@ class _Writer:
                 held = self.words["held" if condition.held else "not_held"]
                 lines.append(self.say("condition", text=condition.text, held=held))
             value = trace.value
-            lines.append(self.say("arithmetic", shown=trace.shown, value=_equals(value, node.precision)))
+            # A band's or choice's score is a plain number: the conditions above explain it.
+            equals = "" if trace.shown == literal(value) else " " + _equals(value, node.precision)
+            lines.append(self.say("arithmetic", shown=trace.shown, value=equals))
             if node.clamped is not None:
                 lines.append(
                     self.say("clamped", weight=_n(node.declared_weight or node.weight), clamped=_n(node.clamped))
@@ -481,7 +483,7 @@ def _draft(node: Explanation, lang: Language) -> str:
     if lang == "en":
         if node.trace is None:
             return f"scored {score} of {weight}, {lost} lost; the unit gave no reason (to be supplied)"
-        shown = "; ".join(f"{writer.label(i) or i.name} {writer.value(i)}" for i in node.inputs)
+        shown = ", ".join(f"{writer.label(i) or i.name} {writer.value(i)}" for i in node.inputs)
         given = f", with {shown}" if shown else ""
         return f"by the rule “{rule}”{given}, the score is {score} of {weight}: {lost} lost"
     if node.trace is None:

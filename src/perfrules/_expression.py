@@ -261,7 +261,10 @@ class _Tracer:
         """
         if isinstance(node, ast.IfExp) and reduce:
             held = self.evaluator._condition(node.test, "if")  # the evaluator's own type rules
-            self.conditions.append(Condition(self.substitute(node.test, 0, reduce=False), held))
+            test = self.substitute(node.test, 0, reduce=False)
+            if isinstance(node.test, ast.Name):  # a bare True/False says nothing: name the fact
+                test = f"{node.test.id} {self.symbols[ast.Eq]} {test}"
+            self.conditions.append(Condition(test, held))
             return self.substitute(node.body if held else node.orelse, context)
         if isinstance(node, ast.Constant):
             return literal(node.value)  # type: ignore[arg-type]  # _check_constant made every number a Decimal
