@@ -411,12 +411,13 @@ class TestSeed:
         import json
 
         data = json.loads(perfrules.render(seed, "json"))
-        explanation = data["indicators"][0]["children"][0]["children"][2]["explanation"]
+        explanation = data["indicators"][0]["children"][0]["children"][2]["why"]
         assert "10 * min(1288.38 / 1291.73, 1)" == explanation["arithmetic"]
         assert "9.974065787742020391258235080" == explanation["value"]
         assert explanation["assumed"] is True
         assert "舍入：四舍五入到 2 位小数，得 9.97" in explanation["lines"]["zh"]
         assert "rounding: half up to 2 decimals gives 9.97" in explanation["lines"]["en"]
+        assert "反映部门预算资金支出进度。" == data["indicators"][0]["children"][0]["children"][2]["explanation"]
 
 
 class TestHandling:

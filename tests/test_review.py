@@ -286,6 +286,14 @@ class TestCommand:
         assert 0 == code
         assert ("95.50", "95.91") == (data["total"], data["self_total"])
 
+    def test_example_review_file(self) -> None:
+        """The shipped example review takes 1.1.3 to 9.97: the table shows the final 95.97 beside the self 95.91."""
+        review = SEED_FACTS.parent / "huangpu-fic-2022-review.yaml"
+        code, out, _ = run("score", SEED_SPEC, SEED_FACTS, "--review", review)
+        assert 0 == code
+        assert "复核 review (黄埔区财政局（示例） 2023-06-30): 自评总分 95.91 → 复核后 95.97" in out
+        assert "9.97 (自评 9.91)" in out
+
     def test_explain_command(self) -> None:
         """`perfrules explain SPEC FACTS 1.1.3 --lang en` prints the arithmetic."""
         code, out, _ = run("explain", SEED_SPEC, SEED_FACTS, "1.1.3", "--lang", "en")

@@ -53,7 +53,7 @@ def evaluation_to_data(evaluation: Evaluation) -> dict[str, Any]:
         "review": {"reviewer": review.reviewer, "date": review.date, "opinion": review.opinion, "file": review.file}
         if review
         else None,
-        "explanation": {"lines": {lang: explanation.lines(lang) for lang in LANGUAGES}},
+        "why": {"lines": {lang: explanation.lines(lang) for lang in LANGUAGES}},
         "indicators": indicators,
         "diagnostics": _converter.unstructure(evaluation.diagnostics),
         "provenance": _converter.unstructure(evaluation.provenance),
@@ -70,7 +70,7 @@ def render_json(evaluation: Evaluation) -> str:
 def _attach(data: dict[str, Any], explanation: Explanation) -> None:
     """Put *explanation* (and its children's) into the indicator's JSON *data*."""
     trace = explanation.trace
-    data["explanation"] = {
+    data["why"] = {
         "assumed": explanation.assumed,
         "inputs": _converter.unstructure(explanation.inputs),
         "missing": list(explanation.missing),

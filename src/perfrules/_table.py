@@ -40,6 +40,16 @@ def render_table(evaluation: Evaluation) -> str:
     console.print(table)
     boxes = "  ".join(f"{'☑' if band == evaluation.grade else '☐'}{band.label}" for band in spec.grades.bands)
     console.print(Text(f"评价等级 grade: {boxes}"))
+    review = evaluation.review
+    if review is not None and evaluation.self_total is not None:
+        who = " ".join(part for part in (review.reviewer, review.date) if part)
+        console.print(
+            Text(
+                f"复核 review{f' ({who})' if who else ''}: 自评总分 {to_text(evaluation.self_total)} → 复核后 {to_text(evaluation.total)}"
+            )
+        )
+        if review.opinion:
+            console.print(Text(f"复核意见: {review.opinion}"))
     for diagnostic in evaluation.diagnostics:
         about = f"[{diagnostic.indicator}] " if diagnostic.indicator else ""
         console.print(Text(f"{diagnostic.level}: {about}{diagnostic.message} ({diagnostic.code})"))
@@ -50,7 +60,9 @@ def render_table(evaluation: Evaluation) -> str:
 def _add_rows(table: Table, result: IndicatorResult, depth: int) -> None:
     name = Text("  " * depth + result.name, style="bold" if result.children else "")
     score = to_text(result.score)
-    if result.claim is not None and result.computed is not None and result.claim != result.computed:
+    if result.self_score is not None and result.self_score != result.score:
+        score += f" (自评 {to_text(result.self_score)})"
+    elif result.claim is not None and result.computed is not None and result.claim != result.computed:
         # Show beside the reported score whichever of the two it is not.
         other = ("计算", result.computed) if result.score == result.claim else ("自评", result.claim)
         score += f" ({other[0]} {to_text(other[1])})"
