@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import decimal
 import json
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 import perfrules
 from perfrules._cli import main
 from perfrules.exceptions import FactsError, ReviewError, SpecError
 
 from .conftest import SEED_FACTS, SEED_SPEC
+from .strategies import facts_for, spec_documents
 
 D = Decimal
 
@@ -305,3 +309,32 @@ class TestCommand:
         code, _, err = run("explain", SEED_SPEC, SEED_FACTS, "1.1.9")
         assert 2 == code
         assert "did you mean '1.1.3'?" in err
+
+
+class TestReviewProperties:
+    @given(st.data())
+    def test_reviewed_form_keeps_the_invariants(self, data: st.DataObject) -> None:
+        """For any form and any review of its counted leaves: 0 <= score <= weight, parents add up, the grade is the total's."""
+        document = data.draw(spec_documents())
+        spec_ = perfrules.load_spec(document)
+        values = data.draw(facts_for(document))
+        plain = perfrules.evaluate(spec_, values)
+        unit = Decimal(1).scaleb(-spec_.precision)
+        entries = {}
+        for result in plain.walk():
+            if not result.children and not result.excluded and data.draw(st.booleans()):
+                units = data.draw(st.integers(0, int(result.weight / unit)))
+                entries[result.id] = {"score": str(units * unit)}
+        rule = data.draw(st.sampled_from(["reviewer", "lower", "self"]))
+        reviewed = perfrules.evaluate(
+            perfrules.load_spec({**document, "final_score": rule}), values, review={"indicators": entries}
+        )
+        for result in reviewed.walk():
+            assert 0 <= result.score <= result.weight
+            if result.children:
+                with decimal.localcontext(decimal.Context(prec=200)):  # exact, as the scores were added
+                    assert sum((child.score for child in result.children), Decimal(0)) == result.score
+        assert plain.total == reviewed.self_total
+        assert reviewed.grade == spec_.grades.grade(reviewed.total)
+        if rule == "self":
+            assert plain.total == reviewed.total

@@ -65,6 +65,7 @@ class _Reviewer:
         self.spec = evaluation.spec
         self.facts = evaluation.facts
         self.tolerance = tolerance
+        self.indicators = {indicator.id: indicator for indicator in self.spec.walk()}
 
     def run(self) -> Iterator[Finding]:
         yield from self.stated()
@@ -151,7 +152,7 @@ class _Reviewer:
             )
 
     def leaf(self, result: IndicatorResult) -> Iterator[Finding]:
-        indicator = self.spec.indicator(result.id)
+        indicator = self.indicators[result.id]
         at = self.facts.location("assessments", result.id)
         own = result.self_score if result.self_score is not None else result.score
         if result.claim is not None and result.computed is not None:
