@@ -304,6 +304,14 @@ class TestCommand:
         assert 0 == code
         assert "  arithmetic: 10 × min(1288.38 ÷ 1291.73, 1) ≈ 9.974066" in out.splitlines()
 
+    def test_explain_json(self) -> None:
+        """`perfrules explain --format json` gives each indicator's lines under its id."""
+        code, out, _ = run("explain", SEED_SPEC, SEED_FACTS, "1.1", "--format", "json")
+        data = json.loads(out)
+        assert 0 == code
+        assert ["1.1", "1.1.1", "1.1.2", "1.1.3"] == [entry["id"] for entry in data["explanations"]]
+        assert "计算：10 × min(1288.38 ÷ 1291.73, 1) ≈ 9.974066" in data["explanations"][3]["lines"]
+
     def test_explain_unknown_indicator(self) -> None:
         """An unknown indicator id is a usage error with a suggestion."""
         code, _, err = run("explain", SEED_SPEC, SEED_FACTS, "1.1.9")
