@@ -375,7 +375,7 @@ class TestSeed:
     def test_every_computed_leaf_shows_its_arithmetic(self, seed: perfrules.Evaluation) -> None:
         """Every leaf with a rule that computes has an arithmetic line in both languages."""
         explanation = perfrules.explain(seed)
-        computed = [node for node in explanation.walk() if node.computed is not None]
+        computed = [node for node in explanation.walk() if node.result.computed is not None]
         assert ["1.1.3"] == [node.id for node in computed]
         for node in computed:
             assert any(line.startswith("计算：") for line in node.lines("zh"))
@@ -496,8 +496,8 @@ def _recomputed(explanation: perfrules.Explanation, functions: Any, weight: Deci
     bounded = Decimal(0) if value <= 0 else min(value, weight)
     if explanation.clamped is not None:
         assert explanation.clamped == bounded
-    if explanation.round_at == "indicator":
-        return quantize(bounded, explanation.precision, explanation.rounding)
+    if explanation.spec.round_at == "indicator":
+        return quantize(bounded, explanation.spec.precision, explanation.spec.rounding)
     return bounded
 
 
@@ -516,6 +516,6 @@ class TestTraceProperty:
                 continue
             with decimal.localcontext(decimal.Context(prec=50)):  # the caller's context does not matter
                 recomputed = _recomputed(node, functions, weights[node.id])
-            assert node.computed == recomputed
-            if node.claim is None and node.declared_weight is None:
-                assert node.score == recomputed
+            assert node.result.computed == recomputed
+            if node.result.claim is None and node.result.declared_weight is None:
+                assert node.result.score == recomputed

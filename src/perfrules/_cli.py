@@ -103,6 +103,12 @@ _CLAIMS = click.option(
     default=None,
     help="Report the unit's claims (self) or what the rules compute; default: as the spec says.",
 )
+_TEXT_OR_JSON = click.option(
+    "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+_LANG = click.option(
+    "--lang", type=click.Choice(LANGUAGES), default="zh", show_default=True, help="Chinese (zh) or English (en)."
+)
 _REVIEW = click.option(
     "--review",
     metavar="FILE",
@@ -176,8 +182,8 @@ def _evaluate(
 @click.argument("spec")
 @click.argument("facts")
 @click.argument("indicator", required=False)
-@click.option("--lang", type=click.Choice(LANGUAGES), default="zh", show_default=True, help="Language of the words.")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_LANG
+@_TEXT_OR_JSON
 @_CLAIMS
 @_REVIEW
 def explain(
@@ -217,8 +223,8 @@ def explain(
     show_default=True,
     help="Score differences of at most this many points are not findings.",
 )
-@click.option("--lang", type=click.Choice(LANGUAGES), default="zh", show_default=True, help="Language of the findings.")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_LANG
+@_TEXT_OR_JSON
 @_CLAIMS
 @_REVIEW
 def review(
@@ -275,7 +281,7 @@ def validate(spec: str) -> None:
 
 
 @click.command()
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_TEXT_OR_JSON
 def plugins(output_format: str) -> None:
     """List the plugins, their versions and everything each registers."""
     registry = default_registry()

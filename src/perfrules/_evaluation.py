@@ -11,9 +11,9 @@ from attrs import evolve, field, frozen
 from ._diagnostics import Diagnostic, did_you_mean
 from ._document import Source
 from ._expression import Expression, Value
-from ._facts import FUNDS_LABELS, Facts, bind, load_facts
+from ._facts import FUNDS_LABELS, Facts, bind, load_facts, rule_names
 from ._grading import GradeBand
-from ._numbers import EXACT, allocate, decimal_places, exact, quantize, to_text
+from ._numbers import EXACT, allocate, bounded, decimal_places, exact, quantize, to_text
 from ._registry import Provider, Registry, default_registry
 from ._review import Review, load_review
 from ._slots import fill
@@ -47,6 +47,8 @@ class IndicatorResult:
             ``score`` is then the final score by the spec's ``final_score`` rule.
         review_score: The reviewer's score (复核分), for a leaf the review scored.
         review_note: The reviewer's note (复核意见).
+        missing_facts: Optional facts the leaf's rule needs that the unit left
+            out; its claim is then reported unsupported.
         not_applicable: The policy applied when the unit marked it (or an
             ancestor) not applicable: ``exclude``, ``zero`` or ``full``;
             ``alternative`` for an alternative that does not count.
@@ -70,6 +72,7 @@ class IndicatorResult:
     self_score: Decimal | None = None
     review_score: Decimal | None = None
     review_note: str | None = None
+    missing_facts: tuple[str, ...] = ()
     children: tuple[IndicatorResult, ...] = ()
 
     @property
@@ -143,6 +146,8 @@ class Evaluation:
         review: The review (复核) applied, if any.
         self_total: When reviewed, the total before the review (自评总分).
         self_grade: When reviewed, the grade of that total.
+        values: The facts as bound to the spec (numbers as Decimal), by name.
+        registry: The registry the form was scored with.
     """
 
     spec: Spec
@@ -156,6 +161,8 @@ class Evaluation:
     review: Review | None = None
     self_total: Decimal | None = None
     self_grade: GradeBand | None = None
+    values: Mapping[str, Value] = field(factory=dict, eq=False, repr=False)
+    registry: Registry | None = field(default=None, eq=False, repr=False)
     _by_id: Mapping[str, IndicatorResult] = field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
@@ -235,7 +242,19 @@ def evaluate(
     provenance = Provenance.of(spec, registry)
     diagnostics = (*scorer.warnings, *scorer.notes)
     return Evaluation(
-        spec, facts, total, grade, results, diagnostics, scorer.claims, provenance, facts.review, self_total, self_grade
+        spec,
+        facts,
+        total,
+        grade,
+        results,
+        diagnostics,
+        scorer.claims,
+        provenance,
+        facts.review,
+        self_total,
+        self_grade,
+        values=values,
+        registry=registry,
     )
 
 
@@ -276,6 +295,7 @@ class _Scorer:
             return self.alternatives(indicator)
         children = self.renormalised(indicator.weight, [self.score(child) for child in indicator.children])
         claim = computed = None
+        missing: tuple[str, ...] = ()
         if children:
             score = sum((child.score for child in children), Decimal(0))
             if any(c.excluded for c in children) and not any(c.weight for c in children if not c.excluded):
@@ -285,13 +305,18 @@ class _Scorer:
             if assessment and assessment.score is not None:
                 claim = self.round(assessment.score)
             expression = indicator.rule.expression if indicator.rule else None
-            exact = self.compute(indicator, expression, claim) if expression else None
+            if expression is not None:
+                missing = tuple(sorted(expression.names & set(self.spec.facts) - set(self.values)))
+            if missing:  # optional facts the unit left out: bind() made sure a claim stands in
+                msg = f"scored by the claim alone: the facts give no {', '.join(missing)}, which the rule needs"
+                self.warn("unsupported-score", msg, indicator, in_facts=True)
+            exact = self.compute(indicator, expression, claim) if expression and not missing else None
             computed = self.settle(exact) if exact is not None else None
             score = self.choose(indicator, claim, computed)
             # Kept unrounded, so a renormalised score is rounded once, not twice.
             uses_computed = exact is not None and (claim is None or self.claims == "computed")
             self.exact[indicator.id] = exact if uses_computed and exact is not None else score
-        return self.result(indicator, score, computed=computed, claim=claim, children=children)
+        return self.result(indicator, score, computed=computed, claim=claim, missing_facts=missing, children=children)
 
     def settle(self, value: Decimal) -> Decimal:
         """A leaf's score as reported: rounded to the precision when the spec rounds per indicator."""
@@ -390,18 +415,8 @@ class _Scorer:
         return evolve(result, weight=weight, declared_weight=declared, score=score, children=children)
 
     def compute(self, indicator: Indicator, expression: Expression, claim: Decimal | None) -> Decimal | None:
-        missing = sorted(expression.names & set(self.spec.facts) - set(self.values))
-        if missing:  # optional facts the unit left out: bind() made sure the claim stands in
-            shown = ", ".join(missing)
-            msg = f"scored by the claim alone: the facts give no {shown}, which the rule needs"
-            self.warn("unsupported-score", msg, indicator, in_facts=True)
-            return None
-        names: dict[str, Value] = {name: self.values[name] for name in expression.names if name in self.values}
-        names["weight"] = indicator.weight
-        if claim is not None:
-            names["claim"] = claim
         try:
-            value = expression.evaluate(names, self.functions)
+            value = expression.evaluate(rule_names(expression, self.values, indicator.weight, claim), self.functions)
         except EvaluationError as e:
             location = self.spec.location(indicator.id)
             self.errors.append(Diagnostic("error", "evaluation", str(e.args[0]), indicator.id, location))
@@ -410,7 +425,7 @@ class _Scorer:
             msg = f"{expression.source!r} gives {value!r}, not a number; write e.g. 'weight if passed else 0'"
             self.errors.append(Diagnostic("error", "not-a-number", msg, indicator.id, self.spec.location(indicator.id)))
             return None
-        clamped = Decimal(0) if value <= 0 else min(value, indicator.weight)
+        clamped = bounded(value, indicator.weight)
         if clamped != value:
             msg = f"{expression.source!r} gives {to_text(value)}; clamped to {to_text(clamped)} (0 to the weight {to_text(indicator.weight)})"
             self.warn("score-clamped", msg, indicator)

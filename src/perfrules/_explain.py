@@ -13,17 +13,18 @@ from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Literal
 
-from attrs import frozen
+from attrs import field, frozen
 
 from ._diagnostics import did_you_mean
+from ._evaluation import IndicatorResult
 from ._expression import Trace, Value, literal
-from ._facts import bind
-from ._grading import GradeBand, GradingScale
-from ._numbers import decimal_places, to_text
+from ._facts import rule_names
+from ._grading import GradeBand
+from ._numbers import bounded, decimal_places, to_text
 
 if TYPE_CHECKING:
-    from ._evaluation import Evaluation, IndicatorResult
-    from ._spec import Indicator, Spec
+    from ._evaluation import Evaluation
+    from ._spec import Spec
 
 Language = Literal["zh", "en"]
 LANGUAGES: tuple[Language, ...] = ("zh", "en")
@@ -44,61 +45,40 @@ class Input:
 
 @frozen
 class Explanation:
-    """Why one indicator (or, with an empty id, the whole form) scored what it did.
+    """Why one indicator (or the whole form) scored what it did.
 
     Attributes:
-        id: The indicator's id; ``""`` for the form.
-        name: Its name (the form's title for the form).
-        weight: The weight it carries (分值), renormalised when siblings do not apply.
-        score: The score reported (the final score when reviewed).
+        result: The row explained; for the whole form, a row with the id ``""``
+            holding the title, full marks and total.
+        spec: The spec scored: its precision, rounding and review rules.
+        claims: The claims policy applied.
         rule: The rule in Chinese words; ``rule_en`` in English.
         assumed: The rule is an assumption; the official rule is not published.
         inputs: The facts the rule read.
         trace: The arithmetic, with values substituted, and the conditions tested.
         clamped: The value brought into 0 to the weight, when the rule gave more or less.
-        computed: What the rule computes, as reported.
-        claim: The unit's claim (自评分).
-        missing: Optional facts the rule needs that the unit left out.
         drafted: The reason was drafted from the rule, not given by the unit.
-        grade: The grade, for the form; ``scale`` the grading scale it is from.
+        grade: The grade, for the whole form.
         children: The sub-indicators' explanations.
     """
 
-    id: str
-    name: str
-    weight: Decimal
-    score: Decimal
-    name_en: str | None = None
+    result: IndicatorResult
+    spec: Spec = field(eq=False, repr=False)
+    claims: str = "self"
     rule: str | None = None
     rule_en: str | None = None
     assumed: bool = False
     inputs: tuple[Input, ...] = ()
     trace: Trace | None = None
     clamped: Decimal | None = None
-    computed: Decimal | None = None
-    claim: Decimal | None = None
-    claims: str = "self"
-    missing: tuple[str, ...] = ()
-    precision: int = 2
-    rounding: str = "half_up"
-    round_at: str = "indicator"
-    declared_weight: Decimal | None = None
-    not_applicable: str | None = None
-    self_score: Decimal | None = None
-    review_score: Decimal | None = None
-    review_note: str | None = None
-    final_score: str = "reviewer"
-    reason: str | None = None
     drafted: bool = False
-    measure: str | None = None
     grade: GradeBand | None = None
-    scale: GradingScale | None = None
     children: tuple[Explanation, ...] = ()
 
     @property
-    def lost(self) -> Decimal:
-        """Points lost: weight minus score."""
-        return self.weight - self.score
+    def id(self) -> str:
+        """The indicator's id; ``""`` for the whole form."""
+        return self.result.id
 
     def walk(self) -> Iterator[Explanation]:
         """This explanation and every descendant's, parents first."""
@@ -139,20 +119,18 @@ def explain(evaluation: Evaluation, indicator_id: str | None = None) -> Explanat
     spec = evaluation.spec
     builder = _Builder(evaluation)
     if indicator_id is None:
-        return Explanation(
+        form = IndicatorResult(
             id="",
             name=spec.name,
             name_en=spec.name_en,
+            kind=None,
             weight=spec.full_marks,
             score=evaluation.total,
             self_score=evaluation.self_total,
-            precision=spec.precision,
-            rounding=spec.rounding,
-            round_at=spec.round_at,
-            grade=evaluation.grade,
-            scale=spec.grades,
-            children=tuple(builder.build(result) for result in evaluation.indicators),
+            children=evaluation.indicators,
         )
+        children = tuple(builder.build(result) for result in evaluation.indicators)
+        return Explanation(form, spec, evaluation.claims, grade=evaluation.grade, children=children)
     try:
         result = evaluation[indicator_id]
     except KeyError:
@@ -165,66 +143,36 @@ def explain(evaluation: Evaluation, indicator_id: str | None = None) -> Explanat
 class _Builder:
     def __init__(self, evaluation: Evaluation) -> None:
         self.evaluation = evaluation
-        self.spec: Spec = evaluation.spec
-        # The evaluation succeeded, so the facts fit: binding again gives the values it used.
-        self.values = bind(self.spec, evaluation.facts)
-        from ._registry import default_registry  # the registry imports the report formats, which explain
-
-        self.functions = (self.spec.registry or default_registry()).functions
-        self.indicators: dict[str, Indicator] = {indicator.id: indicator for indicator in self.spec.walk()}
+        self.spec = evaluation.spec
+        self.values = evaluation.values
+        self.functions = evaluation.registry.functions if evaluation.registry else {}
+        self.indicators = {indicator.id: indicator for indicator in self.spec.walk()}
 
     def build(self, result: IndicatorResult) -> Explanation:
         indicator = self.indicators[result.id]
-        spec = self.spec
         trace = clamped = None
         inputs: tuple[Input, ...] = ()
-        missing: tuple[str, ...] = ()
         expression = indicator.rule.expression if indicator.rule else None
         counted = result.not_applicable is None
         if expression is not None and not result.children and counted:
-            read = [name for name in spec.facts if name in expression.names]
-            missing = tuple(name for name in read if name not in self.values)
-            inputs = tuple(self.input(name) for name in read if name in self.values)
-            if not missing:
-                names = {name: self.values[name] for name in read}
-                names["weight"] = indicator.weight
-                if result.claim is not None:
-                    names["claim"] = result.claim
+            inputs = tuple(self.input(name) for name in self.spec.facts if name in expression.names & set(self.values))
+            if not result.missing_facts:
+                names = rule_names(expression, self.values, indicator.weight, result.claim)
                 trace = expression.trace(names, self.functions)
-                value = trace.value
-                if isinstance(value, Decimal):
-                    bounded = Decimal(0) if value <= 0 else min(value, indicator.weight)
-                    clamped = bounded if bounded != value else None
+                if isinstance(trace.value, Decimal) and bounded(trace.value, indicator.weight) != trace.value:
+                    clamped = bounded(trace.value, indicator.weight)
         lost_points = not result.children and counted and result.score < result.weight
-        drafted = lost_points and not (result.reason and result.reason.strip())
         return Explanation(
-            id=result.id,
-            name=result.name,
-            name_en=result.name_en,
-            weight=result.weight,
-            score=result.score,
+            result,
+            self.spec,
+            self.evaluation.claims,
             rule=indicator.rule.words if indicator.rule else None,
             rule_en=indicator.rule.words_en if indicator.rule else None,
             assumed=indicator.assumed,
             inputs=inputs,
             trace=trace,
             clamped=clamped,
-            computed=result.computed,
-            claim=result.claim,
-            claims=self.evaluation.claims,
-            missing=missing,
-            precision=spec.precision,
-            rounding=spec.rounding,
-            round_at=spec.round_at,
-            declared_weight=result.declared_weight,
-            not_applicable=result.not_applicable,
-            self_score=result.self_score,
-            review_score=result.review_score,
-            review_note=result.review_note,
-            final_score=spec.final_score,
-            reason=result.reason,
-            drafted=drafted,
-            measure=result.measure,
+            drafted=lost_points and not (result.reason and result.reason.strip()),
             children=tuple(self.build(child) for child in result.children),
         )
 
@@ -342,51 +290,64 @@ class _Writer:
     def lines(self, node: Explanation) -> list[str]:
         if node.grade is not None:
             return self.form(node)
-        name = node.name_en if self.lang == "en" and node.name_en else node.name
-        head = "head" if node.lost else "head_full"
+        name = node.result.name_en if self.lang == "en" and node.result.name_en else node.result.name
+        head = "head" if node.result.lost else "head_full"
         lines = [
             self.say(
-                head, id=f"{node.id} ", name=name, score=_n(node.score), weight=_n(node.weight), lost=_n(node.lost)
+                head,
+                id=f"{node.id} ",
+                name=name,
+                score=_n(node.result.score),
+                weight=_n(node.result.weight),
+                lost=_n(node.result.lost),
             )
         ]
-        if node.not_applicable is not None:
-            lines.append(self.say(node.not_applicable, declared=_n(node.declared_weight or node.weight)))
+        if node.result.not_applicable is not None:
+            lines.append(
+                self.say(node.result.not_applicable, declared=_n(node.result.declared_weight or node.result.weight))
+            )
             return lines
-        if node.declared_weight is not None:
-            lines.append(self.say("renormalised", declared=_n(node.declared_weight), weight=_n(node.weight)))
+        if node.result.declared_weight is not None:
+            lines.append(
+                self.say("renormalised", declared=_n(node.result.declared_weight), weight=_n(node.result.weight))
+            )
         if node.children:
             lines.extend(self.sums(node))
         else:
             lines.extend(self.leaf(node))
-        if node.review_score is not None or node.review_note:
+        if node.result.review_score is not None or node.result.review_note:
             lines.append(self.review(node))
-        if node.reason and node.reason.strip():
-            lines.append(self.say("reason", reason=node.reason))
+        if node.result.reason and node.result.reason.strip():
+            lines.append(self.say("reason", reason=node.result.reason))
         elif node.drafted:
             lines.append(self.say("drafted", reason=_draft(node, self.lang)))
-        if node.measure and node.measure.strip():
-            lines.append(self.say("measure", measure=node.measure))
+        if node.result.measure and node.result.measure.strip():
+            lines.append(self.say("measure", measure=node.result.measure))
         return lines
 
     def form(self, node: Explanation) -> list[str]:
         grade = node.grade
         assert grade is not None  # noqa: S101  # only called for the form
         label = grade.label_en if self.lang == "en" and grade.label_en else grade.label
-        above = [band.min for band in node.scale.bands if band.min > grade.min] if node.scale else []
-        high, below = (min(above), "<") if above else (node.weight, "≤")
+        above = [band.min for band in node.spec.grades.bands if band.min > grade.min]
+        high, below = (min(above), "<") if above else (node.result.weight, "≤")
         band = self.say("band", low=_n(grade.min), below=below, high=_n(high))
-        name = node.name_en if self.lang == "en" and node.name_en else node.name
-        lines = [self.say("form", name=name, score=_n(node.score), weight=_n(node.weight), grade=label, band=band)]
+        name = node.result.name_en if self.lang == "en" and node.result.name_en else node.result.name
+        lines = [
+            self.say(
+                "form", name=name, score=_n(node.result.score), weight=_n(node.result.weight), grade=label, band=band
+            )
+        ]
         lines.extend(self.sums(node))
-        if node.self_score is not None:
-            lines.append(self.say("self_total", self_score=_n(node.self_score)))
+        if node.result.self_score is not None:
+            lines.append(self.say("self_total", self_score=_n(node.result.self_score)))
         return lines
 
     def sums(self, node: Explanation) -> list[str]:
-        counted = [child for child in node.children if child.not_applicable not in ("exclude", "alternative")]
-        terms = " + ".join(f"{child.id} {_n(child.score)}" for child in counted) or "0"
+        counted = [child for child in node.children if child.result.not_applicable not in ("exclude", "alternative")]
+        terms = " + ".join(f"{child.id} {_n(child.result.score)}" for child in counted) or "0"
         lines = [self.say("sum", terms=terms)]
-        losses = [self.say("loss", id=leaf.id, lost=_n(leaf.lost)) for leaf in _leaves(node) if leaf.lost]
+        losses = [self.say("loss", id=leaf.id, lost=_n(leaf.result.lost)) for leaf in _leaves(node) if leaf.result.lost]
         if losses:
             lines.append(self.say("losses", losses=self.words["sep"].join(losses)))
         return lines
@@ -399,8 +360,8 @@ class _Writer:
         if node.inputs:
             shown = [self.say("input", label=self.label(i), name=i.name, value=self.value(i)) for i in node.inputs]
             lines.append(self.say("inputs", inputs=self.words["sep"].join(shown)))
-        if node.missing:
-            lines.append(self.say("missing", names=", ".join(node.missing)))
+        if node.result.missing_facts:
+            lines.append(self.say("missing", names=", ".join(node.result.missing_facts)))
         trace = node.trace
         if trace is not None:
             for condition in trace.conditions:
@@ -408,38 +369,48 @@ class _Writer:
                 lines.append(self.say("condition", text=condition.text, held=held))
             value = trace.value
             # A band's or choice's score is a plain number: the conditions above explain it.
-            equals = "" if trace.shown == literal(value) else " " + _equals(value, node.precision)
+            equals = "" if trace.shown == literal(value) else " " + _equals(value, node.spec.precision)
             lines.append(self.say("arithmetic", shown=trace.shown, value=equals))
             if node.clamped is not None:
                 lines.append(
-                    self.say("clamped", weight=_n(node.declared_weight or node.weight), clamped=_n(node.clamped))
+                    self.say(
+                        "clamped",
+                        weight=_n(node.result.declared_weight or node.result.weight),
+                        clamped=_n(node.clamped),
+                    )
                 )
             settled = node.clamped if node.clamped is not None else value
-            if isinstance(settled, Decimal) and decimal_places(settled) > node.precision and node.computed is not None:
-                mode = self.words[node.rounding]
-                if node.round_at == "indicator":
-                    lines.append(self.say("rounded", mode=mode, precision=node.precision, rounded=_n(node.computed)))
+            if (
+                isinstance(settled, Decimal)
+                and decimal_places(settled) > node.spec.precision
+                and node.result.computed is not None
+            ):
+                mode = self.words[node.spec.rounding]
+                if node.spec.round_at == "indicator":
+                    lines.append(
+                        self.say("rounded", mode=mode, precision=node.spec.precision, rounded=_n(node.result.computed))
+                    )
                 else:
-                    lines.append(self.say("round_total", mode=mode, precision=node.precision))
-        if node.claim is not None:
+                    lines.append(self.say("round_total", mode=mode, precision=node.spec.precision))
+        if node.result.claim is not None:
             lines.append(self.claim(node))
         return lines
 
     def claim(self, node: Explanation) -> str:
-        claim = _n(node.claim) if node.claim is not None else ""
-        if node.computed is None:
+        claim = _n(node.result.claim) if node.result.claim is not None else ""
+        if node.result.computed is None:
             return self.say("self_assessed", claim=claim)
-        if node.computed == node.claim:
+        if node.result.computed == node.result.claim:
             return self.say("claim_same", claim=claim)
         key = "claim_self" if node.claims == "self" else "claim_computed"
-        return self.say(key, claim=claim, computed=_n(node.computed))
+        return self.say(key, claim=claim, computed=_n(node.result.computed))
 
     def review(self, node: Explanation) -> str:
-        if node.review_score is None:
-            return self.say("review_only", note=node.review_note)
-        note = self.say("review_note", note=node.review_note) if node.review_note else ""
-        final = self.say(f"final_{node.final_score}", score=_n(node.score))
-        return self.say("review", review=_n(node.review_score), note=note, final=final)
+        if node.result.review_score is None:
+            return self.say("review_only", note=node.result.review_note)
+        note = self.say("review_note", note=node.result.review_note) if node.result.review_note else ""
+        final = self.say(f"final_{node.spec.final_score}", score=_n(node.result.score))
+        return self.say("review", review=_n(node.result.review_score), note=note, final=final)
 
     def label(self, item: Input) -> str:
         return (item.label_en if self.lang == "en" else item.label) or ""
@@ -453,7 +424,7 @@ class _Writer:
 
 def _leaves(node: Explanation) -> Iterator[Explanation]:
     for child in node.children:
-        if child.not_applicable in ("exclude", "alternative"):
+        if child.result.not_applicable in ("exclude", "alternative"):
             continue
         if child.children:
             yield from _leaves(child)
@@ -478,7 +449,7 @@ def _equals(value: Value, precision: int) -> str:
 def _draft(node: Explanation, lang: Language) -> str:
     """A reason for the points *node* lost, from its rule and inputs."""
     writer = _Writer(lang)
-    score, weight, lost = _n(node.score), _n(node.weight), _n(node.lost)
+    score, weight, lost = _n(node.result.score), _n(node.result.weight), _n(node.result.lost)
     rule = node.rule_en if lang == "en" else node.rule
     if lang == "en":
         if node.trace is None:

@@ -11,7 +11,7 @@ from attrs import field, frozen
 
 from ._diagnostics import Diagnostic, Location, did_you_mean
 from ._document import Document, DocumentProblem, DocumentReader, Source, read_document
-from ._expression import Value
+from ._expression import Expression, Value
 from ._numbers import decimal_places, exact, not_a_number, to_decimal, to_text
 from ._review import Review, read_review
 from ._yaml import Path as DataPath
@@ -283,6 +283,17 @@ class _FactsReader(DocumentReader):
             measure = self.text(entry, path, "measure", empty=True, indicator=indicator_id)
             assessments[indicator_id] = Assessment(score, reason, measure, not_applicable or marked)
         return assessments
+
+
+def rule_names(
+    expression: Expression, values: Mapping[str, Value], weight: Decimal, claim: Decimal | None
+) -> dict[str, Value]:
+    """The names a leaf's rule is evaluated with: the facts it reads, ``weight`` and, when claimed, ``claim``."""
+    names = {name: values[name] for name in expression.names if name in values}
+    names["weight"] = weight
+    if claim is not None:
+        names["claim"] = claim
+    return names
 
 
 def bind(spec: Spec, facts: Facts) -> dict[str, Value]:

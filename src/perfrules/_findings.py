@@ -166,10 +166,8 @@ class _Reviewer:
                     message_en += "; the rule is assumed (the official rule is unknown), so the gap may be the rule's"
                 numbers = {"claimed": result.claim, "computed": result.computed, "difference": gap}
                 yield Finding("warning", "claim-differs", message, message_en, result.id, numbers, at)
-        expression = indicator.rule.expression if indicator.rule else None
-        missing = sorted(expression.names & set(self.spec.facts) - set(self.facts.values)) if expression else []
-        if missing and result.claim is not None:
-            names = ", ".join(missing)
+        if result.missing_facts and result.claim is not None:
+            names = ", ".join(result.missing_facts)
             yield Finding(
                 "warning",
                 "unsupported-score",

@@ -73,7 +73,6 @@ def _attach(data: dict[str, Any], explanation: Explanation) -> None:
     data["why"] = {
         "assumed": explanation.assumed,
         "inputs": _converter.unstructure(explanation.inputs),
-        "missing": list(explanation.missing),
         "conditions": _converter.unstructure(trace.conditions) if trace else [],
         "arithmetic": trace.arithmetic if trace else None,
         "value": _converter.unstructure(trace.value) if trace else None,

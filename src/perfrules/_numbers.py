@@ -98,6 +98,11 @@ def quantize(value: Decimal, precision: int, rounding: str) -> Decimal:
     return rounded.copy_abs() if rounded.is_zero() else rounded
 
 
+def bounded(value: Decimal, weight: Decimal) -> Decimal:
+    """*value* brought into 0 to *weight*: a score never leaves its range."""
+    return Decimal(0) if value <= 0 else min(value, weight)
+
+
 def to_text(value: Decimal) -> str:
     """Print *value* as written, never with an exponent: ``"0.5"``, ``"95.91"``."""
     return format(value, "f")

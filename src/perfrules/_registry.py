@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import pluggy
 from attrs import frozen
 
-from . import _builtins, hookspecs
+from . import hookspecs
 from ._diagnostics import did_you_mean
 from ._document import is_text
 from ._grading import GradingScale
@@ -75,6 +75,9 @@ def plugin_manager(*plugins: object, load_entry_points: bool = True) -> pluggy.P
         PluginError: a plugin is missing, cannot be imported or breaks the
             hook specifications; two distributions share an entry-point name.
     """
+    # Imported here: the built-in plugin registers the report formats and commands, which import the rest of perfrules.
+    from . import _builtins
+
     manager = _Manager()
     manager.add_hookspecs(hookspecs)
     manager.register(_builtins, name=BUILTIN)
@@ -271,7 +274,7 @@ def _providers(manager: pluggy.PluginManager) -> dict[int, Provider]:
     for name, plugin in manager.list_name_plugin():
         if plugin is None:  # blocked
             continue
-        if plugin is _builtins:
+        if name == BUILTIN:
             found[id(plugin)] = Provider(BUILTIN, "perfrules", _version("perfrules"))
         elif id(plugin) in distributions:
             dist = distributions[id(plugin)]
