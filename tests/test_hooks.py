@@ -9,6 +9,7 @@ import re
 import sys
 import types
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import click
@@ -18,7 +19,7 @@ from click.testing import CliRunner
 import perfrules
 from perfrules import hookspecs
 from perfrules._cli import main
-from perfrules.exceptions import AlreadyRegisteredError, EvaluationError, PluginError, SpecError
+from perfrules.exceptions import AlreadyRegisteredError, EvaluationError, FactsError, PluginError, SpecError
 from perfrules.testing import registry, score
 
 from .conftest import ROOT, SEED_FACTS, SEED_SPEC
@@ -134,6 +135,22 @@ class TestHooks:
         own = registry(plugin("region", report_formats={"total": lambda e: f"{e.total}\n"}))
         result = score(spec(), {"facts": {"x": 1}})
         assert "10.00\n" == perfrules.render(result, "total", registry=own)
+
+    def test_hook_perfrules_register_facts_readers(self, tmp_path: Path) -> None:
+        """A registered reader reads files with its suffix, for the spec they are scored with."""
+
+        def read_ini(path: Path, spec: perfrules.Spec) -> perfrules.Facts:
+            name, _, value = path.read_text(encoding="utf-8").partition("=")
+            return perfrules.load_facts({"subject": spec.name, "facts": {name.strip(): value.strip()}})
+
+        own = registry(plugin("region", facts_readers={"ini": read_ini}))
+        source = tmp_path / "unit.ini"
+        source.write_text("x = 3\n", encoding="utf-8")
+        loaded = perfrules.load_spec(spec("x"), registry=own)
+        result = perfrules.evaluate(loaded, source)
+        assert ("钩子", Decimal("3.00")) == (result.facts.subject, result.total)
+        with pytest.raises(FactsError, match="needs the spec it is for"):
+            perfrules.load_facts(tmp_path / "unit.xlsx")  # perfrules' own reader, asked without a spec
 
     def test_hook_perfrules_register_commands(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """A registered command runs as `perfrules NAME`; perfrules' own names are taken."""

@@ -53,7 +53,8 @@ class TestRegistry:
             "target",
         } == set(built.indicator_kinds)
         assert {"default"} == set(built.grading_scales)
-        assert {"table", "json"} == set(built.report_formats)
+        assert {"table", "json", "markdown", "html", "csv", "xlsx", "pdf"} == set(built.report_formats)
+        assert {"xlsx"} == set(built.facts_readers)
 
     def test_duplicate_names_both_plugins(self) -> None:
         """Registering a taken name is an error naming both plugins."""

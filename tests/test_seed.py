@@ -98,7 +98,7 @@ class TestSeedJson:
         """Diagnostics have level, code, indicator, message and a location."""
         [diagnostic] = json.loads(perfrules.render(seed, "json"))["diagnostics"]
         assert {"level", "code", "indicator", "message", "location"} == set(diagnostic)
-        assert {"file", "line", "column"} == set(diagnostic["location"])
+        assert {"file", "line", "column", "sheet"} == set(diagnostic["location"])
         assert str(SEED_FACTS) == diagnostic["location"]["file"]
 
 

@@ -22,11 +22,17 @@ from ._catalogue import (
     TargetKind,
     ThresholdDeductionKind,
 )
+from ._csv import render_csv
 from ._functions import BUILTIN_FUNCTIONS
 from ._grading import DEFAULT_SCALE
+from ._html import render_html
 from ._json import render_json
 from ._kinds import BandsKind, ExpressionKind, SelfAssessedKind
+from ._markdown import render_markdown
+from ._pdf import render_pdf
 from ._table import render_table
+from ._workbook import read_workbook
+from ._xlsx import render_xlsx
 from .hookspecs import hookimpl
 
 Register = Callable[[str, Any], None]
@@ -80,9 +86,11 @@ def perfrules_register_grading_scales(register: Register) -> None:
 
 @hookimpl
 def perfrules_register_commands(register: Register) -> None:
-    from ._cli import explain, plugins, review, score, validate  # imported only when commands are wanted
+    from ._cli import explain, plugins, review, score, summary, template, validate  # only when commands are wanted
 
     register("score", score)
+    register("template", template)
+    register("summary", summary)
     register("explain", explain)
     register("review", review)
     register("validate", validate)
@@ -90,6 +98,16 @@ def perfrules_register_commands(register: Register) -> None:
 
 
 @hookimpl
+def perfrules_register_facts_readers(register: Register) -> None:
+    register("xlsx", read_workbook)
+
+
+@hookimpl
 def perfrules_register_report_formats(register: Register) -> None:
     register("table", render_table)
     register("json", render_json)
+    register("markdown", render_markdown)
+    register("html", render_html)
+    register("csv", render_csv)
+    register("xlsx", render_xlsx)
+    register("pdf", render_pdf)

@@ -10,6 +10,7 @@ import json
 import sys
 from collections.abc import Mapping
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import click
@@ -23,9 +24,14 @@ from ._findings import SEVERITY_WORDS, Finding, findings
 from ._json import render_errors, render_findings
 from ._numbers import to_decimal, to_text
 from ._registry import default_registry
-from ._render import render
+from ._render import SUMMARY_FORMATS, render, render_summary
 from ._spec import load_spec
+from ._summary import summarize
+from ._xlsx import template_xlsx
 from .exceptions import PerfrulesError, PluginError, SourceNotFoundError
+
+SUFFIX_FORMATS = {"md": "markdown", "htm": "html", "txt": "table"}
+"""Output file suffixes that are not a format's own name."""
 
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
@@ -109,6 +115,7 @@ _TEXT_OR_JSON = click.option(
 _LANG = click.option(
     "--lang", type=click.Choice(LANGUAGES), default="zh", show_default=True, help="Chinese (zh) or English (en)."
 )
+_OUTPUT = click.option("-o", "--output", metavar="FILE", help="Write the report to FILE instead of printing it.")
 _REVIEW = click.option(
     "--review",
     metavar="FILE",
@@ -129,10 +136,11 @@ _REVIEW = click.option(
 @click.option(
     "--format",
     "output_format",
-    default="table",
-    show_default=True,
-    help="Report format: table, json, or one a plugin registers.",
+    default=None,
+    help="Report format: table (default), json, markdown, html, csv, xlsx, pdf, or one a plugin registers;"
+    " with -o, the file's suffix chooses.",
 )
+@_OUTPUT
 @_CLAIMS
 @_REVIEW
 def score(
@@ -140,23 +148,57 @@ def score(
     arguments: tuple[str, ...],
     spec_option: str | None,
     by_year: bool,
-    output_format: str,
+    output_format: str | None,
+    output: str | None,
     claims: str | None,
     review: str | None,
 ) -> None:
-    """Score FACTS against SPEC (a spec file, or the id of a registered spec) and print the filled form."""
+    """Score FACTS against SPEC (a spec file, or the id of a registered spec) and print the filled form.
+
+    FACTS is a YAML or JSON facts file, or a filled .xlsx form (from `perfrules template`, or the official
+    layout filled by hand).
+    """
     if len(arguments) != (1 if spec_option else 2):
         raise click.UsageError("give SPEC and FACTS, or --spec ID and FACTS")
     spec, facts_source = (spec_option, arguments[0]) if spec_option else arguments
     if by_year and ("@" in spec or is_file(spec)):
         raise click.UsageError("--year chooses among a registered spec's versions: give its id without @VERSION")
     formats = default_registry().report_formats
+    output_format = output_format or _format_of(output, formats) or "table"
     if output_format not in formats:
         raise click.BadParameter(f"choose from {', '.join(sorted(formats))}", param_hint="--format")
     evaluation = _evaluate(
         spec, facts_source, by_year=by_year, claims=claims, review=review, as_json=output_format == "json"
     )
-    click.echo(render(evaluation, output_format), nl=False)
+    _emit(render(evaluation, output_format), output, output_format)
+
+
+def _format_of(output: str | None, formats: Mapping[str, object]) -> str | None:
+    """The format an output file's suffix names (``form.xlsx`` → xlsx, ``form.md`` → markdown), if any."""
+    if output is None:
+        return None
+    suffix = Path(output).suffix.lower().removeprefix(".")
+    suffix = SUFFIX_FORMATS.get(suffix, suffix)
+    return suffix if suffix in formats else None
+
+
+def _emit(report: str | bytes, output: str | None, output_format: str) -> None:
+    """Write *report* to the file *output*, or to standard output (binary only when it is not a terminal)."""
+    if output is not None:
+        try:
+            if isinstance(report, bytes):
+                Path(output).write_bytes(report)
+            else:
+                Path(output).write_text(report, encoding="utf-8")
+        except OSError as e:
+            raise click.FileError(output, e.strerror) from None
+        return
+    if isinstance(report, bytes):
+        if sys.stdout.isatty():
+            raise click.UsageError(f"{output_format} is a binary format: write it to a file with -o FILE")
+        click.get_binary_stream("stdout").write(report)
+        return
+    click.echo(report, nl=False)
 
 
 def _evaluate(
@@ -164,11 +206,19 @@ def _evaluate(
 ) -> Evaluation:
     """Load and score, or exit 1 listing every problem (as JSON too, when *as_json*)."""
     try:
-        facts = load_facts(facts_source)
+        # A workbook is read against its spec (rows are found by indicator names), so the spec comes first.
+        in_workbook = Path(facts_source).suffix.lower().removeprefix(".") in default_registry().facts_readers
+        if in_workbook and by_year:
+            raise click.UsageError(
+                "--year reads the fiscal year from a YAML facts file; name the spec's version instead"
+            )
+        loaded = load_spec(spec) if in_workbook else None
+        facts = load_facts(facts_source, spec=loaded)
         if by_year and facts.year is None:
             raise click.UsageError("--year takes the facts' fiscal year, but the facts give no 'year'")
         fiscal_year = facts.year if by_year else None
-        return evaluate(load_spec(spec, year=fiscal_year), facts, claims=claims, review=review)  # type: ignore[arg-type]
+        loaded = loaded or load_spec(spec, year=fiscal_year)
+        return evaluate(loaded, facts, claims=claims, review=review)  # type: ignore[arg-type]
     except SourceNotFoundError:
         raise
     except PerfrulesError as e:
@@ -176,6 +226,42 @@ def _evaluate(
             click.echo(render_errors(e.problems), nl=False)
         _report_problems(e)
         sys.exit(EXIT_PROBLEMS)
+
+
+@click.command()
+@click.argument("spec")
+@click.option("-o", "--output", metavar="FILE", required=True, help="The workbook to write (.xlsx).")
+@click.option("--facts", "facts_source", metavar="FILE", help="Prefill from a facts file (last year's, say).")
+def template(*, spec: str, output: str, facts_source: str | None) -> None:
+    """Write a blank workbook of SPEC's form for a unit to fill, then score it with `perfrules score SPEC FILE`.
+
+    The workbook has the official layout (header, budget or funds table, indicators, total, grade) with the
+    cells to fill shaded and validated, and a 数据 sheet for the facts the spec's rules read.
+    """
+    loaded = load_spec(spec)
+    facts = load_facts(facts_source, spec=loaded) if facts_source else None
+    _emit(template_xlsx(loaded, facts), output, "xlsx")
+
+
+@click.command()
+@click.argument("spec")
+@click.argument("facts", nargs=-1, required=True)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(sorted(SUMMARY_FORMATS)),
+    default=None,
+    help="table (default), json, html or xlsx; with -o, the file's suffix chooses.",
+)
+@_OUTPUT
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="How many indicators to list.")
+def summary(*, spec: str, facts: tuple[str, ...], output_format: str | None, output: str | None, top: int) -> None:
+    """Summarise several units' FACTS under SPEC: ranking, grade distribution, the indicators losing most points."""
+    output_format = output_format or _format_of(output, SUMMARY_FORMATS) or "table"
+    evaluations = [
+        _evaluate(spec, source, claims=None, review=None, as_json=output_format == "json") for source in facts
+    ]
+    _emit(render_summary(summarize(evaluations, top=top), output_format), output, output_format)
 
 
 @click.command()

@@ -18,14 +18,27 @@ class Location:
     file: str
     line: int | None = None
     column: int | None = None
+    sheet: str | None = None
+    """For a workbook: the sheet; *line* and *column* are then the cell's row and column."""
 
     def __str__(self) -> str:
+        if self.sheet is not None and self.line is not None and self.column is not None:
+            return f"{self.file}:{self.sheet}!{_column_letters(self.column)}{self.line}"
         parts = [self.file]
         if self.line is not None:
             parts.append(str(self.line))
             if self.column is not None:
                 parts.append(str(self.column))
         return ":".join(parts)
+
+
+def _column_letters(column: int) -> str:
+    """Spreadsheet column letters: 1 → A, 27 → AA."""
+    letters = ""
+    while column > 0:
+        column, remainder = divmod(column - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
 
 
 @frozen

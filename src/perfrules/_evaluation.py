@@ -217,7 +217,7 @@ def evaluate(
         raise ValueError(msg)
     registry = spec.registry or registry or default_registry()
     if not isinstance(facts, Facts):
-        facts = load_facts(facts)
+        facts = load_facts(facts, spec=spec)
     if review is not None:
         facts = evolve(facts, review=review if isinstance(review, Review) else load_review(review))
     spec, facts = fill(spec, facts)

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from attrs import field, frozen
 
 from ._diagnostics import Diagnostic, Location, did_you_mean
-from ._document import Document, DocumentProblem, DocumentReader, Source, read_document
+from ._document import Document, DocumentProblem, DocumentReader, Source, is_text, read_document
 from ._expression import Expression, Value
 from ._numbers import decimal_places, exact, not_a_number, to_decimal, to_text
+from ._registry import default_registry
 from ._review import Review, read_review
 from ._yaml import Path as DataPath
-from .exceptions import FactsError
+from .exceptions import FactsError, PluginError
 
 if TYPE_CHECKING:
     from ._spec import Spec
@@ -158,19 +161,50 @@ class Facts:
 
 
 @exact
-def load_facts(source: Source) -> Facts:
-    """Read a facts file (YAML or JSON), a text or a mapping.
+def load_facts(source: Source, *, spec: Spec | None = None) -> Facts:
+    """Read a facts file (YAML or JSON, or a format a plugin reads, such as a filled .xlsx form), a text or a mapping.
 
     Only the file's own shape is checked here; whether the facts fit a spec is
     checked by `perfrules.evaluate`.
 
+    Args:
+        source: A path, the document's text, or a mapping.
+        spec: The spec the facts are for; needed to read a workbook, whose rows
+            are found by the spec's indicator names.
+
     Raises:
         FactsError: listing every problem found.
     """
+    reader = _reader_for(source, spec)
+    if reader is not None:
+        assert spec is not None  # noqa: S101  # _reader_for insists
+        facts: object = reader(Path(source), spec)  # type: ignore[arg-type]
+        if not isinstance(facts, Facts):
+            msg = f"the reader of {source} returned {type(facts).__name__}, not perfrules.Facts"
+            raise PluginError(msg)
+        return facts
     try:
         document = read_document(source, what="facts")
     except DocumentProblem as e:
         raise FactsError(f"{e.diagnostic.location}: cannot read the facts", [e.diagnostic]) from None
+    return read_facts_document(document)
+
+
+def _reader_for(source: Source, spec: Spec | None) -> Callable[[Path, Spec], Facts] | None:
+    """The registered reader for *source*'s suffix, when it is a file perfrules does not read itself."""
+    if not isinstance(source, (str, os.PathLike)) or is_text(source):
+        return None
+    suffix = Path(source).suffix.lower().removeprefix(".")
+    registry = (spec.registry if spec is not None else None) or default_registry()
+    reader = registry.facts_readers.get(suffix)
+    if reader is not None and spec is None:
+        msg = f"reading {os.fspath(source)!r:.200} needs the spec it is for: load_facts(path, spec=spec)"
+        raise FactsError(msg)
+    return reader
+
+
+def read_facts_document(document: Document) -> Facts:
+    """Facts from a document already read (a YAML file, or a workbook's cells)."""
     return _FactsReader(document).read()
 
 
@@ -411,7 +445,7 @@ def bind(spec: Spec, facts: Facts) -> dict[str, Value]:
             continue
         if expression is None or "claim" in expression.names:
             msg = f"{indicator.id!r} ({indicator.name}) is self-assessed but has no score"
-            error("missing-claim", msg, ("assessments",), indicator.id)
+            error("missing-claim", msg, ("assessments", indicator.id), indicator.id)
         elif missing := sorted(n for n in expression.names & set(spec.facts) - set(values) if spec.facts[n].optional):
             msg = f"{indicator.id!r} ({indicator.name}) needs fact {', '.join(map(repr, missing))} or a claimed score"
             error("missing-fact", msg, ("facts",), indicator.id)

@@ -20,6 +20,7 @@ from ._numbers import to_text
 if TYPE_CHECKING:
     from ._evaluation import Evaluation
     from ._findings import Finding
+    from ._summary import Summary
 
 SCHEMA_VERSION = 1
 
@@ -60,6 +61,11 @@ def evaluation_to_data(evaluation: Evaluation) -> dict[str, Any]:
         "perfrules": __version__,
         "facts_sha256": facts.sha256,
     }
+
+
+def render_summary_json(summary: Summary) -> str:
+    """A summary across units as indented JSON text (numbers as strings)."""
+    return _dump({"schema_version": SCHEMA_VERSION, **_converter.unstructure(summary)})
 
 
 def render_json(evaluation: Evaluation) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import importlib.metadata
 import os
+import re
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -29,7 +30,9 @@ if TYPE_CHECKING:
 
     from ._document import Source
     from ._evaluation import Evaluation
+    from ._facts import Facts
     from ._kinds import IndicatorKind
+    from ._spec import Spec
 
 ENTRY_POINT_GROUP = "perfrules"
 BUILTIN = "perfrules"
@@ -44,6 +47,7 @@ _SINGULAR = {
     "indicator_kinds": "indicator kind",
     "grading_scales": "grading scale",
     "report_formats": "report format",
+    "facts_readers": "facts reader",
     "commands": "command",
 }
 
@@ -199,6 +203,7 @@ class Registry:
         indicator_kinds: Indicator kinds by name.
         grading_scales: Grading scales by name.
         report_formats: Report renderers by name.
+        facts_readers: Readers of facts files by suffix (``xlsx``), each failing only with perfrules errors.
         commands: Command-line commands by name, perfrules' own included.
         providers: The `Provider` of each registration, by ``(what, name)``
             where *what* is one of the attribute names above.
@@ -209,7 +214,8 @@ class Registry:
     functions: Mapping[str, Callable[..., Any]]
     indicator_kinds: Mapping[str, IndicatorKind]
     grading_scales: Mapping[str, GradingScale]
-    report_formats: Mapping[str, Callable[[Evaluation], str]]
+    report_formats: Mapping[str, Callable[[Evaluation], str | bytes]]
+    facts_readers: Mapping[str, Callable[[Path, Spec], Facts]]
     commands: Mapping[str, click.Command]
     providers: Mapping[tuple[str, str], Provider]
     plugins: tuple[Provider, ...] = ()
@@ -231,6 +237,7 @@ class Registry:
 
         functions = collect("functions", hook.perfrules_register_functions, _check_callable)
         formats = collect("report_formats", hook.perfrules_register_report_formats, _check_callable)
+        readers = collect("facts_readers", hook.perfrules_register_facts_readers, _check_suffix)
         return cls(
             specs=MappingProxyType(collect("specs", hook.perfrules_register_specs, _check_spec)),
             functions=MappingProxyType(
@@ -244,6 +251,9 @@ class Registry:
             ),
             report_formats=MappingProxyType(
                 {name: _checked_format(name, f, providers["report_formats", name]) for name, f in formats.items()}
+            ),
+            facts_readers=MappingProxyType(
+                {name: _checked_reader(name, f, providers["facts_readers", name]) for name, f in readers.items()}
             ),
             commands=MappingProxyType(collect("commands", hook.perfrules_register_commands, _check_command)),
             providers=MappingProxyType(providers),
@@ -343,6 +353,14 @@ def _check_callable(name: str, thing: Any) -> str | None:
     return None if callable(thing) else f"{thing!r:.80} is not callable"
 
 
+def _check_suffix(name: str, thing: Any) -> str | None:
+    if not re.fullmatch(r"[a-z0-9]+", name):
+        return "a facts reader is registered by its file suffix in lower case, without the dot (e.g. 'xlsx')"
+    if name in ("yaml", "yml", "json"):
+        return "perfrules reads YAML and JSON itself"
+    return _check_callable(name, thing)
+
+
 def _check_kind(name: str, kind: Any) -> str | None:
     if not (
         isinstance(getattr(kind, "parameters", None), frozenset)
@@ -393,20 +411,40 @@ def _guarded(name: str, function: Callable[..., Any], provider: Provider) -> Cal
 
 def _checked_format(
     name: str, render: Callable[[Evaluation], object], provider: Provider
-) -> Callable[[Evaluation], str]:
-    """*render*, failing only with `PluginError`, and only ever returning text."""
+) -> Callable[[Evaluation], str | bytes]:
+    """*render*, failing only with perfrules errors, and only ever returning text or bytes."""
 
     @functools.wraps(render)
-    def call(evaluation: Evaluation) -> str:
+    def call(evaluation: Evaluation) -> str | bytes:
         try:
-            text = render(evaluation)
+            report = render(evaluation)
+        except PerfrulesError:
+            raise
         except Exception as e:
             msg = f"report format {name!r} from {provider} failed: {type(e).__name__}: {e}"
             raise PluginError(msg) from e
-        if not isinstance(text, str):
-            msg = f"report format {name!r} from {provider} returned {type(text).__name__}, not text"
+        if not isinstance(report, (str, bytes)):
+            msg = f"report format {name!r} from {provider} returned {type(report).__name__}, not text or bytes"
             raise PluginError(msg)
-        return text
+        return report
+
+    return call
+
+
+def _checked_reader(
+    name: str, read: Callable[[Path, Spec], Facts], provider: Provider
+) -> Callable[[Path, Spec], Facts]:
+    """*read*, failing only with perfrules errors (`perfrules.load_facts` checks what it returns)."""
+
+    @functools.wraps(read)
+    def call(path: Path, spec: Spec) -> Facts:
+        try:
+            return read(path, spec)
+        except PerfrulesError:
+            raise
+        except Exception as e:
+            msg = f"facts reader {name!r} from {provider} failed on {path}: {type(e).__name__}: {e}"
+            raise PluginError(msg) from e
 
     return call
 

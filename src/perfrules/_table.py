@@ -9,10 +9,12 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from ._layout import percent
 from ._numbers import to_text
 
 if TYPE_CHECKING:
     from ._evaluation import Evaluation, IndicatorResult
+    from ._summary import Summary
 
 WIDTH = 140
 
@@ -53,6 +55,39 @@ def render_table(evaluation: Evaluation) -> str:
     for diagnostic in evaluation.diagnostics:
         about = f"[{diagnostic.indicator}] " if diagnostic.indicator else ""
         console.print(Text(f"{diagnostic.level}: {about}{diagnostic.message} ({diagnostic.code})"))
+    output = console.file.getvalue()  # type: ignore[attr-defined]
+    return "\n".join(line.rstrip() for line in output.splitlines()) + "\n"
+
+
+def render_summary_table(summary: Summary) -> str:
+    """Several units' forms: the ranking, the grade distribution, the indicators that lose the most points."""
+    console = Console(file=io.StringIO(), width=WIDTH, color_system=None, legacy_windows=False, emoji=False)
+    title = f"{summary.spec_name} 汇总（{len(summary.units)} 个单位） {summary.spec_id}@{summary.spec_version}"
+    ranking = Table(title=Text(title), title_justify="left")
+    for header, justify in (("名次", "right"), ("单位", "left"), ("总分", "right"), ("等级", "center")):
+        ranking.add_column(header, justify=justify)  # type: ignore[arg-type]
+    for unit in summary.units:
+        ranking.add_row(str(unit.rank), Text(unit.subject), to_text(unit.total), Text(unit.grade))
+    console.print(ranking)
+    grades = Table(title="等级分布", title_justify="left")
+    for header in ("等级", "单位数", "占比"):
+        grades.add_column(header, justify="left" if header == "等级" else "right")
+    for grade in summary.grades:
+        grades.add_row(Text(grade.label), str(grade.count), percent(grade.share))
+    console.print(grades)
+    losses = Table(title="失分最多的指标", title_justify="left")
+    for header in ("编号", "指标", "分值", "失分单位数", "合计失分", "平均失分"):
+        losses.add_column(header, justify="left" if header in ("编号", "指标") else "right")
+    for loss in summary.losses:
+        losses.add_row(
+            Text(loss.id),
+            Text(loss.name),
+            to_text(loss.weight),
+            str(loss.units),
+            to_text(loss.lost),
+            to_text(loss.average),
+        )
+    console.print(losses)
     output = console.file.getvalue()  # type: ignore[attr-defined]
     return "\n".join(line.rstrip() for line in output.splitlines()) + "\n"
 

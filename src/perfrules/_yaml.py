@@ -24,7 +24,8 @@ from ruamel.yaml.representer import RoundTripRepresenter
 
 Path = tuple[str | int, ...]
 Position = tuple[int, int]
-Place = tuple[str, int, int]
+Place = tuple[str, int, int] | tuple[str, int, int, str]
+"""Where a value is written: file, line, column; for a workbook's cell, also its sheet."""
 
 MAX_DEPTH = 64
 MAX_NODES = 200_000

@@ -74,3 +74,7 @@ class PluginError(PerfrulesError):
 
 class AlreadyRegisteredError(PluginError, ValueError):
     """Two plugins registered the same name."""
+
+
+class MissingExtraError(PerfrulesError, ImportError):
+    """An optional part of perfrules (such as the pdf format) is not installed; the message says how to add it."""

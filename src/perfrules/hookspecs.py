@@ -18,12 +18,16 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import click
 
     from ._document import Source
     from ._evaluation import Evaluation
+    from ._facts import Facts
     from ._grading import GradingScale
     from ._kinds import IndicatorKind
+    from ._spec import Spec
 
 hookspec = pluggy.HookspecMarker("perfrules")
 hookimpl = pluggy.HookimplMarker("perfrules")
@@ -73,12 +77,28 @@ def perfrules_register_grading_scales(register: Callable[[str, GradingScale], No
 
 
 @hookspec
-def perfrules_register_report_formats(register: Callable[[str, Callable[[Evaluation], str]], None]) -> None:
+def perfrules_register_report_formats(register: Callable[[str, Callable[[Evaluation], str | bytes]], None]) -> None:
     """Register report formats for `perfrules.render` and ``perfrules score --format``.
 
     Args:
         register: Call as ``register(name, render)`` where ``render(evaluation)``
-            returns the report as text.
+            returns the report as text, or as bytes for a binary format (a
+            workbook, a PDF); ``perfrules score -o FILE`` picks the format whose
+            name is the file's suffix.
+    """
+
+
+@hookspec
+def perfrules_register_facts_readers(register: Callable[[str, Callable[[Path, Spec], Facts]], None]) -> None:
+    """Register readers of facts files in other formats, by file suffix, for `perfrules.load_facts`.
+
+    YAML and JSON are read by perfrules itself. A reader turns a file (a filled
+    workbook, say) into `perfrules.Facts` for the spec it is to be scored with.
+
+    Args:
+        register: Call as ``register(suffix, read)`` with the suffix in lower
+            case without its dot (``"xlsx"``); ``read(path, spec)`` returns the
+            facts or raises `perfrules.FactsError` listing every problem.
     """
 
 
