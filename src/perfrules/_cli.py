@@ -196,7 +196,7 @@ def _emit(report: str | bytes, output: str | None, output_format: str) -> None:
     if isinstance(report, bytes):
         if sys.stdout.isatty():
             raise click.UsageError(f"{output_format} is a binary format: write it to a file with -o FILE")
-        click.get_binary_stream("stdout").write(report)
+        sys.stdout.buffer.write(report)
         return
     click.echo(report, nl=False)
 
