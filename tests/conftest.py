@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -28,3 +29,27 @@ def seed_spec() -> perfrules.Spec:
 @pytest.fixture(scope="session")
 def seed(seed_spec: perfrules.Spec) -> perfrules.Evaluation:
     return perfrules.evaluate(seed_spec, SEED_FACTS)
+
+
+REQUIRE_TOOLS = "PERFRULES_REQUIRE_TOOLS"
+"""Set (as .ci/run does) to make a test fail, not skip, when a system tool it needs is missing."""
+
+
+def unavailable(what: str) -> None:
+    """Skip the calling test for lack of *what*, or fail it where tools are required."""
+    if os.environ.get(REQUIRE_TOOLS):
+        pytest.fail(f"{what} is not available, and {REQUIRE_TOOLS} is set: .ci/run installs it")
+    pytest.skip(f"{what} is not available")
+
+
+def tool(name: str) -> str:
+    """The path of the system tool *name* (chromium, pdffonts), or skip/fail as `unavailable` says."""
+    found = shutil.which(name)
+    if found is None:
+        unavailable(name)
+    assert found is not None
+    return found
+
+
+ARTEFACTS = Path(os.environ.get("PERFRULES_ARTEFACTS", ROOT / "build" / "test-artefacts"))
+"""Where tests leave files for people to look at (screenshots); CI keeps the folder."""

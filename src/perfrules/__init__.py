@@ -7,6 +7,9 @@ print(perfrules.render(result, "json"))
 print(perfrules.explain(result, "1.1.3").text("en"))  # inputs, arithmetic, rounding, claim
 for finding in perfrules.findings(result):            # what a reviewer (复核) should check
     print(finding.severity, finding.indicator, finding.message)
+open("form.xlsx", "wb").write(perfrules.render(result, "xlsx"))  # the official layout
+open("blank.xlsx", "wb").write(perfrules.template(spec))        # for a unit to fill; load_facts reads it back
+print(perfrules.render_summary(perfrules.summarize([result, ...])))  # many units: ranking, grades, points lost
 """
 
 from __future__ import annotations
@@ -23,9 +26,11 @@ from ._findings import Finding, findings
 from ._grading import GradeBand, GradingScale
 from ._kinds import IndicatorKind, KindContext, Rule
 from ._registry import Provider, Registry, default_registry, plugin_manager
-from ._render import render
+from ._render import render, render_summary
 from ._review import Review, ReviewEntry, load_review
 from ._spec import FactDeclaration, Indicator, Spec, dump_spec, load_spec
+from ._summary import GradeCount, IndicatorLoss, RankedUnit, Summary, summarize
+from ._xlsx import template_xlsx as template
 from .exceptions import PerfrulesError
 from .hookspecs import hookimpl
 
@@ -41,9 +46,11 @@ __all__ = [
     "Finding",
     "FundsRow",
     "GradeBand",
+    "GradeCount",
     "GradingScale",
     "Indicator",
     "IndicatorKind",
+    "IndicatorLoss",
     "IndicatorResult",
     "Input",
     "KindContext",
@@ -51,12 +58,14 @@ __all__ = [
     "PerfrulesError",
     "Provenance",
     "Provider",
+    "RankedUnit",
     "Registry",
     "Review",
     "ReviewEntry",
     "Rule",
     "Spec",
     "Stated",
+    "Summary",
     "Trace",
     "default_registry",
     "dump_spec",
@@ -71,6 +80,9 @@ __all__ = [
     "load_spec",
     "plugin_manager",
     "render",
+    "render_summary",
+    "summarize",
+    "template",
 ]
 
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Literal
 
 from attrs import frozen
 
+from ._facts import NOT_APPLICABLE_MARK
 from ._numbers import quantize, to_text
 
 if TYPE_CHECKING:
@@ -326,6 +327,7 @@ class _Layout:
         for offset, (_, header) in enumerate(FUNDS_COLUMNS):
             self.put(2 + offset, header, "head")
         self.put(2 + len(FUNDS_COLUMNS), RATE, "head")
+        self._rest(3 + len(FUNDS_COLUMNS))
         self.row += 1
         for name in names:
             funds_row = facts.funds.get(name) if facts else None
@@ -336,17 +338,21 @@ class _Layout:
             if funds_row and funds_row.executed is not None and funds_row.full_year:
                 rate = funds_row.executed / funds_row.full_year
             self.put(2 + len(FUNDS_COLUMNS), rate, "percent")
+            self._rest(3 + len(FUNDS_COLUMNS))
             self.row += 1
         self.labelled(GOALS["project"], facts.goals if facts else None)
         self.labelled(ACHIEVEMENTS["project"], facts.achievements if facts else None)
 
+    def _rest(self, column: int) -> None:
+        """An empty cell from *column* to the right edge, so that the row is closed."""
+        if column < self.width:
+            self.put(column, None, columns=self.width - column)
+
     def _paths(self) -> Iterator[tuple[tuple[_Node, ...], Indicator | None]]:
         """Every row of the indicator table: the names from level 1 down, and the spec's leaf (None when blank)."""
-        evaluation = self.evaluation
 
         def walk(node: Indicator, above: tuple[_Node, ...]) -> Iterator[tuple[tuple[_Node, ...], Indicator | None]]:
-            weight = evaluation[node.id].weight if evaluation else node.weight
-            here = (*above, _Node(node.id, node.name, weight))
+            here = (*above, _Node(node.id, node.name, node.weight))  # the declared 分值, as the form prints it
             if node.slot is not None:  # an open slot: rows for the unit to fill
                 for _ in range(BLANK_SLOT_ROWS):
                     yield (*here, _Node("", "", Decimal(0))), None
@@ -407,7 +413,11 @@ class _Layout:
                 value = parameters.get(key)
                 self.cells.append(Cell(row, self.column(key), None if value is None else str(value), entry="text"))
         claim = self.facts.assessments.get(node.id) if self.facts and not blank else None
-        score: Decimal | None = result.score if result else (claim.score if claim else None)
+        score: str | Decimal | None = claim.score if claim else None
+        if claim and claim.not_applicable:
+            score = NOT_APPLICABLE_MARK
+        elif result is not None:  # as printed: a form rounding only its total still shows each score rounded
+            score = quantize(result.score, self.spec.precision, self.spec.rounding)
         maximum = None if blank else node.weight
         self.cells.append(Cell(row, self.column("score"), score, "score", entry="score", maximum=maximum))
         if self.reviewed:
@@ -445,7 +455,7 @@ class _Layout:
     def _total_and_grade(self) -> None:
         spec, evaluation = self.spec, self.evaluation
         weight_column, score_column = self.column(f"weight{self.depth - 1}"), self.column("score")
-        self.put(0, TOTAL, "total", columns=weight_column)
+        self.put(0, TOTAL, "label", columns=weight_column)
         self.put(weight_column, spec.full_marks, "weight")
         if score_column - weight_column > 1:
             self.put(weight_column + 1, None, columns=score_column - weight_column - 1)

@@ -66,7 +66,7 @@ class _Formats:
         self.made: dict[tuple[str, str, bool], Format] = {}
 
     def get(self, style: str, precision: int = 2, *, entry: bool = False) -> Format:
-        number = {"amount": "0.00", "score": "0." + "0" * precision if precision else "0", "percent": "0.00%"}
+        number = {"amount": "#,##0.00", "score": "0." + "0" * precision if precision else "0", "percent": "0.00%"}
         key = (style, number.get(style, "General"), entry and self.template)
         if key not in self.made:
             properties: dict[str, Any] = {
@@ -155,7 +155,7 @@ def _write_facts(worksheet: Worksheet, facts: Sequence[FactEntry], formats: _For
     for row, entry in enumerate(facts, start=1):
         worksheet.write_string(row, 0, entry.name, formats.get("text"))
         worksheet.write_string(row, 1, entry.label, formats.get("text"))
-        worksheet.write_string(row, 2, entry.unit or "", formats.get("text"))
+        _write_value(worksheet, row, 2, entry.unit, formats.get("text"))
         value_format = formats.get("amount" if entry.type == "number" else "text", entry=True)
         value = entry.value
         if isinstance(value, bool):
