@@ -8,6 +8,7 @@ import json
 import os
 import re
 import subprocess
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -83,14 +84,10 @@ def workbook_dump(data: bytes) -> str:
     return "\n".join(lines) + "\n"
 
 
-def chromium(*arguments: str, profile: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [tool("chromium"), *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *arguments],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
+def run(name: str, *arguments: str | Path) -> str:
+    """Run the system tool *name* (skipping or failing when it is missing, as `tool` says); return its output."""
+    command = [tool(name), *map(str, arguments)]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120, check=True).stdout  # noqa: S603
 
 
 def pdf_of(evaluation: perfrules.Evaluation) -> bytes:
@@ -211,12 +208,20 @@ class TestHtml:
         html = perfrules.render(form("huangpu-fic-2022"), "html")
         assert isinstance(html, str)
         page.write_text(html, encoding="utf-8")
-        dom = chromium("--dump-dom", page.as_uri(), profile=tmp_path / "profile").stdout
+        dom = run("chromium", *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'dom'}", "--dump-dom", page.as_uri())
         assert "95.91" in dom and "☑优 90分≤得分≤100分" in dom and "广州市黄埔区工商业联合会" in dom
         ARTEFACTS.mkdir(parents=True, exist_ok=True)
         screenshot = ARTEFACTS / "huangpu-fic-2022.png"
         screenshot.unlink(missing_ok=True)
-        chromium(f"--screenshot={screenshot}", "--window-size=1240,1754", page.as_uri(), profile=tmp_path / "shot")
+        size = "--window-size=1240,1754"  # A4 at 150 dpi
+        run(
+            "chromium",
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={tmp_path / 'shot'}",
+            f"--screenshot={screenshot}",
+            size,
+            page.as_uri(),
+        )
         assert screenshot.read_bytes().startswith(b"\x89PNG") and screenshot.stat().st_size > 50_000
 
 
@@ -225,17 +230,11 @@ class TestPdf:
         """The PDF embeds a CJK font, is A4 landscape, and its text holds the total and the grade."""
         path = tmp_path / "seed.pdf"
         path.write_bytes(pdf_of(form("huangpu-fic-2022")))
-        fonts = subprocess.run([tool("pdffonts"), path], capture_output=True, text=True, check=True).stdout
-        embedded_cjk = [
-            line for line in fonts.splitlines() if ("WenQuanYi" in line or "CJK" in line) and " yes yes " in line
-        ]
-        assert embedded_cjk, fonts
-        info = subprocess.run([tool("pdfinfo"), path], capture_output=True, text=True, check=True).stdout
-        width, height = (
-            float(side) for side in re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts \(A4\)", info).groups()
-        )  # type: ignore[union-attr]
-        assert width > height
-        text = subprocess.run([tool("pdftotext"), path, "-"], capture_output=True, text=True, check=True).stdout
+        fonts = run("pdffonts", path).splitlines()
+        assert [line for line in fonts if ("WenQuanYi" in line or "CJK" in line) and " yes yes " in line], fonts
+        size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts \(A4\)", run("pdfinfo", path))
+        assert size is not None and Decimal(size[1]) > Decimal(size[2])  # landscape
+        text = run("pdftotext", path, "-")
         assert "95.91" in text and "☑优" in text
 
     def test_missing_extra(self, monkeypatch: pytest.MonkeyPatch) -> None:

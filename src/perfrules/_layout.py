@@ -417,7 +417,7 @@ class _Layout:
         if claim and claim.not_applicable:
             score = NOT_APPLICABLE_MARK
         elif result is not None:  # as printed: a form rounding only its total still shows each score rounded
-            score = quantize(result.score, self.spec.precision, self.spec.rounding)
+            score = quantize(self._assessed(result), self.spec.precision, self.spec.rounding)
         maximum = None if blank else node.weight
         self.cells.append(Cell(row, self.column("score"), score, "score", entry="score", maximum=maximum))
         if self.reviewed:
@@ -426,6 +426,13 @@ class _Layout:
         measure = result.measure if result else (claim.measure if claim else None)
         self.cells.append(Cell(row, self.column("reason"), reason, entry="text"))
         self.cells.append(Cell(row, self.column("measure"), measure, entry="text"))
+
+    def _assessed(self, result: IndicatorResult) -> Decimal:
+        """A leaf's score against its declared weight (分值), before any renormalisation rescaled it."""
+        if result.declared_weight is None:
+            return result.score
+        claimed = result.claim is not None and (self.evaluation is None or self.evaluation.claims == "self")
+        return result.claim if claimed or result.computed is None else result.computed  # type: ignore[return-value]
 
     def _ancestor_cells(self, first: int) -> None:
         """The names (and, on the department form, weights) of parents, merged down the rows they cover."""

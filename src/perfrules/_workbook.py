@@ -250,11 +250,11 @@ class _Reader:
             ("shortfall_reasons", SHORTFALL_LABELS),
         ):
             found = subject if key == "subject" else grid.find(labels, above)
-            value_at = grid.right_of(*found) if found else None
+            value_at = _value_of(grid, found) if found else None
             if value_at is not None:
                 self.put(data, (key,), str(grid.get(*value_at)), self.place(grid, *value_at))
         units = grid.find((UNITS,), above)
-        units_at = grid.right_of(*units) if units else None
+        units_at = _value_of(grid, units) if units else None
         if units_at is not None:
             number = self.number(grid, *units_at, what=UNITS)
             if number is not None:
@@ -593,6 +593,26 @@ def _from_binary(value: int | float) -> Decimal:
 
 def _numeric(value: object) -> bool:
     return cell_number(value, percent=False)[1] is None
+
+
+HEADER_LABELS = frozenset((*SUBJECT_LABELS, *GOALS_LABELS, *ACHIEVEMENTS_LABELS, *SHORTFALL_LABELS, UNITS))
+
+
+def _value_of(grid: _Grid, label: tuple[int, int]) -> tuple[int, int] | None:
+    """The cell a header label names: the one to its right, or, where that is blank or another label
+    (年度总体目标 | 预期目标 over the goals' text), the one below it."""
+    right = grid.right_of(*label)
+    if right is not None and _label(grid.get(*right)) not in HEADER_LABELS:
+        return right
+    row_labels = [at for at in _cells(grid, range(label[0], label[0] + 1)) if _label(grid.get(*at)) in HEADER_LABELS]
+    if right is None and len(row_labels) < 2:  # a lone label left blank, not a row of column headers
+        return None
+    above = right or label
+    bottom = max(
+        (row for (row, column), corner in grid.merged.items() if corner == grid.corner(*above)), default=above[0]
+    )
+    below = (bottom + 1, above[1])
+    return below if grid.get(*below) is not None and _label(grid.get(*below)) not in HEADER_LABELS else None
 
 
 def _cells(grid: _Grid, rows: range) -> Iterator[tuple[int, int]]:
