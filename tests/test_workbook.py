@@ -151,10 +151,8 @@ def official_department(path: Path, *, total: Any = "95.91", grade: str = "â˜‘ä¼
                 assessment = facts.assessments[leaf.id]
                 name = "" if leaf.id == "2.5.2" else leaf.name  # the row that lost its name in the source
                 score = (overrides or {}).get(leaf.id, str(assessment.score))
-                sheet.append(
-                    [top.name, top.weight, second.name, second.weight, name, leaf.weight, leaf.explanation, score]
-                    + [assessment.reason, assessment.measure]
-                )
+                names = [top.name, top.weight, second.name, second.weight, name, leaf.weight]
+                sheet.append([*names, leaf.explanation, score, assessment.reason, assessment.measure])
             if sheet.max_row > second_row:
                 sheet.merge_cells(f"C{second_row}:C{sheet.max_row}")
                 sheet.merge_cells(f"D{second_row}:D{sheet.max_row}")
