@@ -63,7 +63,8 @@ def render_summary_table(summary: Summary) -> str:
     """Several units' forms: the ranking, the grade distribution, the indicators that lose the most points."""
     console = Console(file=io.StringIO(), width=WIDTH, color_system=None, legacy_windows=False, emoji=False)
     title = f"{summary.spec_name} 汇总（{len(summary.units)} 个单位） {summary.spec_id}@{summary.spec_version}"
-    ranking = Table(title=Text(title), title_justify="left")
+    console.print(Text(title))
+    ranking = Table(title="排名", title_justify="left")
     for header, justify in (("名次", "right"), ("单位", "left"), ("总分", "right"), ("等级", "center")):
         ranking.add_column(header, justify=justify)  # type: ignore[arg-type]
     for unit in summary.units:
