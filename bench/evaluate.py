@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import tempfile
 import time
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+import openpyxl
 from ruamel.yaml import YAML
 
 import perfrules
@@ -86,6 +88,10 @@ def main() -> None:
     spec_text = SPEC.read_text(encoding="utf-8")
     wide = perfrules.load_spec(wide_spec(500))
     wide_facts = perfrules.load_facts({"facts": {"done": "9", "due": "10"}})
+    workbook = Path(tempfile.mkdtemp()) / "seed.xlsx"
+    report = perfrules.render(perfrules.evaluate(spec, facts), "xlsx")
+    assert isinstance(report, bytes)
+    workbook.write_bytes(report)
 
     def wide_by_hand() -> Decimal:
         done, due = Decimal(9), Decimal(10)
@@ -115,6 +121,21 @@ def main() -> None:
             lambda: perfrules.explain(perfrules.evaluate(spec, facts)).text("zh"),
             lambda: perfrules.evaluate(spec, facts),
         ),
+        (
+            "render seed form as html",
+            lambda: perfrules.render(perfrules.evaluate(spec, facts), "html"),
+            lambda: perfrules.evaluate(spec, facts),
+        ),
+        (
+            "render seed form as xlsx",
+            lambda: perfrules.render(perfrules.evaluate(spec, facts), "xlsx"),
+            lambda: perfrules.evaluate(spec, facts),
+        ),
+        (
+            "score the seed form's xlsx",
+            lambda: perfrules.evaluate(spec, workbook),
+            lambda: openpyxl.load_workbook(workbook, data_only=True),
+        ),
     ]
     print(f"{'case':36} {'perfrules':>12} {'baseline':>12} {'ratio':>8}   baseline")
     baselines = [
@@ -123,6 +144,9 @@ def main() -> None:
         "ruamel.yaml parse only",
         "evaluate only",
         "evaluate only",
+        "evaluate only",
+        "evaluate only",
+        "openpyxl load only",
     ]
     for (name, ours, theirs), baseline_name in zip(cases, baselines, strict=True):
         mine, base = measure(ours, repeats), measure(theirs, repeats)
