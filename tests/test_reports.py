@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import attrs
 import openpyxl
 import pytest
 from click.testing import CliRunner
@@ -260,6 +261,18 @@ class TestCsvAndMarkdown:
             by_id["1.1.3"]["上级指标"],
         )
 
+    def test_csv_never_holds_a_formula(self, seed_spec: perfrules.Spec) -> None:
+        """Text that a spreadsheet would run as a formula is quoted with an apostrophe; other text is as written."""
+        facts = perfrules.load_facts(SEED_FACTS)
+        assessments = dict(facts.assessments)
+        assessments["1.1.2"] = attrs.evolve(assessments["1.1.2"], reason='=HYPERLINK("x")', measure="-5分，加强")
+        report = perfrules.render(perfrules.evaluate(seed_spec, attrs.evolve(facts, assessments=assessments)), "csv")
+        row = next(
+            row for row in csv.DictReader(io.StringIO(str(report).removeprefix("\ufeff"))) if row["编号"] == "1.1.2"
+        )
+        assert ('\'=HYPERLINK("x")', "'-5分，加强") == (row["未达标原因"], row["改进措施"])
+        assert row["指标解释"].startswith("反映")
+
     def test_markdown_escapes_cells(self, seed_spec: perfrules.Spec) -> None:
         """A pipe, markup or a line break in the facts cannot break the table."""
         facts = perfrules.load_facts(SEED_FACTS)
@@ -307,6 +320,4 @@ class TestCommandLine:
 
 
 def _with_subject(facts: perfrules.Facts, subject: str) -> perfrules.Facts:
-    import attrs
-
     return attrs.evolve(facts, subject=subject)

@@ -1,7 +1,8 @@
 """The CSV report: one row per indicator, parents included, for spreadsheets and data systems.
 
 UTF-8 with a byte-order mark, so Excel and WPS open the Chinese text correctly;
-numbers are written as exact decimals ("9.91"), never reformatted.
+numbers are written as exact decimals ("9.91"), never reformatted; text that a
+spreadsheet would take for a formula ("=1+1", "-5分") starts with an apostrophe.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 BOM = "\ufeff"
 COLUMNS = ("编号", "层级", "指标", "上级指标", "分值", "得分", "规则计算分", "单位自评分", "复核前得分", "复核分")
 TEXT_COLUMNS = ("未达标原因", "改进措施", "指标解释")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def render_csv(evaluation: Evaluation) -> str:
@@ -34,17 +36,17 @@ def render_csv(evaluation: Evaluation) -> str:
             (
                 result.id,
                 LEVEL_NAMES[len(parents)] if len(parents) < len(LEVEL_NAMES) else str(len(parents) + 1),
-                result.name,
-                " / ".join(parents),
+                _text(result.name),
+                _text(" / ".join(parents)),
                 _number(result.weight),
                 _number(result.score),
                 _number(result.computed),
                 _number(result.claim),
                 _number(result.self_score),
                 _number(result.review_score),
-                result.reason or "",
-                result.measure or "",
-                result.explanation or "",
+                _text(result.reason),
+                _text(result.measure),
+                _text(result.explanation),
             )
         )
         for child in result.children:
@@ -53,6 +55,13 @@ def render_csv(evaluation: Evaluation) -> str:
     for result in evaluation.indicators:
         write(result, ())
     return BOM + output.getvalue()
+
+
+def _text(value: str | None) -> str:
+    """Free text for a spreadsheet: one starting like a formula gets a leading apostrophe, so it is never run."""
+    if not value:
+        return ""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def _number(value: Decimal | None) -> str:
