@@ -161,6 +161,11 @@ class _Grid:
     def corner(self, row: int, column: int) -> tuple[int, int]:
         return self.merged.get((row, column), (row, column))
 
+    def bottom(self, row: int, column: int) -> int:
+        """The last row of the merged range holding (*row*, *column*), or *row* itself."""
+        corner = self.corner(row, column)
+        return max((at[0] for at, start in self.merged.items() if start == corner), default=row)
+
     def find(self, labels: tuple[str, ...], rows: range | None = None) -> tuple[int, int] | None:
         """The first cell (top to bottom, left to right) whose label is one of *labels*."""
         for row in rows or range(1, self.rows + 1):
@@ -271,7 +276,7 @@ class _Reader:
     def budget(self, grid: _Grid, at: tuple[int, int], data: dict[str, Any]) -> None:
         """The budget table: rows of amounts, each named by the nearest text above it within the block."""
         top, label_column = at
-        bottom = max(row for (row, column), corner in grid.merged.items() if corner == at) if at in grid.merged else top
+        bottom = grid.bottom(*at)
         for row in range(top, bottom + 1):
             cells = [
                 (row, column)
@@ -307,7 +312,7 @@ class _Reader:
     def funds(self, grid: _Grid, at: tuple[int, int], data: dict[str, Any]) -> None:
         """The funds table: a header row naming 年初预算数 / 全年预算数 / 全年执行数, a row per source of funds."""
         top, label_column = at
-        bottom = max(row for (row, column), corner in grid.merged.items() if corner == at) if at in grid.merged else top
+        bottom = grid.bottom(*at)
         columns: dict[int, str] = {}
         header_row = top
         for row in range(top, bottom + 1):
@@ -608,9 +613,7 @@ def _value_of(grid: _Grid, label: tuple[int, int]) -> tuple[int, int] | None:
     if right is None and len(row_labels) < 2:  # a lone label left blank, not a row of column headers
         return None
     above = right or label
-    bottom = max(
-        (row for (row, column), corner in grid.merged.items() if corner == grid.corner(*above)), default=above[0]
-    )
+    bottom = grid.bottom(*above)
     below = (bottom + 1, above[1])
     return below if grid.get(*below) is not None and _label(grid.get(*below)) not in HEADER_LABELS else None
 
