@@ -98,12 +98,15 @@ class TestRoundTrip:
         report = perfrules.render(original, "xlsx")
         assert isinstance(report, bytes)
         again = perfrules.evaluate(spec, written(tmp_path_factory.mktemp("form"), report))
+        unit = Decimal(1).scaleb(-spec.precision)
+        # A workbook holds printed scores: a computed score that renormalisation rescaled is rescaled again from
+        # its printed (rounded) value, so it may move by a unit of the last decimal.
+        rescaled = any(result.declared_weight is not None for result in original.walk())
         for result in original.walk():
             if not result.children:
-                assert result.score.quantize(Decimal(1).scaleb(-spec.precision), rounding="ROUND_HALF_UP") == again[
-                    result.id
-                ].score.quantize(Decimal(1).scaleb(-spec.precision), rounding="ROUND_HALF_UP")
-        if spec.round_at == "indicator":  # rounding once, the printed scores need not add up to the total
+                printed, read = (r.score.quantize(unit, rounding="ROUND_HALF_UP") for r in (result, again[result.id]))
+                assert abs(printed - read) <= (unit if rescaled else 0), result.id
+        if spec.round_at == "indicator" and not rescaled:  # rounding once, printed scores need not add up
             assert (original.total, original.grade) == (again.total, again.grade)
 
 

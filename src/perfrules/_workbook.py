@@ -194,14 +194,12 @@ class _Reader:
     # Reading a whole workbook.
 
     def read(self, book: Any) -> dict[str, Any]:
-        form = next((sheet for sheet in book.worksheets if _Grid(sheet).find(LEVEL_NAMES[:1])), None)
-        if form is None:
+        found = next(((grid, at) for grid in map(_Grid, book.worksheets) if (at := grid.find(LEVEL_NAMES[:1]))), None)
+        if found is None:
             self.problem("no-form", f"no sheet holds a form: none has the {LEVEL_NAMES[0]} header", None)
             return {}
-        grid = _Grid(form)
+        grid, header = found
         data: dict[str, Any] = {}
-        header = grid.find(LEVEL_NAMES[:1])
-        assert header is not None  # noqa: S101  # found above
         self.header_block(grid, header[0], data)
         self.indicator_table(grid, header[0], data)
         if FACTS_SHEET in book.sheetnames:
@@ -257,7 +255,7 @@ class _Reader:
             found = subject if key == "subject" else grid.find(labels, above)
             value_at = _value_of(grid, found) if found else None
             if value_at is not None:
-                self.put(data, (key,), str(grid.get(*value_at)), self.place(grid, *value_at))
+                self.put(data, (key,), self.text(grid, *value_at), self.place(grid, *value_at))
         units = grid.find((UNITS,), above)
         units_at = _value_of(grid, units) if units else None
         if units_at is not None:
