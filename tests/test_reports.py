@@ -308,6 +308,14 @@ class TestCommandLine:
         assert 0 == result.exit_code
         assert "95.91" == json.loads(output.read_text(encoding="utf-8"))["total"]
 
+    @pytest.mark.parametrize("command", [["score"], ["summary"]])
+    def test_unknown_suffix(self, tmp_path: Path, command: list[str]) -> None:
+        """A file suffix that names no format is a usage error, not a table written under another name."""
+        output = tmp_path / "form.docx"
+        result = CliRunner().invoke(main, [*command, str(SEED_SPEC), str(SEED_FACTS), "-o", str(output)])
+        assert 2 == result.exit_code and "cannot tell the format of" in result.output
+        assert not output.exists()
+
     def test_unknown_format(self) -> None:
         """An unknown format is a usage error listing the formats."""
         result = CliRunner().invoke(main, ["score", str(SEED_SPEC), str(SEED_FACTS), "--format", "docx"])

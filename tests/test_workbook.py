@@ -331,6 +331,89 @@ class TestProblems:
             perfrules.load_facts(path)
 
 
+def edited(path: Path, *unmerge: str, **cells: Any) -> Path:
+    """*path* with ranges unmerged and cells (by coordinate) set to new values."""
+    book = openpyxl.load_workbook(path)
+    sheet = book.worksheets[0]
+    for merged in unmerge:
+        sheet.unmerge_cells(merged)
+    for coordinate, value in cells.items():
+        sheet[coordinate] = value
+    book.save(path)
+    return path
+
+
+class TestHandTypedShapes:
+    def test_without_merged_cells(self, tmp_path: Path, seed_spec: perfrules.Spec, seed: perfrules.Evaluation) -> None:
+        """Parent names written once and left blank below, labels not merged: read as the merged form."""
+        path = official_department(tmp_path / "flat.xlsx")
+        book = openpyxl.load_workbook(path)
+        sheet = book.worksheets[0]
+        for merged in list(sheet.merged_cells.ranges):
+            sheet.unmerge_cells(str(merged))
+        for row in range(11, 36):  # the values a merged cell showed stay only in its first row
+            for column in "ABCD":
+                if sheet[f"{column}{row}"].value == sheet[f"{column}{row - 1}"].value:
+                    sheet[f"{column}{row}"] = None
+        book.save(path)
+        evaluation = perfrules.evaluate(seed_spec, path)
+        assert scores(seed) == scores(evaluation)
+        assert dict(seed.facts.budget) == dict(evaluation.facts.budget)
+
+    def test_a_bad_budget_amount(self, tmp_path: Path, seed_spec: perfrules.Spec) -> None:
+        """An amount that is not a number is an error at its cell, not a budget table left out."""
+        path = edited(official_department(tmp_path / "budget.xlsx"), E8="-")
+        [problem] = problems(seed_spec, path)
+        assert ("not-a-number", "Sheet1!E8") == (problem.code, str(problem.location).rpartition(":")[2])
+
+    def test_a_budget_line_twice(self, tmp_path: Path, seed_spec: perfrules.Spec) -> None:
+        """Two amounts under one name are an error, never one silently replacing the other."""
+        path = edited(official_department(tmp_path / "twice.xlsx"), G7="基本支出")
+        assert ["budget-twice"] == [problem.code for problem in problems(seed_spec, path)]
+
+    def test_an_indicator_twice(self, tmp_path: Path, seed_spec: perfrules.Spec) -> None:
+        """An indicator named on two rows is an error at the second, never the later row's score."""
+        path = edited(official_department(tmp_path / "twice.xlsx"), E12="部门整体绩效目标效益指标完成情况")
+        found = {problem.code for problem in problems(seed_spec, path)}
+        assert "indicator-twice" in found
+
+    def test_a_score_merged_over_two_rows(self, tmp_path: Path, seed_spec: perfrules.Spec) -> None:
+        """A score cell merged over two indicators' rows is an error, never one score counted twice."""
+        path = official_department(tmp_path / "merged.xlsx")
+        book = openpyxl.load_workbook(path)
+        book.worksheets[0].merge_cells("H10:H11")
+        book.save(path)
+        assert "merged-number" in {problem.code for problem in problems(seed_spec, path)}
+
+    def test_a_blank_header_value_stays_blank(self, tmp_path: Path, seed_spec: perfrules.Spec) -> None:
+        """A blank 年度整体绩效目标 is read as blank, not as the label below it."""
+        evaluation = perfrules.evaluate(seed_spec, edited(official_department(tmp_path / "blank.xlsx"), B4=None))
+        assert evaluation.facts.goals is None and evaluation.facts.achievements
+
+    def test_a_missing_workbook(self, tmp_path: Path, seed_spec: perfrules.Spec) -> None:
+        """A workbook that does not exist is SourceNotFoundError, as for YAML."""
+        with pytest.raises(perfrules.exceptions.SourceNotFoundError, match="is not a file"):
+            perfrules.load_facts(tmp_path / "none.xlsx", spec=seed_spec)
+
+    def test_reviewed_form_reads_back_as_the_self_assessment(self, tmp_path: Path, seed_spec: perfrules.Spec) -> None:
+        """A reviewed form's 自评分 column is read: the unit's own scores, before the review."""
+        reviewed = perfrules.evaluate(seed_spec, SEED_FACTS, review=ROOT / "examples" / "huangpu-fic-2022-review.yaml")
+        report = perfrules.render(reviewed, "xlsx")
+        assert isinstance(report, bytes)
+        again = perfrules.evaluate(seed_spec, written(tmp_path, report))
+        assert (Decimal("95.97"), Decimal("95.91"), Decimal("95.91")) == (
+            reviewed.total,
+            reviewed.self_total,
+            again.total,
+        )
+
+    def test_prefilled_project_template(self, tmp_path: Path) -> None:
+        """A project template prefilled from facts carries the unit's own indicators and scores like them."""
+        spec = perfrules.load_spec(PROJECT_SPEC)
+        template = perfrules.template(spec, perfrules.load_facts(PUTUO))
+        assert Decimal("98.62") == perfrules.evaluate(spec, written(tmp_path, template)).total
+
+
 class TestCellNumbers:
     @pytest.mark.parametrize(
         ("value", "percent", "expected"),
@@ -349,7 +432,9 @@ class TestCellNumbers:
         """Thousands separators, full-width digits, spaces; a percentage where allowed; a double as typed."""
         assert (expected, None) == cell_number(value, percent=percent)
 
-    @pytest.mark.parametrize("value", ["1,28.38", "12.5.1", "二十", "20万元", "99.7%", True, "", "1e3", "NaN"])
+    @pytest.mark.parametrize(
+        "value", ["1,28.38", "12.5.1", "二十", "20万元", "99.7%", True, "", "1e3", "NaN", float("inf"), 1e300, "9" * 50]
+    )
     def test_everything_else_is_refused(self, value: object) -> None:
         """Anything else is refused with a reason, never converted."""
         number, why = cell_number(value)

@@ -164,7 +164,7 @@ def score(
     if by_year and ("@" in spec or is_file(spec)):
         raise click.UsageError("--year chooses among a registered spec's versions: give its id without @VERSION")
     formats = default_registry().report_formats
-    output_format = output_format or _format_of(output, formats) or "table"
+    output_format = output_format or _format_of(output, formats)
     if output_format not in formats:
         raise click.BadParameter(f"choose from {', '.join(sorted(formats))}", param_hint="--format")
     evaluation = _evaluate(
@@ -173,13 +173,16 @@ def score(
     _emit(render(evaluation, output_format), output, output_format)
 
 
-def _format_of(output: str | None, formats: Mapping[str, object]) -> str | None:
-    """The format an output file's suffix names (``form.xlsx`` → xlsx, ``form.md`` → markdown), if any."""
+def _format_of(output: str | None, formats: Mapping[str, object]) -> str:
+    """The format to write: ``table`` on the terminal, else the one the file's suffix names (``.md`` → markdown)."""
     if output is None:
-        return None
+        return "table"
     suffix = Path(output).suffix.lower().removeprefix(".")
     suffix = SUFFIX_FORMATS.get(suffix, suffix)
-    return suffix if suffix in formats else None
+    if suffix not in formats:
+        known = ", ".join(sorted(formats))
+        raise click.UsageError(f"cannot tell the format of {output!r} from its suffix: give --format ({known})")
+    return suffix
 
 
 def _emit(report: str | bytes, output: str | None, output_format: str) -> None:
@@ -257,7 +260,7 @@ def template(*, spec: str, output: str, facts_source: str | None) -> None:
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="How many indicators to list.")
 def summary(*, spec: str, facts: tuple[str, ...], output_format: str | None, output: str | None, top: int) -> None:
     """Summarise several units' FACTS under SPEC: ranking, grade distribution, the indicators losing most points."""
-    output_format = output_format or _format_of(output, SUMMARY_FORMATS) or "table"
+    output_format = output_format or _format_of(output, SUMMARY_FORMATS)
     evaluations = [
         _evaluate(spec, source, claims=None, review=None, as_json=output_format == "json") for source in facts
     ]

@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING, Any
 from attrs import field, frozen
 
 from ._diagnostics import Diagnostic, Location, did_you_mean
-from ._document import Document, DocumentProblem, DocumentReader, Source, is_text, read_document
+from ._document import Document, DocumentProblem, DocumentReader, Source, is_file, is_text, read_document
 from ._expression import Expression, Value
 from ._numbers import decimal_places, exact, not_a_number, to_decimal, to_text
 from ._registry import default_registry
 from ._review import Review, read_review
 from ._yaml import Path as DataPath
-from .exceptions import FactsError, PluginError
+from .exceptions import FactsError, PluginError, SourceNotFoundError
 
 if TYPE_CHECKING:
     from ._spec import Spec
@@ -178,7 +178,11 @@ def load_facts(source: Source, *, spec: Spec | None = None) -> Facts:
     reader = _reader_for(source, spec)
     if reader is not None:
         assert spec is not None  # noqa: S101  # _reader_for insists
-        facts: object = reader(Path(source), spec)  # type: ignore[arg-type]
+        path = Path(source)  # type: ignore[arg-type]
+        if not is_file(str(path)):
+            msg = f"facts {os.fspath(path)!r:.200} is not a file"
+            raise SourceNotFoundError(msg)
+        facts: object = reader(path, spec)
         if not isinstance(facts, Facts):
             msg = f"the reader of {source} returned {type(facts).__name__}, not perfrules.Facts"
             raise PluginError(msg)

@@ -19,6 +19,7 @@ from attrs import frozen
 
 from ._facts import NOT_APPLICABLE_MARK
 from ._numbers import quantize, to_text
+from ._slots import fill
 
 if TYPE_CHECKING:
     from ._evaluation import Evaluation, IndicatorResult
@@ -182,7 +183,13 @@ def form_layout(evaluation: Evaluation) -> Sheet:
 
 
 def template_layout(spec: Spec, facts: Facts | None = None) -> Sheet:
-    """The official layout left blank for a unit to fill (prefilled from *facts* where given)."""
+    """The official layout left blank for a unit to fill (prefilled from *facts* where given).
+
+    Raises:
+        FactsError: *facts* fill a project form's slots wrongly.
+    """
+    if facts is not None and facts.indicators:
+        spec, facts = fill(spec, facts)  # the unit's own indicators take the rows of their slots
     return _Layout(spec, facts, None).sheet()
 
 
@@ -413,24 +420,33 @@ class _Layout:
                 value = parameters.get(key)
                 self.cells.append(Cell(row, self.column(key), None if value is None else str(value), entry="text"))
         claim = self.facts.assessments.get(node.id) if self.facts and not blank else None
-        score: str | Decimal | None = claim.score if claim else None
+        # As printed: at the spec's precision, even where only the total is rounded.
+        own: str | Decimal | None = claim.score if claim else None  # 得分, or 自评分 after a review
+        final: str | Decimal | None = None  # 复核后得分
         if claim and claim.not_applicable:
-            score = NOT_APPLICABLE_MARK
-        elif result is not None:  # as printed: a form rounding only its total still shows each score rounded
-            score = quantize(self._assessed(result), self.spec.precision, self.spec.rounding)
+            own = final = NOT_APPLICABLE_MARK
+        elif result is not None:
+            own = self._printed(self._self_assessed(result))
+            final = self._printed(result.score)
         maximum = None if blank else node.weight
-        self.cells.append(Cell(row, self.column("score"), score, "score", entry="score", maximum=maximum))
         if self.reviewed:
-            self.cells.append(Cell(row, self.column("self"), result.self_score if result else None, "score"))
+            self.cells.append(Cell(row, self.column("self"), own, "score"))
+            self.cells.append(Cell(row, self.column("score"), final, "score"))
+        else:
+            self.cells.append(Cell(row, self.column("score"), own, "score", entry="score", maximum=maximum))
         reason = result.reason if result else (claim.reason if claim else None)
         measure = result.measure if result else (claim.measure if claim else None)
         self.cells.append(Cell(row, self.column("reason"), reason, entry="text"))
         self.cells.append(Cell(row, self.column("measure"), measure, entry="text"))
 
-    def _assessed(self, result: IndicatorResult) -> Decimal:
-        """A leaf's score against its declared weight (分值), before any renormalisation rescaled it."""
+    def _printed(self, score: Decimal) -> Decimal:
+        return quantize(score, self.spec.precision, self.spec.rounding)
+
+    def _self_assessed(self, result: IndicatorResult) -> Decimal:
+        """A leaf's own score (the unit's, before any review) against its declared weight (分值), before any
+        renormalisation rescaled it: what the unit writes in the form."""
         if result.declared_weight is None:
-            return result.score
+            return result.self_score if result.self_score is not None else result.score
         claimed = result.claim is not None and (self.evaluation is None or self.evaluation.claims == "self")
         return result.claim if claimed or result.computed is None else result.computed  # type: ignore[return-value]
 
@@ -462,14 +478,15 @@ class _Layout:
     def _total_and_grade(self) -> None:
         spec, evaluation = self.spec, self.evaluation
         weight_column, score_column = self.column(f"weight{self.depth - 1}"), self.column("score")
+        first_score = self.column("self") if self.reviewed else score_column
         self.put(0, TOTAL, "label", columns=weight_column)
         self.put(weight_column, spec.full_marks, "weight")
-        if score_column - weight_column > 1:
-            self.put(weight_column + 1, None, columns=score_column - weight_column - 1)
+        if first_score - weight_column > 1:
+            self.put(weight_column + 1, None, columns=first_score - weight_column - 1)
         total = evaluation.total if evaluation else None
         self.put(score_column, total, "total", entry="score", maximum=spec.full_marks)
         if self.reviewed:
-            self.put(self.column("self"), evaluation.self_total if evaluation else None, "score")
+            self.put(first_score, evaluation.self_total if evaluation else None, "total")
         rest = self.width - score_column - 1
         if rest:
             self.put(self.width - rest, None, columns=rest)

@@ -58,8 +58,8 @@ def render_markdown(evaluation: Evaluation) -> str:
     lines += ["", "## 绩效指标", ""]
     grid = sheet.grid(sheet.header_row)
     header, rows = [cell_text(cell) if cell else "" for cell in grid[0]], grid[1:]
-    table = [row for row in rows if not any(cell and cell.style == "grade" for cell in row)][: len(rows) - 1]
-    notes = rows[len(table) :]  # the grade line, and the review's opinion when there is one
+    grade_row = next(index for index, row in enumerate(rows) if any(cell and cell.style == "grade" for cell in row))
+    table, notes = rows[:grade_row], rows[grade_row:]  # notes: the grade line, and a review's opinion
     body = [[cell_text(cell, sheet.precision) if cell else "" for cell in row] for row in table]
     numeric = [index for index, cell in enumerate(table[0]) if cell and cell.style in ("weight", "score")]
     lines += _table(header, body, right=numeric)

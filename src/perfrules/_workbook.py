@@ -21,7 +21,7 @@ import re
 import unicodedata
 import zipfile
 from collections.abc import Iterator
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -44,6 +44,7 @@ from ._layout import (
     UNITS,
     WEIGHT,
 )
+from ._numbers import in_range
 from ._yaml import Marks
 from .exceptions import FactsError
 
@@ -166,6 +167,16 @@ class _Grid:
         corner = self.corner(row, column)
         return max((at[0] for at, start in self.merged.items() if start == corner), default=row)
 
+    def block_bottom(self, label: tuple[int, int], limit: int) -> int:
+        """The last row of the block a label heads: its merged range, or, unmerged, down to the next
+        value in its column (at most the row before *limit*)."""
+        if label in self.merged:
+            return self.bottom(*label)
+        row = label[0]
+        while row + 1 < limit and self.get(row + 1, label[1]) is None:
+            row += 1
+        return row
+
     def find(self, labels: tuple[str, ...], rows: range | None = None) -> tuple[int, int] | None:
         """The first cell (top to bottom, left to right) whose label is one of *labels*."""
         for row in rows or range(1, self.rows + 1):
@@ -266,65 +277,60 @@ class _Reader:
                 )
         budget = next((at for at in _cells(grid, above) if _label(grid.get(*at)).startswith("年度部门预算情况")), None)
         if budget is not None:
-            self.budget(grid, budget, data)
+            self.budget(grid, budget, header_row, data)
         funds = next((at for at in _cells(grid, above) if _label(grid.get(*at)).startswith("项目资金")), None)
         if funds is not None:
-            self.funds(grid, funds, data)
+            self.funds(grid, funds, header_row, data)
 
-    def budget(self, grid: _Grid, at: tuple[int, int], data: dict[str, Any]) -> None:
-        """The budget table: rows of amounts, each named by the nearest text above it within the block."""
+    def budget(self, grid: _Grid, at: tuple[int, int], header_row: int, data: dict[str, Any]) -> None:
+        """The budget table: each row holding a number is a row of amounts, each named by the nearest text
+        above it, below the previous row of amounts."""
         top, label_column = at
-        bottom = grid.bottom(*at)
-        for row in range(top, bottom + 1):
+        names_from = top
+        for row in range(top, grid.block_bottom(at, header_row) + 1):
             cells = [
                 (row, column)
                 for column in range(label_column + 1, grid.columns + 1)
-                if grid.corner(row, column) == (row, column)
+                if grid.corner(row, column) == (row, column) and grid.get(row, column) is not None
             ]
-            values = [grid.get(*cell) for cell in cells]
-            if not any(value is not None for value in values) or not all(
-                value is None or _numeric(value) for value in values
-            ):
-                continue
-            data.setdefault("budget", {})
-            for cell, value in zip(cells, values, strict=True):
-                if value is None:
-                    continue
-                name = next(
-                    (
-                        _label(grid.get(above, cell[1]))
-                        for above in range(row - 1, top - 1, -1)
-                        if isinstance(grid.get(above, cell[1]), str) and not _numeric(grid.get(above, cell[1]))
-                    ),
-                    None,
-                )
-                if not name:
-                    self.problem(
-                        "budget-unnamed", "this amount has no budget line name above it", self.place(grid, *cell)
-                    )
-                    continue
-                amount = self.number(grid, *cell, what=name)
-                if amount is not None:
-                    self.put(data, ("budget", name), amount, self.place(grid, *cell))
+            if not any(_numeric(grid.get(*cell)) for cell in cells):
+                continue  # a row of names
+            for cell in cells:
+                above = (grid.get(name_row, cell[1]) for name_row in range(row - 1, names_from - 1, -1))
+                name = _label(next((text for text in above if text is not None), None))
+                at_cell = self.place(grid, *cell)
+                if not name or _numeric(name):
+                    self.problem("budget-unnamed", "this amount has no budget line name above it", at_cell)
+                elif name in data.get("budget", {}):
+                    self.problem("budget-twice", f"budget line {name!r} is given twice", at_cell)
+                elif (amount := self.number(grid, *cell, what=name)) is not None:
+                    self.put(data, ("budget", name), amount, at_cell)
+            names_from = row + 1
 
-    def funds(self, grid: _Grid, at: tuple[int, int], data: dict[str, Any]) -> None:
+    def funds(self, grid: _Grid, at: tuple[int, int], header_row: int, data: dict[str, Any]) -> None:
         """The funds table: a header row naming 年初预算数 / 全年预算数 / 全年执行数, a row per source of funds."""
         top, label_column = at
-        bottom = grid.bottom(*at)
+        bottom = grid.block_bottom(at, header_row)
         columns: dict[int, str] = {}
-        header_row = top
+        columns_row = top
         for row in range(top, bottom + 1):
             for column in range(label_column + 1, grid.columns + 1):
                 label = _label(grid.get(row, column))
                 for attribute, words in FUNDS_COLUMNS:
                     if label.startswith(words):
                         columns[column] = attribute
-                        header_row = row
-        for row in range(header_row + 1, bottom + 1):
-            name_at = grid.right_of(row, label_column)
-            if name_at is None or not isinstance(grid.get(*name_at), str):
+                        columns_row = row
+        for row in range(columns_row + 1, bottom + 1):
+            if all(grid.get(row, column) is None for column in columns):
                 continue
-            name = str(grid.get(*name_at))
+            name_at = (row, label_column + 1)
+            name = grid.get(*name_at)
+            if not isinstance(name, str) or _numeric(name):
+                self.problem("funds-unnamed", "this row of funds has no name", self.place(grid, *name_at))
+                continue
+            if name in data.get("funds", {}):
+                self.problem("funds-twice", f"funds row {name!r} is given twice", self.place(grid, *name_at))
+                continue
             for column, attribute in columns.items():
                 if grid.get(row, column) is None:
                     continue
@@ -407,7 +413,21 @@ class _Reader:
             )
             return
         node, own_name = found
+        for key in ("score", "weight"):  # a number merged over several rows would count once per row
+            if key in line.columns and grid.corner(row, line.columns[key])[0] != row and line.value(key) is not None:
+                self.problem(
+                    "merged-number",
+                    f"this {key} cell is merged over several indicators' rows",
+                    self.place(grid, row, line.columns[key]),
+                    node.id,
+                )
+                return
         if own_name is None:
+            if node.id in data.get("assessments", {}):
+                at = self.places[("assessments", node.id)]
+                message = f"{node.name!r} ({node.id}) is given twice: here and in row {at[1]}"
+                self.problem("indicator-twice", message, self.place(grid, *names[-1][1]), node.id)
+                return
             # Every row gets its entry, so that "no score" is reported at the row's 得分 cell.
             self.put(data, ("assessments", node.id), {}, self.place(grid, row, line.columns["score"]))
             self.entries(line, ("assessments", node.id), node.id, data)
@@ -516,8 +536,8 @@ class _Reader:
     def text(self, grid: _Grid, row: int, column: int) -> str:
         """A cell as the text it shows: a number formatted as a percentage reads as "100%"."""
         value, number_format = grid.get(row, column), grid.formats.get((row, column), "General")
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            number = _from_binary(value)
+        number = _from_binary(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+        if number is not None:
             if "%" in number_format:
                 return f"{(number * 100).normalize():f}%"
             return f"{number.normalize():f}"
@@ -569,7 +589,8 @@ def cell_number(
     if isinstance(value, (int, float)):
         if "%" in number_format and not percent:
             return None, "the cell is formatted as a percentage; write the number itself"
-        return _from_binary(value), None
+        number = _from_binary(value)
+        return (number, None) if number is not None else (None, f"{value!r:.40} is out of range")
     text = re.sub(r"\s", "", unicodedata.normalize("NFKC", value))
     is_percent = text.endswith("%")
     digits = text.removesuffix("%")
@@ -580,18 +601,16 @@ def cell_number(
         return None, f"{value[:40]!r} is not a number{hint}"
     if is_percent and not percent:
         return None, f"{value[:40]!r} is a percentage; write the number itself"
-    try:
-        number = Decimal(digits)
-    except InvalidOperation:  # pragma: no cover - the pattern admits only plain decimals
-        return None, f"{value[:40]!r} is not a number"
+    number = Decimal(digits)  # the pattern admits only plain decimals
+    if not in_range(number):
+        return None, f"{value[:40]!r} is out of range"
     return (number / 100 if is_percent else number), None
 
 
-def _from_binary(value: int | float) -> Decimal:
-    if isinstance(value, int):
-        return Decimal(value)
-    # repr() is the shortest decimal that round-trips to this double: the number as typed.
-    return Decimal(repr(value))
+def _from_binary(value: int | float) -> Decimal | None:
+    """A stored number as the decimal typed: repr() is the shortest decimal that round-trips to the double."""
+    number = Decimal(value) if isinstance(value, int) else Decimal(repr(value))
+    return number if in_range(number) else None
 
 
 def _numeric(value: object) -> bool:
@@ -599,21 +618,28 @@ def _numeric(value: object) -> bool:
 
 
 HEADER_LABELS = frozenset((*SUBJECT_LABELS, *GOALS_LABELS, *ACHIEVEMENTS_LABELS, *SHORTFALL_LABELS, UNITS))
+BLOCK_LABELS = ("年度部门预算情况", "项目资金", *LEVEL_NAMES)
+
+
+def _is_label(value: object) -> bool:
+    label = _label(value)
+    return label in HEADER_LABELS or label.startswith(BLOCK_LABELS)
 
 
 def _value_of(grid: _Grid, label: tuple[int, int]) -> tuple[int, int] | None:
-    """The cell a header label names: the one to its right, or, where that is blank or another label
-    (年度总体目标 | 预期目标 over the goals' text), the one below it."""
+    """The cell a header label names: the one to its right; or, in a row of nothing but labels
+    (年度总体目标 | 预期目标 | 实际完成情况), the one under the label (under 预期目标 for 年度总体目标)."""
     right = grid.right_of(*label)
-    if right is not None and _label(grid.get(*right)) not in HEADER_LABELS:
+    if right is not None and not _is_label(grid.get(*right)):
         return right
-    row_labels = [at for at in _cells(grid, range(label[0], label[0] + 1)) if _label(grid.get(*at)) in HEADER_LABELS]
-    if right is None and len(row_labels) < 2:  # a lone label left blank, not a row of column headers
+    if any(not _is_label(grid.get(*at)) for at in _cells(grid, range(label[0], label[0] + 1))):
+        return None  # a row with values: this label's own value is blank
+    heading = right or label
+    below = (grid.bottom(*heading) + 1, heading[1])
+    value = grid.get(*below)
+    if value is None or _is_label(value) or grid.corner(*below)[1] != heading[1]:
         return None
-    above = right or label
-    bottom = grid.bottom(*above)
-    below = (bottom + 1, above[1])
-    return below if grid.get(*below) is not None and _label(grid.get(*below)) not in HEADER_LABELS else None
+    return below
 
 
 def _cells(grid: _Grid, rows: range) -> Iterator[tuple[int, int]]:
@@ -624,39 +650,52 @@ def _cells(grid: _Grid, rows: range) -> Iterator[tuple[int, int]]:
 
 
 class _Matcher:
-    """Matches a row's names, level by level, to the spec's indicators; a blank name takes the next sibling in order."""
+    """Matches a row's names, level by level, to the spec's indicators.
+
+    A blank parent name continues the row above (forms typed without merged cells
+    leave it blank); a blank leaf name takes the next leaf of its parent not yet read.
+    """
 
     def __init__(self, spec: Spec) -> None:
         self.spec = spec
         self.used: set[str] = set()
+        self.previous: list[Indicator] = []
         self.failed_level = 0
 
     def match(self, names: list[str]) -> tuple[Indicator, str | None] | str:
         """The leaf (or, for a project form, the slot and the unit's indicator name), or what is wrong."""
         siblings = self.spec.indicators
-        node: Indicator | None = None
+        path: list[Indicator] = []
         for level, name in enumerate(names):
+            node = path[-1] if path else None
             if node is not None and node.slot is not None:
                 if not name:
                     self.failed_level = level
                     return f"{node.name}: the unit's indicator needs a name"
+                self.previous = path
                 return node, name
             if node is not None and node.is_leaf:
-                return node, None
-            wanted = _label(name)
-            candidates = [child for child in siblings if child.id not in self.used]
-            found = next((child for child in siblings if _label(child.name) == wanted), None) if wanted else None
-            if found is None and not wanted and candidates:
-                found = candidates[0]
+                break
+            found = self.find(level, _label(name), siblings)
             if found is None:
                 self.failed_level = level
                 where = f" under {node.name}" if node else ""
-                return (
-                    f"no indicator {name!r}{where} in the spec{did_you_mean(name, [child.name for child in siblings])}"
-                )
-            node, siblings = found, found.children
-        if node is None or not node.is_leaf:
+                return f"no indicator {name!r}{where} in the spec{did_you_mean(name, [c.name for c in siblings])}"
+            path.append(found)
+            siblings = found.children
+        self.previous = path
+        leaf = path[-1] if path else None
+        if leaf is None or not leaf.is_leaf:
             self.failed_level = len(names) - 1
             return f"the row names {' / '.join(names)!r}, which is not a scored indicator"
-        self.used.add(node.id)
-        return node, None
+        self.used.add(leaf.id)
+        return leaf, None
+
+    def find(self, level: int, wanted: str, siblings: tuple[Indicator, ...]) -> Indicator | None:
+        if wanted:
+            return next((child for child in siblings if _label(child.name) == wanted), None)
+        above = self.previous[level] if level < len(self.previous) else None
+        if above is not None and any(above is child for child in siblings) and not above.is_leaf:
+            return above
+        unread = (child for child in siblings if any(n.id not in self.used for n in child.walk() if n.is_leaf))
+        return next(unread, None)

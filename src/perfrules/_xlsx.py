@@ -156,7 +156,7 @@ def _write_facts(worksheet: Worksheet, facts: Sequence[FactEntry], formats: _For
         worksheet.write_string(row, 0, entry.name, formats.get("text"))
         worksheet.write_string(row, 1, entry.label, formats.get("text"))
         _write_value(worksheet, row, 2, entry.unit, formats.get("text"))
-        value_format = formats.get("amount" if entry.type == "number" else "text", entry=True)
+        value_format = formats.get("text", entry=True)  # General: a number shows all its digits
         value = entry.value
         if isinstance(value, bool):
             value = YES if value else NO
