@@ -284,9 +284,17 @@ class _Layout:
         return {"explanation": 30, "reason": 30, "measure": 30, "target": 12, "actual": 12}.get(key, 9)
 
     def put(
-        self, column: int, value: str | Decimal | None, style: Style = "text", **span: int | str | Decimal | None
+        self,
+        column: int,
+        value: str | Decimal | None,
+        style: Style = "text",
+        *,
+        rows: int = 1,
+        columns: int = 1,
+        entry: Entry | None = None,
+        maximum: Decimal | None = None,
     ) -> None:
-        self.cells.append(Cell(self.row, column, value, style, **span))  # type: ignore[arg-type]
+        self.cells.append(Cell(self.row, column, value, style, rows, columns, entry, maximum))
 
     def labelled(self, label: str, value: str | None, entry: Entry = "text") -> None:
         """A row: a label, then its value across the rest of the width."""
@@ -313,7 +321,7 @@ class _Layout:
         )
         per_row = self.width - 1
         if self.evaluation is None:  # room for the unit's own lines
-            lines = [*lines, *[(None, None)] * (-len(lines) % per_row or (per_row if len(lines) % per_row == 0 else 0))]
+            lines = [*lines, *[(None, None)] * (per_row - len(lines) % per_row)]
         chunks = [lines[start : start + per_row] for start in range(0, len(lines), per_row)] or [[]]
         self.put(0, BUDGET, "label", rows=2 * len(chunks))
         for chunk in chunks:
