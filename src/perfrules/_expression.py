@@ -27,9 +27,10 @@ Value = Decimal | bool | str
 
 Function = Callable[..., Value]
 
-MAX_LENGTH = 2_000
-MAX_NODES = 1_000
+MAX_LENGTH = 8_000  # room for a 300-term sum of long fact names
+MAX_NODES = 5_000
 MAX_DEPTH = 100
+LONG_SUM = 32
 _DECIMAL_LITERAL = re.compile(r"[0-9]*\.?[0-9]+([eE][-+]?[0-9]+)?|[0-9]+\.")
 MAX_STRING = 200
 
@@ -137,6 +138,7 @@ class Expression:
             raise ExpressionError(msg) from None
         except (ValueError, MemoryError, RecursionError):
             raise ExpressionError("the expression is too complex to read") from None
+        _regroup(tree)
         _check(tree, text)
         callees = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
 
@@ -299,6 +301,68 @@ class _Tracer:
             raise AssertionError(type(node).__name__)
         text = " ".join(parts)
         return f"({text})" if level < context else text
+
+
+def _regroup(tree: ast.Expression) -> None:
+    """Regroup each chain of more than `LONG_SUM` terms joined by + and - into a balanced tree.
+
+    Python parses ``a + b + c + ...`` as a left-leaning tree as deep as the sum
+    is long, beyond the depth limit (and the evaluator's recursion) at a few
+    hundred terms; balanced, a 1,000-term sum nests ten levels deep. Addition is
+    associative, so the value is the same (to the last of its 28 digits, where
+    terms carry more). Shorter chains keep their written shape, so explanations
+    print them as written. Iterative: the tree may be deep.
+    """
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        for name, value in ast.iter_fields(node):
+            children = value if isinstance(value, list) else [value]
+            for index, child in enumerate(children):
+                if not isinstance(child, ast.AST):
+                    continue
+                terms = _sum_terms(child)
+                if len(terms) > LONG_SUM:
+                    balanced = _balanced(terms)
+                    if isinstance(value, list):
+                        value[index] = balanced
+                    else:
+                        setattr(node, name, balanced)
+                    stack.extend(term for _, term in terms)  # the terms may hold long sums of their own
+                else:
+                    stack.append(child)
+
+
+def _sum_terms(node: ast.AST) -> list[tuple[bool, ast.expr]]:
+    """A chain ``a + b - c`` as its terms in order, each with whether it is added: ``[(+, a), (+, b), (-, c)]``."""
+    terms: list[tuple[bool, ast.expr]] = []
+    while isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)):
+        terms.append((isinstance(node.op, ast.Add), node.right))
+        node = node.left
+    if not terms:
+        return []
+    terms.append((True, node))  # type: ignore[arg-type]  # the chain's first operand
+    terms.reverse()
+    return terms
+
+
+def _balanced(terms: list[tuple[bool, ast.expr]]) -> ast.expr:
+    """Signed terms joined pairwise, level by level: (+a, -b) → +(a - b), (-a, +b) → +(b - a), (-a, -b) → -(a + b)."""
+    level = terms
+    while len(level) > 1:
+        paired: list[tuple[bool, ast.expr]] = []
+        for index in range(0, len(level) - 1, 2):
+            (added, left), (also_added, right) = level[index], level[index + 1]
+            if not added and also_added:
+                added, left, also_added, right = True, right, False, left
+            operation: ast.operator = ast.Add() if added == also_added else ast.Sub()
+            joined = ast.copy_location(ast.BinOp(left, operation, right), left)
+            paired.append((added, joined))
+        if len(level) % 2:
+            paired.append(level[-1])
+        level = paired
+    added, expression = level[0]  # the first term is added, and a sum of added terms stays added
+    return expression if added else ast.copy_location(ast.UnaryOp(ast.USub(), expression), expression)
 
 
 def _check(tree: ast.Expression, text: str) -> None:
