@@ -14,6 +14,7 @@ from attrs import field, frozen
 
 from ._diagnostics import Diagnostic, Location, did_you_mean
 from ._numbers import not_a_number, to_decimal
+from ._unicode import REFUSED_CHARACTER, line_and_column, refusal, refused
 from ._yaml import MAX_DEPTH, MAX_NODES, Marks, YamlProblem, load_yaml
 from ._yaml import Path as DataPath
 from .exceptions import SourceNotFoundError
@@ -114,9 +115,9 @@ def is_text(source: object) -> bool:
 class DocumentProblem(Exception):
     """The source cannot be read as a document; the caller turns it into its own error."""
 
-    def __init__(self, message: str, location: Location) -> None:
+    def __init__(self, message: str, location: Location, code: str = "unreadable") -> None:
         super().__init__(message)
-        self.diagnostic = Diagnostic("error", "unreadable", message, location=location)
+        self.diagnostic = Diagnostic("error", code, message, location=location)
 
 
 def parse_document(raw: bytes, file: str) -> Document:
@@ -130,10 +131,14 @@ def parse_document(raw: bytes, file: str) -> Document:
         line = text_bytes[: e.start].count(b"\n") + 1
         msg = f"not UTF-8 at byte {e.start}; save the file as UTF-8"
         raise DocumentProblem(msg, Location(file, line)) from None
+    why = refusal(text)
+    if why is not None:
+        index = next(refused(text))[0]
+        raise DocumentProblem(why, Location(file, *line_and_column(text, index)), REFUSED_CHARACTER)
     try:
         data, marks = load_yaml(text, file)
     except YamlProblem as e:
-        raise DocumentProblem(e.message, Location(file, e.line, e.column)) from None
+        raise DocumentProblem(e.message, Location(file, e.line, e.column), e.code) from None
     return Document(file, data, _digest(raw), marks=marks)
 
 
@@ -178,12 +183,16 @@ def _empty_like(value: Any) -> Any:
 
 
 def _whole_text(text: str) -> None:
-    """Refuse text with a lone surrogate: it is no character, and nothing can print it."""
+    """Refuse text with a lone surrogate (it is no character, and nothing can print it) or a character
+    the Unicode policy refuses."""
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as e:
         msg = f"a lone surrogate U+{ord(text[e.start]):04X} is not a character"
         raise DocumentProblem(msg, Location("<mapping>")) from None
+    why = refusal(text)
+    if why is not None:
+        raise DocumentProblem(f"in {text[:40]!r}: {why}", Location("<mapping>"), REFUSED_CHARACTER)
 
 
 class DocumentReader:

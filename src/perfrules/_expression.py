@@ -20,6 +20,7 @@ from attrs import field, frozen
 from simpleeval import InvalidExpression, SimpleEval
 
 from ._numbers import ARITHMETIC, in_range, to_text
+from ._unicode import expression_text
 from .exceptions import EvaluationError, ExpressionError, PerfrulesError
 
 Value = Decimal | bool | str
@@ -123,7 +124,7 @@ class Expression:
             max_length: The longest text accepted; kinds that generate an
                 expression from validated parameters may lift it (None).
         """
-        text = source.strip()
+        text = expression_text(source).strip()
         if not text:
             raise ExpressionError("the expression is empty")
         if max_length is not None and len(text) > max_length:

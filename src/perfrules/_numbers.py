@@ -9,6 +9,7 @@ from __future__ import annotations
 import decimal
 import functools
 import re
+import unicodedata
 from collections.abc import Callable
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from typing import ParamSpec, TypeVar
@@ -114,7 +115,22 @@ def not_a_number(value: object) -> str:
         return f"not the binary float {value!r} (pass Decimal('{value!r}') or the text '{value!r}')"
     if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
         return f"and {value!s:.40} is out of range (at most {MAX_DIGITS} digits, below 10^{MAX_MAGNITUDE} in size)"
-    return f"not {value!r:.80}"
+    return f"not {value!r:.80}{_numeral_hint(value) if isinstance(value, str) else ''}"
+
+
+def _numeral_hint(text: str) -> str:
+    """How to write *text* as a number, when it is one written another way ("1,288.38", "９.５", "99.7%")."""
+    folded = unicodedata.normalize("NFKC", text).strip()
+    plain = folded.replace(",", "")
+    if _NUMERAL.fullmatch(plain) and plain != folded:
+        return f"; write {plain}, without thousands separators"
+    if _NUMERAL.fullmatch(folded):
+        return f"; write {folded} in ASCII digits"
+    if folded.endswith("%") and _NUMERAL.fullmatch(folded[:-1].strip()):
+        return "; write the number the rule expects (0.997, or 99.7 if the fact is declared in per cent)"
+    if re.match(r"-?[0-9][0-9.,]*\s*[^\s0-9.,%]+$", folded):
+        return "; write the number alone, in the unit the fact declares"
+    return ""
 
 
 def allocate(total: Decimal, weights: list[Decimal], precision: int) -> list[Decimal]:

@@ -26,6 +26,7 @@ from ._kinds import Rule
 from ._numbers import ROUNDING_MODES, decimal_places, exact, to_text
 from ._registry import Provider, Registry, default_registry
 from ._review import FINAL_SCORE_RULES
+from ._unicode import describe
 from ._yaml import Path as DataPath
 from ._yaml import dump_yaml
 from .exceptions import ExpressionError, SourceNotFoundError, SpecError
@@ -668,7 +669,12 @@ class _SpecReader(DocumentReader):
             self.error("bad-id", f"indicator id {raw!r} is not text{hint}", (*path, "id"))
             return fallback
         if not INDICATOR_ID.fullmatch(raw):
-            msg = f"indicator id {raw!r} must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit"
+            odd = next((char for char in raw if not char.isascii()), None)
+            found = f" (it has {describe(odd)})" if odd else ""
+            msg = (
+                f"indicator id {raw!r} must be 1-64 ASCII letters, digits, '.', '_' or '-',"
+                f" starting with a letter or digit{found}"
+            )
             self.error("bad-id", msg, (*path, "id"))
         elif raw in self.locations:
             first = self.locations[raw]

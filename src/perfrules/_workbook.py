@@ -45,6 +45,7 @@ from ._layout import (
     WEIGHT,
 )
 from ._numbers import in_range
+from ._unicode import REFUSED_CHARACTER, refusal
 from ._yaml import Marks
 from .exceptions import FactsError
 
@@ -139,11 +140,17 @@ class _Grid:
         self.values: dict[tuple[int, int], Any] = {}
         self.formats: dict[tuple[int, int], str] = {}
         self.merged: dict[tuple[int, int], tuple[int, int]] = {}
+        self.refused: list[tuple[int, int, str]] = []
         for row in sheet.iter_rows(max_row=min(sheet.max_row, MAX_ROWS), max_col=min(sheet.max_column, MAX_COLUMNS)):
             for cell in row:
-                if cell.value is not None:
-                    self.values[cell.row, cell.column] = cell.value
-                    self.formats[cell.row, cell.column] = cell.number_format
+                if cell.value is None:
+                    continue
+                why = refusal(cell.value) if isinstance(cell.value, str) else None
+                if why is not None:  # reported by the reader; the cell is read as empty
+                    self.refused.append((cell.row, cell.column, why))
+                    continue
+                self.values[cell.row, cell.column] = cell.value
+                self.formats[cell.row, cell.column] = cell.number_format
         for merged in sheet.merged_cells.ranges:
             corner = (merged.min_row, merged.min_col)
             for row in range(merged.min_row, min(merged.max_row, MAX_ROWS) + 1):
@@ -211,11 +218,18 @@ class _Reader:
             return {}
         grid, header = found
         data: dict[str, Any] = {}
+        self.refusals(grid)
         self.header_block(grid, header[0], data)
         self.indicator_table(grid, header[0], data)
         if FACTS_SHEET in book.sheetnames:
-            self.facts_sheet(_Grid(book[FACTS_SHEET]), data)
+            facts = _Grid(book[FACTS_SHEET])
+            self.refusals(facts)
+            self.facts_sheet(facts, data)
         return data
+
+    def refusals(self, grid: _Grid) -> None:
+        for row, column, why in grid.refused:
+            self.problem(REFUSED_CHARACTER, why, self.place(grid, row, column))
 
     def place(self, grid: _Grid, row: int, column: int) -> tuple[str, int, int, str]:
         return (self.file, row, column, grid.sheet.title)

@@ -22,6 +22,8 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent, DocumentStartEvent, ScalarEvent
 from ruamel.yaml.representer import RoundTripRepresenter
 
+from ._unicode import REFUSED_CHARACTER, refusal
+
 Path = tuple[str | int, ...]
 Position = tuple[int, int]
 Place = tuple[str, int, int] | tuple[str, int, int, str]
@@ -34,11 +36,14 @@ MAX_NODES = 200_000
 class YamlProblem(Exception):
     """The text is not YAML perfrules accepts; line and column count from 1."""
 
-    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
+    def __init__(
+        self, message: str, line: int | None = None, column: int | None = None, code: str = "unreadable"
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.line = line
         self.column = column
+        self.code = code
 
 
 class _StrictComposer(Composer):
@@ -212,7 +217,11 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _whole_characters(text: str, position: Position) -> str:
-    """Join the surrogate pairs of JSON escapes ("\\ud840\\udc00" is one CJK character)."""
+    """Join the surrogate pairs of JSON escapes ("\\ud840\\udc00" is one CJK character); refuse what the
+    Unicode policy refuses, written as itself or as an escape ("\\u202e")."""
+    why = refusal(text)
+    if why is not None:
+        raise YamlProblem(why, *position, code=REFUSED_CHARACTER)
     if not _SURROGATE.search(text):
         return text
     try:

@@ -1,0 +1,73 @@
+"""The Unicode policy, applied alike to specs, facts, reviews and workbooks (docs/security.md).
+
+- Refused everywhere, naming the code point: NUL and the other C0 and C1
+  control characters (tab, line feed and carriage return aside), DEL,
+  zero-width characters, bidirectional controls (the "Trojan Source" kind) and
+  the line and paragraph separators. They are invisible, or they change what a
+  reader sees, so no spec, fact or reason may carry them, and no output echoes them.
+- Free text (names, explanations, reasons) is otherwise kept exactly as written:
+  部门（单位） stays 部门（单位）.
+- Expressions are read after folding what a Chinese IME types: full-width digits,
+  letters, operators and brackets (NFKC), the ideographic space, and × ÷ ≥ ≤ ≠
+  — outside quoted text only, which is compared as written.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+
+REFUSED_CHARACTER = "refused-character"
+"""The diagnostic code of a refused character."""
+
+_REFUSED = re.compile(
+    "["
+    "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"  # C0 but tab, LF, CR; DEL; C1
+    "\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"  # invisible
+    "]"
+)
+_KINDS = (
+    (re.compile("[\x00-\x1f\x7f-\x9f]"), "control characters"),
+    (re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"), "bidirectional controls"),
+    (re.compile("[\u2028\u2029]"), "line and paragraph separators"),
+)
+_OPERATORS = str.maketrans({"×": "*", "÷": "/", "≥": ">=", "≤": "<=", "≠": "!=", "\u3000": " "})
+
+
+def refused(text: str) -> Iterator[tuple[int, str]]:
+    """Each refused character of *text*, with its index."""
+    for match in _REFUSED.finditer(text):
+        yield match.start(), match.group()
+
+
+def describe(character: str) -> str:
+    """A character as messages show it: ``U+202E RIGHT-TO-LEFT OVERRIDE``, never the character itself."""
+    name = unicodedata.name(character, "")
+    return f"U+{ord(character):04X}" + (f" {name}" if name else "")
+
+
+def refusal(text: str) -> str | None:
+    """Why *text* is refused, naming its first refused character and how many there are; None when it is fine."""
+    found = list(refused(text))
+    if not found:
+        return None
+    character = found[0][1]
+    kind = next((words for pattern, words in _KINDS if pattern.match(character)), "zero-width characters")
+    more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+    return f"{describe(character)}{more}: {kind} are not allowed"
+
+
+def expression_text(source: str) -> str:
+    """*source* with what an IME types folded to ASCII, outside quoted text: ``（ｘ＋１）×２`` → ``(x+1)*2``."""
+    parts = re.split(r"""("[^"]*"|'[^']*')""", source)
+    return "".join(
+        part if index % 2 else unicodedata.normalize("NFKC", part.translate(_OPERATORS))
+        for index, part in enumerate(parts)
+    )
+
+
+def line_and_column(text: str, index: int) -> tuple[int, int]:
+    """The 1-based line and column of *index* in *text*."""
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1

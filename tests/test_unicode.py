@@ -1,0 +1,171 @@
+"""The Unicode policy: invisible and control characters refused everywhere, IME forms folded in expressions,
+free text kept as written, and nothing echoed raw."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+import perfrules
+from perfrules._cli import main
+from perfrules._expression import Expression
+from perfrules.exceptions import ExpressionError, FactsError, PerfrulesError, SpecError
+
+from .conftest import SEED_FACTS, SEED_SPEC
+
+SPEC = """\
+spec: 1
+id: test/unicode
+version: "1"
+name: 部门（单位）整体支出绩效自评表
+facts:
+  x: {type: number}
+  kind: {type: text, values: ["部门（单位）", "其他"]}
+indicators:
+  - {id: a, name: 部门（单位）预算, weight: 10, explanation: 反映部门（单位）的“三公”经费。, expression: "EXPRESSION"}
+grades: [{min: 0, label: 差}]
+"""
+
+REFUSED = {
+    "\x00": "U+0000",
+    "\x1b": "U+001B",
+    "\x85": "U+0085",
+    "\u200b": "U+200B ZERO WIDTH SPACE",
+    "\u200d": "U+200D ZERO WIDTH JOINER",
+    "\u202e": "U+202E RIGHT-TO-LEFT OVERRIDE",
+    "\u2066": "U+2066 LEFT-TO-RIGHT ISOLATE",
+    "\u2028": "U+2028 LINE SEPARATOR",
+    "\ufeff": "U+FEFF ZERO WIDTH NO-BREAK SPACE",
+    "\u00ad": "U+00AD SOFT HYPHEN",
+}
+
+
+def spec(expression: str = "weight * clamp(x, 0, 1)") -> str:
+    return SPEC.replace("EXPRESSION", expression)
+
+
+def raised(error: PerfrulesError) -> str:
+    """Everything an error says, as one text."""
+    return "\n".join([str(error), *(str(problem) for problem in error.problems)])
+
+
+class TestRefused:
+    @pytest.mark.parametrize("character", sorted(REFUSED))
+    def test_in_a_spec(self, character: str) -> None:
+        """Anywhere in a spec's text, named by its code point at its line and column, never shown raw."""
+        with pytest.raises(SpecError) as info:
+            perfrules.load_spec(spec().replace("部门（单位）预算", f"部门{character}预算"))
+        said = raised(info.value)
+        assert REFUSED[character] in said and "<text>:9:21: error: " in said and "(refused-character)" in said
+        assert character not in said
+
+    @pytest.mark.parametrize("escape", ["\\u202e", "\\x1b", "\\0", "\\u200b"])
+    def test_written_as_an_escape(self, escape: str) -> None:
+        """A YAML or JSON escape that makes a refused character is refused alike."""
+        with pytest.raises(FactsError, match=r"U\+[0-9A-F]{4}"):
+            perfrules.load_facts(f'subject: "单位{escape}名称"\nfacts: {{x: 1}}\n')
+
+    def test_in_a_mapping(self) -> None:
+        """Facts given as a mapping follow the same policy."""
+        with pytest.raises(FactsError, match="U\\+202E RIGHT-TO-LEFT OVERRIDE"):
+            perfrules.load_facts({"subject": "甲\u202e乙", "facts": {"x": "1"}})
+
+    def test_in_a_review(self, tmp_path: Path) -> None:
+        """A review file too."""
+        path = tmp_path / "review.yaml"
+        path.write_text("reviewer: 财政局\u200b\nindicators: {}\n", encoding="utf-8")
+        with pytest.raises(perfrules.exceptions.ReviewError, match="U\\+200B"):
+            perfrules.load_review(path)
+
+    def test_in_a_workbook(self, tmp_path: Path, seed: perfrules.Evaluation) -> None:
+        """A workbook cell: the error names the sheet and cell."""
+        book = openpyxl.load_workbook(io.BytesIO(perfrules.render(seed, "xlsx")))  # type: ignore[arg-type]
+        book["自评表"]["I11"] = "受疫情影响\u202e未达标"
+        path = tmp_path / "form.xlsx"
+        book.save(path)
+        with pytest.raises(FactsError) as info:
+            perfrules.evaluate(seed.spec, path)
+        [problem] = info.value.problems
+        assert ("refused-character", "自评表!I11") == (problem.code, str(problem.location).rpartition(":")[2])
+        assert "U+202E" in problem.message
+
+    def test_command_line_never_echoes(self, tmp_path: Path) -> None:
+        """The CLI reports the code point and exits 1; the character never reaches the terminal."""
+        path = tmp_path / "facts.yaml"
+        path.write_text(SEED_FACTS.read_text(encoding="utf-8").replace("subject: ", "subject: \x1b[31m"), "utf-8")
+        result = CliRunner().invoke(main, ["score", str(SEED_SPEC), str(path)])
+        assert 1 == result.exit_code and "U+001B" in result.output and "\x1b" not in result.output
+
+    def test_tab_and_line_breaks_are_text(self) -> None:
+        """Tab, line feed and carriage return are ordinary."""
+        facts = perfrules.load_facts('subject: "甲\\t乙"\nachievements: |\n  一\r\n  二\nfacts: {x: 1}\n')
+        assert "甲\t乙" == facts.subject
+
+
+class TestFreeText:
+    def test_kept_as_written(self) -> None:
+        """Full-width brackets and quotes in names, explanations and text facts stay exactly as typed."""
+        evaluation = perfrules.evaluate(
+            spec("weight if kind == '部门（单位）' else 0"), {"facts": {"x": "1", "kind": "部门（单位）"}}
+        )
+        result = evaluation["a"]
+        assert ("部门（单位）预算", "反映部门（单位）的“三公”经费。", Decimal(10)) == (
+            result.name,
+            result.explanation,
+            result.score,
+        )
+        assert "部门（单位）整体支出绩效自评表" == evaluation.spec.name
+
+
+class TestExpressions:
+    @pytest.mark.parametrize(
+        ("typed", "value"),
+        [
+            ("ｗｅｉｇｈｔ　＊　ｃｌａｍｐ（ｘ，　０，　１）", Decimal(10)),
+            ("weight × clamp(x ÷ ２, 0, 1)", Decimal(5)),
+            ("１０ if x ≥ １ else 0", Decimal(10)),
+            ("10 if x ≤ 0.5 else 3", Decimal(3)),
+            ("10 if x ≠ 1 else 4", Decimal(4)),
+        ],
+    )
+    def test_ime_forms_are_folded(self, typed: str, value: Decimal) -> None:
+        """Full-width letters, digits, operators and brackets, the ideographic space, × ÷ ≥ ≤ ≠ read as ASCII."""
+        assert value == perfrules.evaluate(spec(typed), {"facts": {"x": "1", "kind": "其他"}})["a"].score
+
+    def test_quoted_text_is_not_folded(self) -> None:
+        """Inside quotes nothing is folded: "部门（单位）" is compared as written."""
+        expression = Expression.parse('1 if kind == "部门（单位）" else 0')
+        assert Decimal(1) == expression.evaluate({"kind": "部门（单位）"}, {})
+        assert '"部门（单位）"' in expression.source
+
+    def test_chinese_quotes_are_explained(self) -> None:
+        """Curly quotes typed by an IME are a syntax error naming the character."""
+        with pytest.raises(ExpressionError, match="U\\+201C"):
+            Expression.parse("1 if kind == “其他” else 0")
+
+
+class TestIdsAndNumbers:
+    def test_full_width_id_names_the_code_point(self) -> None:
+        """An id typed in full-width digits is refused, naming the character."""
+        with pytest.raises(SpecError, match="U\\+FF11 FULLWIDTH DIGIT ONE"):
+            perfrules.load_spec(spec().replace("id: a,", "id: １,"))
+
+    @pytest.mark.parametrize(
+        ("typed", "words"),
+        [
+            ("1,288.38", "write 1288.38, without thousands separators"),
+            ("１２８８.３８", "write 1288.38 in ASCII digits"),
+            ("99.7%", "write the number the rule expects"),
+            ("20万元", "write the number alone"),
+        ],
+    )
+    def test_number_text_gets_the_fix(self, typed: str, words: str) -> None:
+        """A number written as text another way is an error that says how to write it."""
+        with pytest.raises(FactsError) as info:
+            perfrules.evaluate(spec(), {"facts": {"x": typed, "kind": "其他"}})
+        assert words in raised(info.value)
