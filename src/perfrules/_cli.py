@@ -11,10 +11,11 @@ import sys
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
+from . import sandbox
 from ._document import is_file
 from ._evaluation import Evaluation, evaluate
 from ._explain import LANGUAGES, Language
@@ -143,6 +144,11 @@ _REVIEW = click.option(
 @_OUTPUT
 @_CLAIMS
 @_REVIEW
+@click.option(
+    "--isolate",
+    is_flag=True,
+    help="Score in a separate worker process with CPU-time, memory and wall-clock limits (for untrusted files).",
+)
 def score(
     *,
     arguments: tuple[str, ...],
@@ -152,6 +158,7 @@ def score(
     output: str | None,
     claims: str | None,
     review: str | None,
+    isolate: bool,
 ) -> None:
     """Score FACTS against SPEC (a spec file, or the id of a registered spec) and print the filled form.
 
@@ -167,6 +174,17 @@ def score(
     output_format = output_format or _format_of(output, formats)
     if output_format not in formats:
         raise click.BadParameter(f"choose from {', '.join(sorted(formats))}", param_hint="--format")
+    if isolate:
+        if by_year:
+            raise click.UsageError("--isolate takes a spec file or id@version, not --year")
+        try:
+            report = sandbox.score(spec, facts_source, format=output_format, claims=claims, review=review)
+        except SourceNotFoundError:
+            raise
+        except PerfrulesError as e:
+            _fail(e, as_json=output_format == "json")
+        _emit(report, output, output_format)
+        return
     evaluation = _evaluate(
         spec, facts_source, by_year=by_year, claims=claims, review=review, as_json=output_format == "json"
     )
@@ -225,10 +243,15 @@ def _evaluate(
     except SourceNotFoundError:
         raise
     except PerfrulesError as e:
-        if as_json:
-            click.echo(render_errors(e.problems), nl=False)
-        _report_problems(e)
-        sys.exit(EXIT_PROBLEMS)
+        _fail(e, as_json=as_json)
+
+
+def _fail(error: PerfrulesError, *, as_json: bool) -> NoReturn:
+    """Exit 1 listing every problem (as JSON on stdout too, when *as_json*)."""
+    if as_json:
+        click.echo(render_errors(error.problems), nl=False)
+    _report_problems(error)
+    sys.exit(EXIT_PROBLEMS)
 
 
 @click.command()

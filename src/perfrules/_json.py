@@ -100,7 +100,20 @@ def render_findings(findings: Iterable[Finding], tolerance: Decimal) -> str:
 
 def render_errors(problems: Iterable[Diagnostic]) -> str:
     """``{"errors": [...]}``: what ``--format json`` prints when the input is invalid."""
-    return _dump({"schema_version": SCHEMA_VERSION, "errors": _converter.unstructure(list(problems))})
+    return _dump({"schema_version": SCHEMA_VERSION, "errors": diagnostics_to_data(problems)})
+
+
+def diagnostics_to_data(problems: Iterable[Diagnostic]) -> list[Any]:
+    """Diagnostics as JSON-ready data."""
+    return _converter.unstructure(list(problems))  # type: ignore[no-any-return]
+
+
+def diagnostics_from_data(data: Any) -> list[Diagnostic]:
+    """Diagnostics back from `diagnostics_to_data`; anything malformed is left out."""
+    try:
+        return _converter.structure(data, list[Diagnostic])
+    except (cattrs.BaseValidationError, TypeError, ValueError):
+        return []
 
 
 def _dump(data: dict[str, Any]) -> str:

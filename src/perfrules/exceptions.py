@@ -78,3 +78,7 @@ class AlreadyRegisteredError(PluginError, ValueError):
 
 class MissingExtraError(PerfrulesError, ImportError):
     """An optional part of perfrules (such as the pdf format) is not installed; the message says how to add it."""
+
+
+class LimitExceededError(PerfrulesError):
+    """Scoring in a sandbox worker ran out of CPU time, memory or wall-clock time (`perfrules.sandbox`)."""

@@ -1,0 +1,47 @@
+"""The sandbox's worker: ``python -I -m perfrules._worker`` scores one request under resource limits.
+
+It reads a JSON request on standard input (spec, facts, format, claims, review,
+cpu_seconds, memory_bytes), limits its own CPU time and address space, then
+loads, scores and renders, and writes one JSON answer on standard output:
+``{"report": ..., "binary": bool}`` or ``{"error": class name, "message": ..., "problems": [...]}``.
+`perfrules.sandbox` is its only client.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import resource
+import sys
+from typing import Any
+
+from ._evaluation import evaluate
+from ._json import diagnostics_to_data
+from ._render import render
+from .exceptions import PerfrulesError
+
+
+def main() -> None:
+    request = json.loads(sys.stdin.buffer.read())
+    cpu, memory = int(request["cpu_seconds"]), int(request["memory_bytes"])
+    # Soft CPU limit: SIGXCPU stops the process; the hard limit a second later kills it whatever it does.
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    answer: dict[str, Any]
+    try:
+        evaluation = evaluate(request["spec"], request["facts"], claims=request["claims"], review=request["review"])
+        report = render(evaluation, request["format"])
+        if isinstance(report, bytes):
+            answer = {"report": base64.b64encode(report).decode(), "binary": True}
+        else:
+            answer = {"report": report, "binary": False}
+    except PerfrulesError as e:
+        answer = {"error": type(e).__name__, "message": e.args[0], "problems": diagnostics_to_data(e.problems)}
+    except MemoryError:
+        message = f"scoring needed more than {memory} bytes of memory; the worker stopped"
+        answer = {"error": "LimitExceededError", "message": message, "problems": []}
+    sys.stdout.write(json.dumps(answer, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
