@@ -52,4 +52,3 @@ def test_long_sum_scores_its_value(tmp_path: Path) -> None:
     facts.write_text("facts: {x: 0.75}\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["score", "--format", "json", str(CORPUS / "spec-long-sum.yaml"), str(facts)])
     assert "0.75" == json.loads(result.stdout)["total"]
-

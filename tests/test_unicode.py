@@ -155,6 +155,12 @@ class TestIdsAndNumbers:
         with pytest.raises(SpecError, match="U\\+FF11 FULLWIDTH DIGIT ONE"):
             perfrules.load_spec(spec().replace("id: a,", "id: １,"))
 
+    def test_full_width_fact_name_gets_the_ascii_one(self) -> None:
+        """A fact name typed in full-width letters is suggested in ASCII."""
+        with pytest.raises(FactsError) as info:
+            perfrules.evaluate(spec(), {"facts": {"ｘ": "1", "kind": "其他"}})
+        assert "fact 'ｘ' is not declared by the spec (did you mean 'x'?)" in raised(info.value)
+
     @pytest.mark.parametrize(
         ("typed", "words"),
         [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -388,7 +389,8 @@ def bind(spec: Spec, facts: Facts) -> dict[str, Value]:
             values[name] = str(raw)
     for name in facts.values:
         if name not in spec.facts:
-            hint = did_you_mean(name, spec.facts)
+            # Typed with a Chinese IME, a name may come in full-width letters: suggest its ASCII form.
+            hint = did_you_mean(unicodedata.normalize("NFKC", name), spec.facts)
             error("unknown-fact", f"fact {name!r} is not declared by the spec{hint}", ("facts", name))
 
     ids = {indicator.id: indicator for indicator in spec.walk()}
