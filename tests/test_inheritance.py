@@ -139,6 +139,18 @@ class TestExtends:
         [problem] = problems(path)
         assert ("extends-missing", 4) == (problem.code, problem.location.line if problem.location else None)
 
+    @pytest.mark.parametrize("reference", ["../secret.yaml", "/etc/passwd.json", "sub/../../secret.yaml", "link.yaml"])
+    def test_base_outside_the_folder(self, tmp_path: Path, reference: str) -> None:
+        """A base path may not leave the spec's folder, even through a link: the file is never read."""
+        (tmp_path / "secret.yaml").write_text("api_token: x\n", encoding="utf-8")
+        folder = tmp_path / "specs"
+        (folder / "sub").mkdir(parents=True)
+        (folder / "link.yaml").symlink_to(tmp_path / "secret.yaml")
+        path = write(folder, "c.yaml", f"spec: 1\nid: t/c\nversion: '1'\nextends: {reference}\n")
+        [problem] = problems(path)
+        assert ("extends-outside", 4) == (problem.code, problem.location.line if problem.location else None)
+        assert "api_token" not in problem.message
+
     def test_cycle(self, tmp_path: Path) -> None:
         """Specs extending each other are refused, naming the chain."""
         write(tmp_path, "a.yaml", "spec: 1\nid: t/a\nversion: '1'\nextends: b.yaml\n")
@@ -153,11 +165,11 @@ class TestExtends:
 
 def test_a_parameter_alone_can_change(tmp_path: Path) -> None:
     """Without a new kind, an override changes just the parameters it names."""
-    hunan = Path(__file__).resolve().parents[1] / "specs" / "hunan" / "department-worked-2018.yaml"
     path = write(
         tmp_path,
         "c.yaml",
-        f"spec: 1\nid: t/c\nversion: '1'\nextends: {hunan}\noverrides:\n  '2.1.1': {{reading: pro_rata}}\n",
+        "spec: 1\nid: t/c\nversion: '1'\nextends: hunan/department-worked@2018\noverrides:\n"
+        "  '2.1.1': {reading: pro_rata}\n",
     )
     facts = Path(__file__).resolve().parents[1] / "examples" / "hunan-worked-2018.yaml"
     assert D("7.71") == perfrules.evaluate(path, facts)["2.1.1"].score

@@ -284,11 +284,20 @@ def _read(source: Source) -> Document:
 
 
 def _read_base(reference: str, by: Document, registry: Registry) -> Document:
-    """The document *by*'s ``extends: reference`` names: a path relative to *by*, or a registered id."""
-    relative = Path(by.file).parent / reference if not by.file.startswith("<") else Path(reference)
+    """The document *by*'s ``extends: reference`` names: a registered id, or a path inside *by*'s folder.
+
+    A path may not leave that folder (the working directory for a spec given as
+    text), so a spec cannot make perfrules read, and echo the keys of, any file.
+    """
+    folder = Path(by.file).parent if not by.file.startswith("<") else Path.cwd()
     try:
         if reference.endswith((".yaml", ".yml", ".json")):
-            return _read(relative)
+            target = folder / reference
+            if Path(reference).is_absolute() or not target.resolve().is_relative_to(folder.resolve()):
+                message = f"extends {reference!r:.200} leaves the spec's folder: name a file in it, or a registered spec"
+                problem = Diagnostic("error", "extends-outside", message, location=by.location(("extends",)))
+                raise SpecError(f"{by.file}: {message}", [problem])
+            return _read(target)
         return _read(registry.specs[registered_spec(reference, registry)])
     except SourceNotFoundError as e:
         problem = Diagnostic(
