@@ -368,6 +368,8 @@ def _balanced(terms: list[tuple[bool, ast.expr]]) -> ast.expr:
 
 def _check(tree: ast.Expression, text: str) -> None:
     """Refuse any node outside the allow-list; limit size and depth without recursion."""
+    # Split once: ast.get_source_segment splits the whole text again for every literal.
+    lines = [line.encode("utf-8") for line in re.split(r"\r\n|\r|\n", text)]
     stack: list[tuple[ast.AST, int]] = [(tree, 0)]
     count = 0
     while stack:
@@ -389,11 +391,11 @@ def _check(tree: ast.Expression, text: str) -> None:
         if isinstance(node, ast.Name) and node.id.startswith("_"):
             raise ExpressionError(f"names starting with '_' are not allowed{_at(node)}")
         if isinstance(node, ast.Constant):
-            _check_constant(node, text)
+            _check_constant(node, lines)
         stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
 
 
-def _check_constant(node: ast.Constant, text: str) -> None:
+def _check_constant(node: ast.Constant, lines: list[bytes]) -> None:
     value = node.value
     if isinstance(value, bool):
         return
@@ -402,7 +404,9 @@ def _check_constant(node: ast.Constant, text: str) -> None:
             raise ExpressionError(f"text longer than {MAX_STRING} characters{_at(node)}")
         return
     if isinstance(value, (int, float)):
-        literal = (ast.get_source_segment(text, node) or "").replace("_", "")
+        # A number literal is on one line; ast counts its columns in UTF-8 bytes.
+        line = lines[node.lineno - 1]
+        literal = line[node.col_offset : node.end_col_offset].decode("utf-8").replace("_", "")
         try:
             number = Decimal(literal) if _DECIMAL_LITERAL.fullmatch(literal) else None
         except ArithmeticError:

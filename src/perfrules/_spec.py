@@ -294,7 +294,9 @@ def _read_base(reference: str, by: Document, registry: Registry) -> Document:
         if reference.endswith((".yaml", ".yml", ".json")):
             target = folder / reference
             if Path(reference).is_absolute() or not target.resolve().is_relative_to(folder.resolve()):
-                message = f"extends {reference!r:.200} leaves the spec's folder: name a file in it, or a registered spec"
+                message = (
+                    f"extends {reference!r:.200} leaves the spec's folder: name a file in it, or a registered spec"
+                )
                 problem = Diagnostic("error", "extends-outside", message, location=by.location(("extends",)))
                 raise SpecError(f"{by.file}: {message}", [problem])
             return _read(target)

@@ -30,6 +30,7 @@ Place = tuple[str, int, int] | tuple[str, int, int, str]
 """Where a value is written: file, line, column; for a workbook's cell, also its sheet."""
 
 MAX_DEPTH = 64
+MAX_INT_DIGITS = 100  # far past any accepted number (40 digits), far below any slow conversion
 MAX_NODES = 50_000  # parsing takes about 2 s of CPU at this size (pure-Python YAML)
 
 
@@ -100,7 +101,23 @@ def _construct_decimal(constructor: Any, node: Any) -> Decimal:
     return value
 
 
+def _construct_int(constructor: Any, node: Any) -> Any:
+    # Counted before converting: a million-digit integer would cost seconds to convert.
+    digits = sum(character.isdigit() for character in node.value)
+    if digits > MAX_INT_DIGITS:
+        mark = node.start_mark
+        raise YamlProblem(f"a number of {digits} digits is too long", mark.line + 1, mark.column + 1)
+    return constructor.construct_yaml_int(node)
+
+
+def _construct_text(constructor: Any, node: Any) -> str:
+    # YAML 1.2's core schema has no dates: 2023-06-30 is text, as written (and 2024-02-30 no error).
+    return str(node.value)
+
+
 _DecimalConstructor.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+_DecimalConstructor.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_DecimalConstructor.add_constructor("tag:yaml.org,2002:timestamp", _construct_text)
 
 
 class _DecimalRepresenter(RoundTripRepresenter):
