@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 import threading
 from decimal import Decimal
 
@@ -72,6 +73,16 @@ class TestParse:
         expected = names["x0"] + sum((-names[f"x{i}"] if i % 3 == 0 else names[f"x{i}"] for i in range(1, terms)), D(0))
         assert expected == Expression.parse(source).evaluate(names, {})
 
+    def test_long_sums_from_deep_in_a_stack(self) -> None:
+        """How long a sum may be does not depend on how deep the caller's stack is."""
+
+        def parse_at(depth: int) -> Decimal:
+            if depth:
+                return parse_at(depth - 1)
+            return Expression.parse("+".join(["x"] * 1000)).evaluate({"x": D(1)}, {})  # type: ignore[return-value]
+
+        assert D(1000) == parse_at(sys.getrecursionlimit() - 150)
+
     def test_long_sums_inside(self) -> None:
         """A long sum nested in a call or a condition is regrouped too; its trace re-evaluates to its value."""
         names = {"x": D(1), "y": D(2)}
@@ -79,6 +90,10 @@ class TestParse:
         assert D(0) == expression.evaluate(names, {})
         source = "+".join(["x"] * 300) + " - y"
         assert D(298) == Expression.parse(source).trace(names, {}).value
+
+    def test_trace_of_an_unread_name(self) -> None:
+        """A name the evaluation never read (short-circuited) is traced as itself."""
+        assert "True or y" == Expression.parse("True or y").trace({}, {}).arithmetic
 
     def test_equal_by_source(self) -> None:
         """Two parses of the same text are equal."""

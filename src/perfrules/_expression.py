@@ -12,6 +12,7 @@ import decimal
 import inspect
 import operator
 import re
+import threading
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -133,7 +134,7 @@ class Expression:
         if text.startswith("="):
             raise ExpressionError("remove the leading '=': expressions are not spreadsheet formulas")
         try:
-            tree = ast.parse(text, mode="eval")
+            tree = _parse_tree(text)
         except SyntaxError as e:
             msg = f"{e.msg} at column {e.offset}" if e.offset else str(e.msg)
             raise ExpressionError(msg) from None
@@ -271,8 +272,8 @@ class _Tracer:
             return self.substitute(node.body if held else node.orelse, context)
         if isinstance(node, ast.Constant):
             return literal(node.value)  # type: ignore[arg-type]  # _check_constant made every number a Decimal
-        if isinstance(node, ast.Name):
-            return literal(self.names[node.id])
+        if isinstance(node, ast.Name):  # a name left unbound (never read, as in "True or y") is shown as itself
+            return literal(self.names[node.id]) if node.id in self.names else node.id
         if isinstance(node, ast.Call):
             name = node.func.id  # type: ignore[attr-defined]  # checked at parse
             return f"{name}({', '.join(self.substitute(arg, 0, reduce=reduce) for arg in node.args)})"
@@ -302,6 +303,33 @@ class _Tracer:
             raise AssertionError(type(node).__name__)
         text = " ".join(parts)
         return f"({text})" if level < context else text
+
+
+def _parse_tree(text: str) -> ast.Expression:
+    """``ast.parse(text, mode="eval")``, retried in a thread of its own when it runs out of recursion.
+
+    Python's parser recurses once per operator of a long sum, so from deep in a
+    caller's stack a long expression could fail that parses at the top; a new
+    thread's recursion starts from nothing, so what parses never depends on the caller.
+    """
+    try:
+        return ast.parse(text, mode="eval")
+    except RecursionError:
+        pass
+    outcome: list[ast.Expression | BaseException] = []
+
+    def parse() -> None:
+        try:
+            outcome.append(ast.parse(text, mode="eval"))
+        except (SyntaxError, ValueError, MemoryError, RecursionError) as e:
+            outcome.append(e)
+
+    worker = threading.Thread(target=parse, name="perfrules-parse")
+    worker.start()
+    worker.join()
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]
 
 
 def _regroup(tree: ast.Expression) -> None:
