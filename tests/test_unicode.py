@@ -155,6 +155,18 @@ class TestIdsAndNumbers:
         with pytest.raises(SpecError, match="U\\+FF11 FULLWIDTH DIGIT ONE"):
             perfrules.load_spec(spec().replace("id: a,", "id: １,"))
 
+    def test_missing_fact_names_its_readers(self) -> None:
+        """A missing fact is named with the indicators that read it."""
+        with pytest.raises(FactsError) as info:
+            perfrules.evaluate(spec(), {"facts": {"kind": "其他"}})
+        assert "fact 'x' is missing; a read it" in raised(info.value)
+
+    def test_long_values_are_cut(self) -> None:
+        """A huge value in a message is cut short, never repeated whole."""
+        with pytest.raises(FactsError) as info:
+            perfrules.evaluate(spec(), {"facts": {"x": "1", "kind": "长" * 100_000}})
+        assert len(raised(info.value)) < 1_000
+
     def test_full_width_fact_name_gets_the_ascii_one(self) -> None:
         """A fact name typed in full-width letters is suggested in ASCII."""
         with pytest.raises(FactsError) as info:

@@ -274,9 +274,9 @@ def categorical_rule(fact: FactDeclaration, entries: list[tuple[Any, Any]], p: P
     for index, (value, raw) in enumerate(entries):
         where = (key, value) if key == "scores" else (key, index)
         if value not in fact.values:
-            p.fail(f"{value!r} is not one of {fact.name}'s values{did_you_mean(str(value), fact.values)}", *where)
+            p.fail(f"{value!r:.80} is not one of {fact.name}'s values{did_you_mean(str(value), fact.values)}", *where)
         elif value in points:
-            p.fail(f"{value!r} is scored twice", *where)
+            p.fail(f"{value!r:.80} is scored twice", *where)
         else:
             score = p.score(raw, *where)
             if score is not None:
@@ -458,7 +458,9 @@ class TargetKind:
             return self._qualitative(target, actual, p, shown)
         if target.kind != actual.kind:
             p.fail(
-                f"the actual {actual.raw!r} cannot be compared with the target {target.raw!r}", "actual", code="target"
+                f"the actual {actual.raw!r:.80} cannot be compared with the target {target.raw!r:.80}",
+                "actual",
+                code="target",
             )
             return None
         if target.kind == "deadline":
@@ -478,7 +480,7 @@ class TargetKind:
         if (declared == "forward" and target.comparator in _DOWNWARD) or (
             declared == "inverse" and target.comparator in _UPWARD
         ):
-            p.fail(f"nature {nature} contradicts the target {target.raw!r}", "nature")
+            p.fail(f"nature {nature} contradicts the target {target.raw!r:.80}", "nature")
             return None
         if (target.comparator in _UPWARD and actual.comparator in _DOWNWARD) or (
             target.comparator in _DOWNWARD and actual.comparator in _UPWARD
@@ -535,7 +537,7 @@ class TargetKind:
         tier = "达成" if actual.raw.strip() == target.raw.strip() else actual.tier
         if tier is None:
             p.fail(
-                f"a qualitative actual is a word such as 达成预期指标 or 部分达成, not {actual.raw!r}",
+                f"a qualitative actual is a word such as 达成预期指标 or 部分达成, not {actual.raw!r:.80}",
                 "actual",
                 code="target",
             )

@@ -100,7 +100,7 @@ class _Points(click.ParamType):  # type: ignore[type-arg]
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Decimal:
         points = to_decimal(value if isinstance(value, Decimal) else str(value).strip())
         if points is None or points < 0:
-            self.fail(f"{value!r} is not a number of points, 0 or more", param, ctx)
+            self.fail(f"{value!r:.40} is not a number of points, 0 or more", param, ctx)
         return points
 
 

@@ -205,7 +205,7 @@ def evaluate(
         ReviewError: the review is invalid or does not fit the form.
     """
     if claims not in (None, "self", "computed"):
-        msg = f"claims must be 'self' or 'computed', not {claims!r}"
+        msg = f"claims must be 'self' or 'computed', not {claims!r:.40}"
         raise ValueError(msg)
     if registry is not None and not isinstance(registry, Registry):  # callers without type checking
         msg = f"registry must be a perfrules.Registry, not {type(registry).__name__}"  # type: ignore[unreachable]
@@ -422,7 +422,7 @@ class _Scorer:
             self.errors.append(Diagnostic("error", "evaluation", str(e.args[0]), indicator.id, location))
             return None
         if isinstance(value, bool) or not isinstance(value, Decimal):
-            msg = f"{expression.source!r} gives {value!r}, not a number; write e.g. 'weight if passed else 0'"
+            msg = f"{expression.source!r:.120} gives {value!r:.40}, not a number; write e.g. 'weight if passed else 0'"
             self.errors.append(Diagnostic("error", "not-a-number", msg, indicator.id, self.spec.location(indicator.id)))
             return None
         clamped = bounded(value, indicator.weight)

@@ -279,7 +279,7 @@ _WORDS: dict[Language, dict[str, str]] = {
 class _Writer:
     def __init__(self, lang: Language) -> None:
         if lang not in _WORDS:
-            msg = f"lang must be one of {', '.join(LANGUAGES)}, not {lang!r}"
+            msg = f"lang must be one of {', '.join(LANGUAGES)}, not {lang!r:.40}"
             raise ValueError(msg)
         self.lang = lang
         self.words = _WORDS[lang]

@@ -175,16 +175,16 @@ class Expression:
         except ZeroDivisionError:
             zeros = sorted(n for n in self._denominators if names.get(n) == 0)
             which = f" ({', '.join(f'{n} = 0' for n in zeros)})" if zeros else ""
-            msg = f"division by zero in {self.source!r}{which}"
+            msg = f"division by zero in {self.source!r:.120}{which}"
             raise EvaluationError(msg) from None
         except _Refusal as e:  # a function's own words, complete as they are
             raise EvaluationError(str(e)) from None
         except _TypeRule as e:
-            raise EvaluationError(f"{e} in {self.source!r}") from None
+            raise EvaluationError(f"{e} in {self.source!r:.120}") from None
         except decimal.Overflow:
-            raise EvaluationError(f"a number grew too large in {self.source!r}") from None
+            raise EvaluationError(f"a number grew too large in {self.source!r:.120}") from None
         except (ArithmeticError, InvalidExpression, TypeError, ValueError) as e:
-            raise EvaluationError(f"{e} in {self.source!r}") from None
+            raise EvaluationError(f"{e} in {self.source!r:.120}") from None
 
     def trace(self, names: Mapping[str, Value], functions: Mapping[str, Function]) -> Trace:
         """The arithmetic behind `evaluate`: the branch taken, with every name replaced by its value.
@@ -571,7 +571,7 @@ class _Evaluator(SimpleEval):  # type: ignore[misc]
         try:
             return self.names[node.id]  # type: ignore[no-any-return]
         except KeyError:
-            raise _TypeRule(f"no value for {node.id!r}") from None
+            raise _TypeRule(f"no value for {node.id!r:.80}") from None
 
     def _eval_call(self, node: ast.Call) -> Value:
         name = node.func.id  # type: ignore[attr-defined]  # checked at parse

@@ -354,7 +354,10 @@ def bind(spec: Spec, facts: Facts) -> dict[str, Value]:
         described = f"fact {name!r}" + (f" ({declaration.label})" if declaration.label else "")
         if name not in facts.values:
             if not declaration.optional:
-                error("missing-fact", f"{described} is missing", ("facts",))
+                rules = ((leaf.id, leaf.rule.expression if leaf.rule else None) for leaf in spec.walk())
+                readers = [leaf_id for leaf_id, rule in rules if rule is not None and name in rule.names]
+                read_by = f"; {', '.join(readers[:5])}{' …' if len(readers) > 5 else ''} read it" if readers else ""
+                error("missing-fact", f"{described} is missing{read_by}", ("facts",))
             continue
         raw = facts.values[name]
         at = ("facts", name)
@@ -374,16 +377,16 @@ def bind(spec: Spec, facts: Facts) -> dict[str, Value]:
             values[name] = number
         elif declaration.type == "boolean":
             if not isinstance(raw, bool):
-                error("fact-type", f"{described} must be true or false, not {raw!r}", at)
+                error("fact-type", f"{described} must be true or false, not {raw!r:.80}", at)
             values[name] = bool(raw)
         else:
             if not isinstance(raw, str):
-                error("fact-type", f"{described} must be text, not {raw!r}", at)
+                error("fact-type", f"{described} must be text, not {raw!r:.80}", at)
             elif declaration.values is not None and raw not in declaration.values:
                 shown = " / ".join(declaration.values)
                 error(
                     "fact-value",
-                    f"{described} is {raw!r}, not one of {shown}{did_you_mean(raw, declaration.values)}",
+                    f"{described} is {raw!r:.80}, not one of {shown}{did_you_mean(raw, declaration.values)}",
                     at,
                 )
             values[name] = str(raw)

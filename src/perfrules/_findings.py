@@ -54,7 +54,7 @@ def findings(evaluation: Evaluation, *, tolerance: Decimal = Decimal(0)) -> tupl
         tolerance: Score differences of at most this many points do not count.
     """
     if not isinstance(tolerance, Decimal) or not tolerance.is_finite() or tolerance < 0:
-        msg = f"tolerance must be a Decimal of 0 or more, not {tolerance!r}"
+        msg = f"tolerance must be a Decimal of 0 or more, not {tolerance!r:.40}"
         raise ValueError(msg)
     return tuple(_Reviewer(evaluation, tolerance).run())
 

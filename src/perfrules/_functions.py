@@ -14,7 +14,7 @@ from .exceptions import PerfrulesError
 def _numbers(name: str, values: tuple[object, ...]) -> tuple[Decimal, ...]:
     for value in values:
         if isinstance(value, bool) or not isinstance(value, Decimal):
-            msg = f"{name}() takes numbers, got {value!r}"
+            msg = f"{name}() takes numbers, got {value!r:.40}"
             raise TypeError(msg)
     return values  # type: ignore[return-value]
 
@@ -64,7 +64,7 @@ def within(value: Decimal, low: Decimal, high: Decimal, upper_open: object = Fal
     [low, high] (or [low, high) when *upper_open*): a claim that must fall in its tier's range."""
     value, low, high = _numbers("within", (value, low, high))
     if not isinstance(upper_open, bool):
-        msg = f"within() takes true or false for upper_open, got {upper_open!r}"
+        msg = f"within() takes true or false for upper_open, got {upper_open!r:.40}"
         raise TypeError(msg)
     if value < low or value > high or (upper_open and value == high):
         shown = f"[{low}, {high}{')' if upper_open else ']'}"

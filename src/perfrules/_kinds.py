@@ -122,7 +122,11 @@ class Parameters:
             return None
         known = {*self.context.facts, "weight", "claim"}
         for name in sorted(expression.names - known):
-            self.fail(f"{key}: unknown name {name!r} in {value!r}{did_you_mean(name, known)}", key, code="unknown-name")
+            self.fail(
+                f"{key}: unknown name {name!r:.80} in {value!r:.120}{did_you_mean(name, known)}",
+                key,
+                code="unknown-name",
+            )
         if not self.ok:
             return None
         return f"({expression.source})", expression.source, expression.source
@@ -173,12 +177,12 @@ class ExpressionKind:
     def compile(self, parameters: Mapping[str, Any], context: KindContext) -> Rule | None:
         source = parameters["expression"]
         if not isinstance(source, str):
-            context.error(f"the expression must be text, not {source!r}", "expression", code="expression")
+            context.error(f"the expression must be text, not {source!r:.80}", "expression", code="expression")
             return None
         try:
             expression = Expression.parse(source)
         except ExpressionError as e:
-            context.error(f"{e.args[0]} in {source.strip()!r}", "expression", code="expression")
+            context.error(f"{e.args[0]} in {source.strip()!r:.120}", "expression", code="expression")
             return None
         return Rule(expression, f"按公式计分：{expression.source}", f"computed as {expression.source}")
 

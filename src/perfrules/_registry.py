@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import importlib.metadata
+import keyword
 import os
 import re
 from collections.abc import Callable, Iterator, Mapping
@@ -235,7 +236,7 @@ class Registry:
         def collect(what: str, caller: Any, check: Callable[[str, Any], str | None]) -> dict[str, Any]:
             return _collect(caller, what, plugins, providers, check)
 
-        functions = collect("functions", hook.perfrules_register_functions, _check_callable)
+        functions = collect("functions", hook.perfrules_register_functions, _check_function)
         formats = collect("report_formats", hook.perfrules_register_report_formats, _check_callable)
         readers = collect("facts_readers", hook.perfrules_register_facts_readers, _check_suffix)
         return cls(
@@ -351,6 +352,12 @@ def _check_spec(name: str, source: Any) -> str | None:
 
 def _check_callable(name: str, thing: Any) -> str | None:
     return None if callable(thing) else f"{thing!r:.80} is not callable"
+
+
+def _check_function(name: str, thing: Any) -> str | None:
+    if not (name.isascii() and name.isidentifier()) or keyword.iskeyword(name) or name.startswith("_"):
+        return "a function name is an ASCII identifier not starting with '_', as expressions spell it"
+    return _check_callable(name, thing)
 
 
 def _check_suffix(name: str, thing: Any) -> str | None:
