@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import re
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -315,6 +317,28 @@ class TestProblems:
         monkeypatch.setattr(_workbook, "MAX_UNPACKED_BYTES", 1000)
         [problem] = problems(seed_spec, path)
         assert "too-large" == problem.code and "the limit is 1000" in problem.message
+
+    @pytest.mark.parametrize("merged", ["C1:XFD1048576", "A1:BH5000"])
+    def test_merged_cell_bomb(self, tmp_path: Path, seed_spec: perfrules.Spec, merged: str) -> None:
+        """A small file whose merged range covers millions of cells is refused before openpyxl builds them."""
+        source = official_department(tmp_path / "form.xlsx")
+        bomb = tmp_path / "bomb.xlsx"
+        with zipfile.ZipFile(source) as original, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as rewritten:
+            for item in original.infolist():
+                data = original.read(item.filename)
+                if item.filename == "xl/worksheets/sheet1.xml":
+                    data = re.sub(rb'<mergeCell ref="A5:A8" ?/>', f'<mergeCell ref="{merged}"/>'.encode(), data)
+                rewritten.writestr(item, data)
+        [problem] = problems(seed_spec, bomb)
+        assert "too-large" == problem.code and "merged cells cover more than 20000 cells" in problem.message
+
+    def test_cell_count_is_bounded(
+        self, tmp_path: Path, seed_spec: perfrules.Spec, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A sheet with more cells than a form could have is refused before it is parsed."""
+        monkeypatch.setattr(_workbook, "MAX_CELLS", 100)
+        [problem] = problems(seed_spec, official_department(tmp_path / "form.xlsx"))
+        assert "too-large" == problem.code and "a form has at most 100" in problem.message
 
     def test_no_form(self, tmp_path: Path, seed_spec: perfrules.Spec) -> None:
         """A workbook with no 一级指标 header says so."""

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from openpyxl import load_workbook
+from openpyxl.utils.cell import column_index_from_string
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ._diagnostics import Diagnostic, Location, did_you_mean
@@ -52,9 +53,11 @@ from .exceptions import FactsError
 if TYPE_CHECKING:
     from ._spec import Indicator, Spec
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 MAX_ROWS, MAX_COLUMNS = 5000, 60
+MAX_CELLS = MAX_ROWS * MAX_COLUMNS
+MAX_MERGED_CELLS = 20_000  # a form merges a few hundred; openpyxl builds an object for each
 
 # Header labels, after `_label` normalisation, and what each means.
 SUBJECT_LABELS = ("部门名称", "项目名称", "单位名称")
@@ -104,19 +107,45 @@ def read_workbook(path: Path, spec: Spec) -> Facts:
 
 
 def _read_bytes(path: Path) -> bytes:
+    """The workbook's bytes, once its size, its unpacked size and each sheet's cells and merged ranges are
+    known to be those of a form: openpyxl builds every cell and every merged cell before perfrules sees any."""
+    file = str(path)
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        raise _error(str(path), "too-large", f"the workbook is {size} bytes; the limit is {MAX_FILE_BYTES}")
+        raise _error(file, "too-large", f"the workbook is {size} bytes; the limit is {MAX_FILE_BYTES}")
     try:
         with zipfile.ZipFile(path) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile:
-        raise _error(str(path), "unreadable", "not an .xlsx workbook (an .xlsx file is a zip archive)") from None
-    if unpacked > MAX_UNPACKED_BYTES:  # a zip bomb would unpack far beyond any real form
-        raise _error(
-            str(path), "too-large", f"the workbook unpacks to {unpacked} bytes; the limit is {MAX_UNPACKED_BYTES}"
-        )
+            members = archive.infolist()
+            unpacked = sum(info.file_size for info in members)
+            if unpacked > MAX_UNPACKED_BYTES:  # a zip bomb would unpack far beyond any real form
+                message = f"the workbook unpacks to {unpacked} bytes; the limit is {MAX_UNPACKED_BYTES}"
+                raise _error(file, "too-large", message)
+            for info in members:
+                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                    _check_sheet(file, info.filename, archive.read(info))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, EOFError):
+        raise _error(file, "unreadable", "not an .xlsx workbook (an .xlsx file is a zip archive)") from None
     return path.read_bytes()
+
+
+_CELL = re.compile(rb"<c[\s>/]")
+_MERGED = re.compile(rb'<mergeCell\s+ref="([A-Z]{1,3})(\d{1,7})(?::([A-Z]{1,3})(\d{1,7}))?"')
+
+
+def _check_sheet(file: str, name: str, xml: bytes) -> None:
+    """Refuse a sheet with more cells, or merged ranges covering more cells, than a form could have."""
+    cells = len(_CELL.findall(xml))
+    if cells > MAX_CELLS:
+        raise _error(file, "too-large", f"{name} has {cells} cells; a form has at most {MAX_CELLS}")
+    covered = 0
+    for first_column, first_row, last_column, last_row in _MERGED.findall(xml):
+        rows = int(last_row or first_row) - int(first_row) + 1
+        columns = column_index_from_string((last_column or first_column).decode()) - column_index_from_string(
+            first_column.decode()
+        )
+        covered += max(rows, 1) * (max(columns, 0) + 1)
+        if covered > MAX_MERGED_CELLS:
+            raise _error(file, "too-large", f"{name}'s merged cells cover more than {MAX_MERGED_CELLS} cells")
 
 
 def _error(file: str, code: str, message: str) -> FactsError:
