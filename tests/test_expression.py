@@ -45,6 +45,9 @@ class TestParse:
             ("import os", "invalid syntax"),
             ("1; 2", "invalid syntax"),
             ("=SUM(A1)", "leading '='"),
+            ("x > 1 && y", "not && and ||"),
+            ("x > 1 ? 10 : 0", "not condition ? a : b"),
+            ("1if x else 2", "invalid decimal literal"),
             ("", "empty"),
             ("1j", "complex"),
             ("(1, 2)", "tuples"),
@@ -94,6 +97,10 @@ class TestParse:
     def test_trace_of_an_unread_name(self) -> None:
         """A name the evaluation never read (short-circuited) is traced as itself."""
         assert "True or y" == Expression.parse("True or y").trace({}, {}).arithmetic
+
+    def test_line_breaks_are_spaces(self) -> None:
+        """An expression written over several lines (a YAML | block) reads as one line."""
+        assert D(3) == run("x +\n  2", x=D(1))
 
     def test_equal_by_source(self) -> None:
         """Two parses of the same text are equal."""

@@ -4,6 +4,7 @@ free text kept as written, and nothing echoed raw."""
 from __future__ import annotations
 
 import io
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -142,6 +143,14 @@ class TestExpressions:
         expression = Expression.parse('1 if kind == "部门（单位）" else 0')
         assert Decimal(1) == expression.evaluate({"kind": "部门（单位）"}, {})
         assert '"部门（单位）"' in expression.source
+
+    @pytest.mark.parametrize(
+        ("typed", "words"), [("IF(x > 1, 10, 0)", "not IF(condition, a, b)"), ("AND(x, 1)", "'x and y'")]
+    )
+    def test_spreadsheet_functions_are_explained(self, typed: str, words: str) -> None:
+        """A spreadsheet function is an unknown function with the way to write it."""
+        with pytest.raises(SpecError, match=re.escape(words)):
+            perfrules.load_spec(spec(typed))
 
     def test_chinese_quotes_are_explained(self) -> None:
         """Curly quotes typed by an IME are a syntax error naming the character."""

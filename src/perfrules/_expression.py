@@ -13,6 +13,7 @@ import inspect
 import operator
 import re
 import threading
+import warnings
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -137,7 +138,7 @@ class Expression:
             tree = _parse_tree(text)
         except SyntaxError as e:
             msg = f"{e.msg} at column {e.offset}" if e.offset else str(e.msg)
-            raise ExpressionError(msg) from None
+            raise ExpressionError(msg + spreadsheet_hint(text)) from None
         except (ValueError, MemoryError, RecursionError):
             raise ExpressionError("the expression is too complex to read") from None
         _regroup(tree)
@@ -305,6 +306,19 @@ class _Tracer:
         return f"({text})" if level < context else text
 
 
+_SPREADSHEET = (
+    (re.compile(r"\bIF\s*\(", re.IGNORECASE), "write 'a if condition else b', not IF(condition, a, b)"),
+    (re.compile(r"\b(AND|OR|NOT)\s*\("), "write 'x and y', 'x or y', 'not x'"),
+    (re.compile(r"&&|\|\|"), "write 'and' and 'or', not && and ||"),
+    (re.compile(r"\?.*:"), "write 'a if condition else b', not condition ? a : b"),
+)
+
+
+def spreadsheet_hint(text: str) -> str:
+    """Words for the spreadsheet and C idioms people type into expressions."""
+    return next((f"; {words}" for pattern, words in _SPREADSHEET if pattern.search(text)), "")
+
+
 def _parse_tree(text: str) -> ast.Expression:
     """``ast.parse(text, mode="eval")``, retried in a thread of its own when it runs out of recursion.
 
@@ -313,7 +327,12 @@ def _parse_tree(text: str) -> ast.Expression:
     thread's recursion starts from nothing, so what parses never depends on the caller.
     """
     try:
-        return ast.parse(text, mode="eval")
+        with warnings.catch_warnings():
+            # "1if x else 2" parses with a SyntaxWarning: refuse it, whatever the caller's warning filters say.
+            warnings.simplefilter("error", SyntaxWarning)
+            return ast.parse(text, mode="eval")
+    except SyntaxWarning as e:
+        raise SyntaxError(str(e)) from None
     except RecursionError:
         pass
     outcome: list[ast.Expression | BaseException] = []

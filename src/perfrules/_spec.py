@@ -18,7 +18,7 @@ from attrs import evolve, field, frozen
 
 from ._diagnostics import Diagnostic, Location, did_you_mean
 from ._document import Document, DocumentProblem, DocumentReader, Source, is_file, is_text, read_document
-from ._expression import Expression, arity_problem
+from ._expression import Expression, arity_problem, spreadsheet_hint
 from ._facts import AGREES_WITH
 from ._grading import GradeBand, GradingScale, band_problems
 from ._inheritance import merge
@@ -765,7 +765,8 @@ class _SpecReader(DocumentReader):
             self.error("unknown-name", msg, at, indicator=indicator_id)
         functions = self.registry.functions
         for name in sorted(expression.functions - set(functions)):
-            msg = f"unknown function {name!r} in {expression.source!r}{did_you_mean(name, functions)}"
+            hint = spreadsheet_hint(expression.source) or did_you_mean(name, functions)
+            msg = f"unknown function {name!r:.80} in {expression.source!r:.120}{hint}"
             self.error("unknown-function", msg, at, indicator=indicator_id)
         for name, count in expression.call_arities():
             problem = arity_problem(functions[name], count) if name in functions else None

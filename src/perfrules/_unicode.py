@@ -9,7 +9,7 @@
   部门（单位） stays 部门（单位）.
 - Expressions are read after folding what a Chinese IME types: full-width digits,
   letters, operators and brackets (NFKC), the ideographic space, and × ÷ ≥ ≤ ≠
-  — outside quoted text only, which is compared as written.
+  — outside quoted text only, which is compared as written. Line breaks are spaces.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ _KINDS = (
     (re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"), "bidirectional controls"),
     (re.compile("[\u2028\u2029]"), "line and paragraph separators"),
 )
-_OPERATORS = str.maketrans({"×": "*", "÷": "/", "≥": ">=", "≤": "<=", "≠": "!=", "\u3000": " "})
+_OPERATORS = str.maketrans({"×": "*", "÷": "/", "≥": ">=", "≤": "<=", "≠": "!=", "\u3000": " ", "\n": " ", "\r": " "})
 
 
 def refused(text: str) -> Iterator[tuple[int, str]]:
@@ -59,7 +59,8 @@ def refusal(text: str) -> str | None:
 
 
 def expression_text(source: str) -> str:
-    """*source* with what an IME types folded to ASCII, outside quoted text: ``（ｘ＋１）×２`` → ``(x+1)*2``."""
+    """*source* with what an IME types folded to ASCII, outside quoted text: ``（ｘ＋１）×２`` → ``(x+1)*2``;
+    line breaks (a YAML ``|`` block) are spaces."""
     parts = re.split(r"""("[^"]*"|'[^']*')""", source)
     return "".join(
         part if index % 2 else unicodedata.normalize("NFKC", part.translate(_OPERATORS))
