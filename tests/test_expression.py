@@ -181,3 +181,33 @@ class TestEvaluate:
         for thread in threads:
             thread.join()
         assert [] == failures
+
+
+TYPES = {"x": "number", "b": "boolean", "t": "text", "weight": "number"}
+
+
+class TestTypes:
+    @pytest.mark.parametrize(
+        ("source", "words"),
+        [
+            ("10 if x > 1 else (x and 1)", "'and' needs a condition, not a number"),
+            ("weight * (x > 0)", "'*' needs a number, not a condition"),
+            ("10 if x == '达成' else 0", "'==' compares a number with text"),
+            ("1 if b else t", "the branches give a number and text"),
+            ("x > 1", "it gives a condition, not a number"),
+            ("10 if x else 0", "'if' needs a condition, not a number"),
+            ("-b", "'-' needs a number, not a condition"),
+            ("not x", "'not' needs a condition, not a number"),
+        ],
+    )
+    def test_clashes_found_before_any_facts(self, source: str, words: str) -> None:
+        """What evaluation would refuse, in any branch, is found at load from the declared types."""
+        problems = Expression.parse(source).type_problems(TYPES, {"min": "number"})
+        assert any(words in problem for problem in problems), problems
+
+    @pytest.mark.parametrize(
+        "source", ["weight if b else 0", "min(x, 1) * weight", "custom(x) * 2", "10 if t == '达成' else unknown", "x"]
+    )
+    def test_what_is_fine_or_unknown_passes(self, source: str) -> None:
+        """Well-typed rules, and parts whose type is unknown (a plugin's function, an unknown name), pass."""
+        assert [] == Expression.parse(source).type_problems(TYPES, {"min": "number"})

@@ -41,6 +41,21 @@ class TestPackaging:
             assert not re.search(r"(?<![_a-zA-Z])float\(", path.read_text(encoding="utf-8")), path.name
 
 
+class TestErrorCodes:
+    def test_every_code_is_documented(self) -> None:
+        """Every diagnostic code the source reports is listed, with its meaning, in docs/security.md."""
+        source = "\n".join(path.read_text(encoding="utf-8") for path in (ROOT / "src" / "perfrules").glob("*.py"))
+        patterns = (
+            r'(?:error|warn|problem|fail|_error)\(\s*"([a-z]+(?:-[a-z]+)*)"',
+            r'code="([a-z]+(?:-[a-z]+)*)"',
+            r'Diagnostic\(\s*"(?:error|warning|info)",\s*"([a-z]+(?:-[a-z]+)*)"',
+        )
+        used = {code for pattern in patterns for code in re.findall(pattern, source)}
+        documented = set(re.findall(r"^\| `([a-z-]+)` \|", (ROOT / "docs" / "security.md").read_text("utf-8"), re.M))
+        assert len(used) > 60
+        assert set() == used - documented
+
+
 class TestDocs:
     def blocks(self, name: str, language: str) -> list[str]:
         text = (ROOT / "docs" / name).read_text(encoding="utf-8")

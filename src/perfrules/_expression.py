@@ -154,6 +154,33 @@ class Expression:
         )
         return cls(text, tree=tree.body, names=names_in(tree), functions=calls, denominators=denominators)
 
+    def type_problems(self, types: Mapping[str, str], returns: Mapping[str, str]) -> list[str]:
+        """What the rule's types make impossible, found before any facts exist, in every branch.
+
+        Args:
+            types: The type of each name it may read: ``number``, ``boolean`` or ``text``.
+            returns: The type each function returns, where known.
+
+        The same rules `evaluate` enforces: arithmetic on numbers, conditions that are
+        true or false, comparisons between like values, a number as the result. A part
+        whose type is not known (an unknown name, a plugin's function) is not judged.
+        """
+        problems: list[str] = []
+        found: dict[int, str | None] = {}
+        # Post-order without recursion: a node is typed once its children are.
+        stack: list[tuple[ast.AST, bool]] = [(self._tree, False)]
+        while stack:
+            node, ready = stack.pop()
+            if not ready:
+                stack.append((node, True))
+                stack.extend((child, False) for child in ast.iter_child_nodes(node) if isinstance(child, ast.expr))
+                continue
+            found[id(node)] = _static_type(node, found, types, returns, problems)
+        result = found.get(id(self._tree))
+        if result in ("boolean", "text"):
+            problems.append(f"it gives {_TYPE_WORDS[result]}, not a number; write e.g. 'weight if passed else 0'")
+        return problems
+
     def call_arities(self) -> list[tuple[str, int]]:
         """Each call in the expression as ``(function name, number of arguments)``."""
         return [
@@ -530,6 +557,64 @@ def _not(value: Any) -> bool:
     if not isinstance(value, bool):
         raise _TypeRule(f"'not' needs a condition, got {_kind(value)}")
     return not value
+
+
+_TYPE_WORDS = {"number": "a number", "boolean": "a condition", "text": "text"}
+
+
+def _static_type(
+    node: ast.AST,
+    found: Mapping[int, str | None],
+    types: Mapping[str, str],
+    returns: Mapping[str, str],
+    problems: list[str],
+) -> str | None:
+    """The type of *node*, its children typed in *found*; a clash is added to *problems*."""
+
+    def of(child: ast.AST) -> str | None:
+        return found.get(id(child))
+
+    def need(child: ast.AST, wanted: str, what: str) -> None:
+        actual = of(child)
+        if actual is not None and actual != wanted:
+            problems.append(f"{what} needs {_TYPE_WORDS[wanted]}, not {_TYPE_WORDS[actual]}{_at(child)}")
+
+    if isinstance(node, ast.Constant):
+        value = node.value
+        return "boolean" if isinstance(value, bool) else "text" if isinstance(value, str) else "number"
+    if isinstance(node, ast.Name):
+        return types.get(node.id)
+    if isinstance(node, ast.BinOp):
+        symbol = _SYMBOLS[type(node.op)]
+        need(node.left, "number", f"'{symbol}'")
+        need(node.right, "number", f"'{symbol}'")
+        return "number"
+    if isinstance(node, ast.UnaryOp):
+        wanted = "boolean" if isinstance(node.op, ast.Not) else "number"
+        need(node.operand, wanted, f"'{_SYMBOLS[type(node.op)].strip()}'")
+        return wanted
+    if isinstance(node, ast.BoolOp):
+        for operand in node.values:
+            need(operand, "boolean", f"'{_SYMBOLS[type(node.op)]}'")
+        return "boolean"
+    if isinstance(node, ast.Compare):
+        operands = [node.left, *node.comparators]
+        for op, left, right in zip(node.ops, operands, operands[1:], strict=False):
+            kinds = (of(left), of(right))
+            if None not in kinds and kinds[0] != kinds[1]:
+                words = f"{_TYPE_WORDS[kinds[0]]} with {_TYPE_WORDS[kinds[1]]}"  # type: ignore[index]
+                problems.append(f"'{_SYMBOLS[type(op)]}' compares {words}{_at(left)}")
+        return "boolean"
+    if isinstance(node, ast.IfExp):
+        need(node.test, "boolean", "'if'")
+        body, orelse = of(node.body), of(node.orelse)
+        if body is not None and orelse is not None and body != orelse:
+            problems.append(f"the branches give {_TYPE_WORDS[body]} and {_TYPE_WORDS[orelse]}{_at(node)}")
+            return None
+        return body or orelse
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        return returns.get(node.func.id)
+    return None
 
 
 def _kind(value: object) -> str:

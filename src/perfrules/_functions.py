@@ -86,3 +86,6 @@ BUILTIN_FUNCTIONS = {
     "floor": floor,
     "within": within,
 }
+
+# All return numbers (within() returns the value it checked), for checking rules before any facts exist.
+BUILTIN_RETURNS = dict.fromkeys(BUILTIN_FUNCTIONS, "number")

@@ -20,6 +20,7 @@ from ._diagnostics import Diagnostic, Location, did_you_mean
 from ._document import Document, DocumentProblem, DocumentReader, Source, is_file, is_text, read_document
 from ._expression import Expression, arity_problem, spreadsheet_hint
 from ._facts import AGREES_WITH
+from ._functions import BUILTIN_RETURNS
 from ._grading import GradeBand, GradingScale, band_problems
 from ._inheritance import merge
 from ._kinds import Rule
@@ -771,7 +772,12 @@ class _SpecReader(DocumentReader):
         for name, count in expression.call_arities():
             problem = arity_problem(functions[name], count) if name in functions else None
             if problem:
-                self.error("arity", f"{name}() {problem} in {expression.source!r}", at, indicator=indicator_id)
+                self.error("arity", f"{name}() {problem} in {expression.source!r:.120}", at, indicator=indicator_id)
+        types = {name: declaration.type for name, declaration in self.facts.items()} | dict.fromkeys(
+            RESERVED_NAMES, "number"
+        )
+        for problem in expression.type_problems(types, BUILTIN_RETURNS):
+            self.error("expression-type", f"{problem} in {expression.source!r:.120}", at, indicator=indicator_id)
 
     def read_grades(self, raw: Any, full_marks: Decimal) -> tuple[GradingScale, str | None]:
         name = "default" if raw is None else raw
