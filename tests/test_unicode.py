@@ -102,6 +102,15 @@ class TestRefused:
         result = CliRunner().invoke(main, ["score", str(SEED_SPEC), str(path)])
         assert 1 == result.exit_code and "U+001B" in result.output and "\x1b" not in result.output
 
+    def test_file_names_are_escaped(self, tmp_path: Path) -> None:
+        """A file whose name holds control characters is named with escapes, in text and in JSON."""
+        path = tmp_path / "单位\x1b[31m\u202e.yaml"
+        path.write_text("facts: {zz: 1}\n", encoding="utf-8")
+        for output_format in ("table", "json"):
+            result = CliRunner().invoke(main, ["score", "--format", output_format, str(SEED_SPEC), str(path)])
+            assert 1 == result.exit_code and "单位\\x1b[31m\\u202e.yaml" in result.output.replace("\\\\", "\\")
+            assert "\x1b" not in result.output and "\u202e" not in result.output
+
     def test_tab_and_line_breaks_are_text(self) -> None:
         """Tab, line feed and carriage return are ordinary."""
         facts = perfrules.load_facts('subject: "甲\\t乙"\nachievements: |\n  一\r\n  二\nfacts: {x: 1}\n')

@@ -14,7 +14,7 @@ from attrs import field, frozen
 
 from ._diagnostics import Diagnostic, Location, did_you_mean
 from ._numbers import not_a_number, to_decimal
-from ._unicode import REFUSED_CHARACTER, line_and_column, refusal, refused
+from ._unicode import REFUSED_CHARACTER, line_and_column, printable, refusal, refused
 from ._yaml import MAX_DEPTH, MAX_NODES, Marks, YamlProblem, load_yaml
 from ._yaml import Path as DataPath
 from .exceptions import SourceNotFoundError
@@ -91,12 +91,12 @@ def read_document(source: Source, *, what: str) -> Document:
             raise SourceNotFoundError(msg)
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise DocumentProblem(f"the file is {size} bytes; the limit is {MAX_BYTES}", Location(str(path)))
+            raise DocumentProblem(f"the file is {size} bytes; the limit is {MAX_BYTES}", Location(printable(str(path))))
         raw = path.read_bytes()
     except OSError as e:
         msg = f"cannot read {what} {os.fspath(source)!r:.200}: {e.strerror or e}"
         raise SourceNotFoundError(msg) from None
-    return parse_document(raw, str(path))
+    return parse_document(raw, printable(str(path)))
 
 
 def is_file(name: str) -> bool:

@@ -58,6 +58,12 @@ def refusal(text: str) -> str | None:
     return f"{describe(character)}{more}: {kind} are not allowed"
 
 
+def printable(text: str) -> str:
+    """*text* with each refused character written as an escape (``\\x1b``, ``\\u202e``): for the names of files,
+    which come from the caller and are shown in every message about them."""
+    return _REFUSED.sub(lambda match: match.group().encode("unicode_escape").decode("ascii"), text)
+
+
 def expression_text(source: str) -> str:
     """*source* with what an IME types folded to ASCII, outside quoted text: ``（ｘ＋１）×２`` → ``(x+1)*2``;
     line breaks (a YAML ``|`` block) are spaces."""

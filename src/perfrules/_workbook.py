@@ -46,7 +46,7 @@ from ._layout import (
     WEIGHT,
 )
 from ._numbers import in_range
-from ._unicode import REFUSED_CHARACTER, refusal
+from ._unicode import REFUSED_CHARACTER, printable, refusal
 from ._yaml import Marks
 from .exceptions import FactsError
 
@@ -96,20 +96,20 @@ def read_workbook(path: Path, spec: Spec) -> Facts:
         book = load_workbook(path, data_only=True)
     except Exception as e:  # openpyxl raises many kinds for a damaged or foreign file
         raise _error(
-            str(path), "unreadable", f"not an .xlsx workbook perfrules can read ({type(e).__name__})"
+            printable(str(path)), "unreadable", f"not an .xlsx workbook perfrules can read ({type(e).__name__})"
         ) from None
-    reader = _Reader(str(path), spec)
+    reader = _Reader(printable(str(path)), spec)
     data = reader.read(book)
     if reader.problems:
-        raise FactsError(f"{path}: {len(reader.problems)} problem(s) in the workbook", reader.problems)
-    document = Document(str(path), data, hashlib.sha256(raw).hexdigest(), marks=reader.marks_of(data))
+        raise FactsError(f"{reader.file}: {len(reader.problems)} problem(s) in the workbook", reader.problems)
+    document = Document(printable(str(path)), data, hashlib.sha256(raw).hexdigest(), marks=reader.marks_of(data))
     return read_facts_document(document)
 
 
 def _read_bytes(path: Path) -> bytes:
     """The workbook's bytes, once its size, its unpacked size and each sheet's cells and merged ranges are
     known to be those of a form: openpyxl builds every cell and every merged cell before perfrules sees any."""
-    file = str(path)
+    file = printable(str(path))
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise _error(file, "too-large", f"the workbook is {size} bytes; the limit is {MAX_FILE_BYTES}")
