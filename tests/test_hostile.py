@@ -90,6 +90,16 @@ class TestHugeNumbers:
         assert score is not None and score.is_zero() and not score.is_signed()
 
 
+class TestLongIntegers:
+    @pytest.mark.parametrize("literal", ["0x" + "f" * 4400, "0o" + "7" * 200, "9" * 101])
+    def test_refused_before_conversion(self, literal: str) -> None:
+        """An integer literal of more than 100 digits, hex and octal included, is refused at its line."""
+        with pytest.raises(FactsError) as info:
+            perfrules.load_facts(f"facts: {{x: {literal}}}\n")
+        [problem] = info.value.problems
+        assert "too long" in problem.message and problem.location is not None and 1 == problem.location.line
+
+
 class TestText:
     def test_non_bmp_characters_from_json(self, tmp_path: Path) -> None:
         r"""JSON's "\ud840\udc00" is the one character 𠀀, printed fine."""

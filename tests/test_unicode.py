@@ -43,6 +43,8 @@ REFUSED = {
     "\u2028": "U+2028 LINE SEPARATOR",
     "\ufeff": "U+FEFF ZERO WIDTH NO-BREAK SPACE",
     "\u00ad": "U+00AD SOFT HYPHEN",
+    "\U000e0041": "U+E0041 TAG LATIN CAPITAL LETTER A",
+    "\u3164": "U+3164 HANGUL FILLER",
 }
 
 
@@ -146,6 +148,17 @@ class TestExpressions:
     def test_ime_forms_are_folded(self, typed: str, value: Decimal) -> None:
         """Full-width letters, digits, operators and brackets, the ideographic space, × ÷ ≥ ≤ ≠ read as ASCII."""
         assert value == perfrules.evaluate(spec(typed), {"facts": {"x": "1", "kind": "其他"}})["a"].score
+
+    @pytest.mark.parametrize("typed", ["x × 10⁴", "x²", "①⓪ * x"])
+    def test_only_ime_forms_are_folded(self, typed: str) -> None:
+        """Superscripts and circled digits are not silently read as digits: the parser refuses them."""
+        with pytest.raises(ExpressionError):
+            Expression.parse(typed)
+
+    def test_escaped_quotes_keep_their_text(self) -> None:
+        """Text with an escaped quote inside is kept whole, never folded: 'Ａ' stays 'Ａ'."""
+        expression = Expression.parse("""1 if kind == '甲\\'乙"Ａ' else 0""")
+        assert Decimal(1) == expression.evaluate({"kind": """甲'乙"Ａ"""}, {})
 
     def test_quoted_text_is_not_folded(self) -> None:
         """Inside quotes nothing is folded: "部门（单位）" is compared as written."""

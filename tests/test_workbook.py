@@ -332,6 +332,31 @@ class TestProblems:
         [problem] = problems(seed_spec, bomb)
         assert "too-large" == problem.code and "merged cells cover more than 20000 cells" in problem.message
 
+    @pytest.mark.parametrize(
+        ("pattern", "replacement", "max_cells"),
+        [
+            (rb"<(/?)(c|mergeCell|mergeCells|sheetData|row)\b", rb"<\1x:\2", 150),  # namespace prefixes
+            (rb'ref="A5:A8"', rb"ref='A1:BH5000'", None),  # single quotes
+        ],
+    )
+    def test_bomb_in_disguise(
+        self, tmp_path: Path, seed_spec: perfrules.Spec, pattern: bytes, replacement: bytes, max_cells: int | None
+    ) -> None:
+        """Prefixed element names and single-quoted attributes are counted too."""
+        source = official_department(tmp_path / "form.xlsx")
+        bomb = tmp_path / "bomb.xlsx"
+        with zipfile.ZipFile(source) as original, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as rewritten:
+            for item in original.infolist():
+                data = original.read(item.filename)
+                if item.filename == "xl/worksheets/sheet1.xml":
+                    data = re.sub(pattern, replacement, data)
+                rewritten.writestr(item, data)
+        with pytest.MonkeyPatch.context() as patch:
+            if max_cells is not None:  # the form has a few hundred cells, every one prefixed
+                patch.setattr(_workbook, "MAX_CELLS", max_cells)
+            [problem] = problems(seed_spec, bomb)
+        assert "too-large" == problem.code
+
     def test_cell_count_is_bounded(
         self, tmp_path: Path, seed_spec: perfrules.Spec, monkeypatch: pytest.MonkeyPatch
     ) -> None:

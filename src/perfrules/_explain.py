@@ -155,7 +155,8 @@ class _Builder:
         expression = indicator.rule.expression if indicator.rule else None
         counted = result.not_applicable is None
         if expression is not None and not result.children and counted:
-            inputs = tuple(self.input(name) for name in self.spec.facts if name in expression.names & set(self.values))
+            read = expression.names
+            inputs = tuple(self.input(name) for name in self.spec.facts if name in read and name in self.values)
             if not result.missing_facts:
                 names = rule_names(expression, self.values, indicator.weight, result.claim)
                 trace = expression.trace(names, self.functions)

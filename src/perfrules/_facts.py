@@ -324,6 +324,17 @@ class _FactsReader(DocumentReader):
         return assessments
 
 
+def _readers(spec: Spec, found: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Fill *found* with each fact's readers: the ids of the leaves whose rules read it."""
+    for leaf in spec.walk():
+        expression = leaf.rule.expression if leaf.rule else None
+        for name in expression.names if expression is not None else ():
+            found.setdefault(name, []).append(leaf.id)
+    for name in spec.facts:
+        found.setdefault(name, [])
+    return found
+
+
 def rule_names(
     expression: Expression, values: Mapping[str, Value], weight: Decimal, claim: Decimal | None
 ) -> dict[str, Value]:
@@ -350,12 +361,12 @@ def bind(spec: Spec, facts: Facts) -> dict[str, Value]:
         problems.append(Diagnostic("error", code, message, indicator, facts.location(*path)))
 
     values: dict[str, Value] = {}
+    read_by_leaves: dict[str, list[str]] = {}  # fact → the leaves that read it, found once, when a fact is missing
     for name, declaration in spec.facts.items():
         described = f"fact {name!r}" + (f" ({declaration.label})" if declaration.label else "")
         if name not in facts.values:
             if not declaration.optional:
-                rules = ((leaf.id, leaf.rule.expression if leaf.rule else None) for leaf in spec.walk())
-                readers = [leaf_id for leaf_id, rule in rules if rule is not None and name in rule.names]
+                readers = (read_by_leaves or _readers(spec, read_by_leaves))[name]
                 read_by = f"; {', '.join(readers[:5])}{' …' if len(readers) > 5 else ''} read it" if readers else ""
                 error("missing-fact", f"{described} is missing{read_by}", ("facts",))
             continue

@@ -8,7 +8,7 @@
 - Free text (names, explanations, reasons) is otherwise kept exactly as written:
   部门（单位） stays 部门（单位）.
 - Expressions are read after folding what a Chinese IME types: full-width digits,
-  letters, operators and brackets (NFKC), the ideographic space, and × ÷ ≥ ≤ ≠
+  letters, operators and brackets (U+FF01-U+FF5E), the ideographic space, and × ÷ ≥ ≤ ≠
   — outside quoted text only, which is compared as written. Line breaks are spaces.
 """
 
@@ -24,7 +24,8 @@ REFUSED_CHARACTER = "refused-character"
 _REFUSED = re.compile(
     "["
     "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"  # C0 but tab, LF, CR; DEL; C1
-    "\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"  # invisible
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f"
+    "\u3164\ufeff\uffa0\ufff9-\ufffb\U000e0000-\U000e007f"  # invisible: zero-width, fillers, tags
     "]"
 )
 _KINDS = (
@@ -32,7 +33,13 @@ _KINDS = (
     (re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"), "bidirectional controls"),
     (re.compile("[\u2028\u2029]"), "line and paragraph separators"),
 )
-_OPERATORS = str.maketrans({"×": "*", "÷": "/", "≥": ">=", "≤": "<=", "≠": "!=", "\u3000": " ", "\n": " ", "\r": " "})
+# The full-width forms of ASCII (U+FF01-U+FF5E) and the operators an IME offers; nothing else is folded, so
+# superscripts, circled digits and the like stay what they are and the parser refuses them.
+_IME = str.maketrans(
+    {chr(code): chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)}
+    | {"×": "*", "÷": "/", "≥": ">=", "≤": "<=", "≠": "!=", "\u3000": " ", "\n": " ", "\r": " "}
+)
+_QUOTED = re.compile(r"""("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')""")
 
 
 def refused(text: str) -> Iterator[tuple[int, str]]:
@@ -67,11 +74,8 @@ def printable(text: str) -> str:
 def expression_text(source: str) -> str:
     """*source* with what an IME types folded to ASCII, outside quoted text: ``（ｘ＋１）×２`` → ``(x+1)*2``;
     line breaks (a YAML ``|`` block) are spaces."""
-    parts = re.split(r"""("[^"]*"|'[^']*')""", source)
-    return "".join(
-        part if index % 2 else unicodedata.normalize("NFKC", part.translate(_OPERATORS))
-        for index, part in enumerate(parts)
-    )
+    parts = _QUOTED.split(source)
+    return "".join(part if index % 2 else part.translate(_IME) for index, part in enumerate(parts))
 
 
 def line_and_column(text: str, index: int) -> tuple[int, int]:

@@ -56,7 +56,7 @@ if TYPE_CHECKING:
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 MAX_ROWS, MAX_COLUMNS = 5000, 60
-MAX_CELLS = MAX_ROWS * MAX_COLUMNS
+MAX_CELLS = 100_000  # a form has a few thousand; openpyxl takes about a second for this many
 MAX_MERGED_CELLS = 20_000  # a form merges a few hundred; openpyxl builds an object for each
 
 # Header labels, after `_label` normalisation, and what each means.
@@ -120,16 +120,19 @@ def _read_bytes(path: Path) -> bytes:
             if unpacked > MAX_UNPACKED_BYTES:  # a zip bomb would unpack far beyond any real form
                 message = f"the workbook unpacks to {unpacked} bytes; the limit is {MAX_UNPACKED_BYTES}"
                 raise _error(file, "too-large", message)
-            for info in members:
-                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+            for info in members:  # every part: a sheet may be stored anywhere the workbook's links say
+                if info.filename.endswith(".xml"):
                     _check_sheet(file, info.filename, archive.read(info))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, EOFError):
         raise _error(file, "unreadable", "not an .xlsx workbook (an .xlsx file is a zip archive)") from None
     return path.read_bytes()
 
 
-_CELL = re.compile(rb"<c[\s>/]")
-_MERGED = re.compile(rb'<mergeCell\s+ref="([A-Z]{1,3})(\d{1,7})(?::([A-Z]{1,3})(\d{1,7}))?"')
+# Elements by local name, whatever their namespace prefix (<c>, <x:c>); attributes in either quotes.
+_CELL = re.compile(rb"<(?:[\w.-]+:)?c[\s>/]")
+_MERGED = re.compile(
+    rb"""<(?:[\w.-]+:)?mergeCell\s[^>]*?ref\s*=\s*["']([A-Z]{1,3})(\d{1,7})(?::([A-Z]{1,3})(\d{1,7}))?["']"""
+)
 
 
 def _check_sheet(file: str, name: str, xml: bytes) -> None:
@@ -261,7 +264,7 @@ class _Reader:
             self.problem(REFUSED_CHARACTER, why, self.place(grid, row, column))
 
     def place(self, grid: _Grid, row: int, column: int) -> tuple[str, int, int, str]:
-        return (self.file, row, column, grid.sheet.title)
+        return (self.file, row, column, printable(grid.sheet.title))
 
     def problem(
         self, code: str, message: str, at: tuple[str, int, int, str] | None, indicator: str | None = None

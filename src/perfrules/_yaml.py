@@ -103,7 +103,7 @@ def _construct_decimal(constructor: Any, node: Any) -> Decimal:
 
 def _construct_int(constructor: Any, node: Any) -> Any:
     # Counted before converting: a million-digit integer would cost seconds to convert.
-    digits = sum(character.isdigit() for character in node.value)
+    digits = sum(character.isalnum() for character in node.value)  # hex and octal digits too
     if digits > MAX_INT_DIGITS:
         mark = node.start_mark
         raise YamlProblem(f"a number of {digits} digits is too long", mark.line + 1, mark.column + 1)
