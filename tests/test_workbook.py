@@ -321,14 +321,7 @@ class TestProblems:
     @pytest.mark.parametrize("merged", ["C1:XFD1048576", "A1:BH5000"])
     def test_merged_cell_bomb(self, tmp_path: Path, seed_spec: perfrules.Spec, merged: str) -> None:
         """A small file whose merged range covers millions of cells is refused before openpyxl builds them."""
-        source = official_department(tmp_path / "form.xlsx")
-        bomb = tmp_path / "bomb.xlsx"
-        with zipfile.ZipFile(source) as original, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as rewritten:
-            for item in original.infolist():
-                data = original.read(item.filename)
-                if item.filename == "xl/worksheets/sheet1.xml":
-                    data = re.sub(rb'<mergeCell ref="A5:A8" ?/>', f'<mergeCell ref="{merged}"/>'.encode(), data)
-                rewritten.writestr(item, data)
+        bomb = sheet_edited(tmp_path, rb'<mergeCell ref="A5:A8" ?/>', f'<mergeCell ref="{merged}"/>'.encode())
         [problem] = problems(seed_spec, bomb)
         assert "too-large" == problem.code and "merged cells cover more than 20000 cells" in problem.message
 
@@ -343,14 +336,7 @@ class TestProblems:
         self, tmp_path: Path, seed_spec: perfrules.Spec, pattern: bytes, replacement: bytes, max_cells: int | None
     ) -> None:
         """Prefixed element names and single-quoted attributes are counted too."""
-        source = official_department(tmp_path / "form.xlsx")
-        bomb = tmp_path / "bomb.xlsx"
-        with zipfile.ZipFile(source) as original, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as rewritten:
-            for item in original.infolist():
-                data = original.read(item.filename)
-                if item.filename == "xl/worksheets/sheet1.xml":
-                    data = re.sub(pattern, replacement, data)
-                rewritten.writestr(item, data)
+        bomb = sheet_edited(tmp_path, pattern, replacement)
         with pytest.MonkeyPatch.context() as patch:
             if max_cells is not None:  # the form has a few hundred cells, every one prefixed
                 patch.setattr(_workbook, "MAX_CELLS", max_cells)
@@ -390,6 +376,19 @@ def edited(path: Path, *unmerge: str, **cells: Any) -> Path:
         sheet[coordinate] = value
     book.save(path)
     return path
+
+
+def sheet_edited(folder: Path, pattern: bytes, replacement: bytes) -> Path:
+    """The hand-typed seed form with its sheet's XML edited by a regular expression, as a crafted file would be."""
+    source = official_department(folder / "form.xlsx")
+    edited_path = folder / "edited.xlsx"
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(edited_path, "w", zipfile.ZIP_DEFLATED) as rewritten:
+        for item in original.infolist():
+            data = original.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(pattern, replacement, data)
+            rewritten.writestr(item, data)
+    return edited_path
 
 
 class TestHandTypedShapes:
