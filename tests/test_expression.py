@@ -86,6 +86,15 @@ class TestParse:
 
         assert D(1000) == parse_at(sys.getrecursionlimit() - 150)
 
+    def test_deep_rule_evaluates_from_deep_in_a_stack(self) -> None:
+        """A rule near the depth limit evaluates and traces from deep in a caller's stack too."""
+        expression = Expression.parse("min(" * 45 + "x" + ", 1)" * 45)
+
+        def evaluate_at(depth: int) -> object:
+            return evaluate_at(depth - 1) if depth else expression.evaluate({"x": D("0.5")}, {"min": min})
+
+        assert D("0.5") == evaluate_at(sys.getrecursionlimit() - 60)
+
     def test_long_sums_inside(self) -> None:
         """A long sum nested in a call or a condition is regrouped too; its trace re-evaluates to its value."""
         names = {"x": D(1), "y": D(2)}

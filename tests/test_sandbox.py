@@ -50,6 +50,11 @@ class TestAnswers:
         assert expected.value.problems == isolated.value.problems
         assert str(expected.value) == str(isolated.value)
 
+    def test_bad_arguments(self) -> None:
+        """A wrong argument is the same ValueError as in-process, raised before any worker starts."""
+        with pytest.raises(ValueError, match="claims must be 'self' or 'computed'"):
+            sandbox.score(SEED_SPEC, SEED_FACTS, claims="mine")
+
 
 class TestLimits:
     def test_cpu_time(self, tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ import threading
 import warnings
 from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from attrs import field, frozen
 from simpleeval import InvalidExpression, SimpleEval
@@ -29,6 +29,8 @@ Value = Decimal | bool | str
 """What an expression computes with: numbers are always Decimal."""
 
 Function = Callable[..., Value]
+
+T = TypeVar("T")
 
 MAX_LENGTH = 8_000  # room for a 300-term sum of long fact names
 MAX_NODES = 5_000
@@ -196,10 +198,16 @@ class Expression:
             EvaluationError: the arithmetic failed (a zero denominator, an
                 overflow), a type rule was broken or a function failed.
         """
-        evaluator = _Evaluator(names, functions)
-        try:
+
+        def run() -> Value:
             with decimal.localcontext(ARITHMETIC):
-                return evaluator.eval(self.source, previously_parsed=self._tree)  # type: ignore[no-any-return]
+                return _Evaluator(names, functions).eval(self.source, previously_parsed=self._tree)  # type: ignore[no-any-return]
+
+        try:
+            try:
+                return run()
+            except RecursionError:  # deep in the caller's stack: a fresh one has room for any accepted rule
+                return _fresh_stack(run)
         except ZeroDivisionError:
             zeros = sorted(n for n in self._denominators if names.get(n) == 0)
             which = f" ({', '.join(f'{n} = 0' for n in zeros)})" if zeros else ""
@@ -361,21 +369,26 @@ def _parse_tree(text: str) -> ast.Expression:
     except SyntaxWarning as e:
         raise SyntaxError(str(e)) from None
     except RecursionError:
-        pass
-    outcome: list[ast.Expression | BaseException] = []
+        return _fresh_stack(lambda: ast.parse(text, mode="eval"))
 
-    def parse() -> None:
+
+def _fresh_stack(function: Callable[[], T]) -> T:
+    """``function()`` in a thread of its own, whose recursion starts from nothing; its exception is raised here."""
+    outcome: list[tuple[bool, Any]] = []
+
+    def run() -> None:
         try:
-            outcome.append(ast.parse(text, mode="eval"))
-        except (SyntaxError, ValueError, MemoryError, RecursionError) as e:
-            outcome.append(e)
+            outcome.append((True, function()))
+        except BaseException as e:  # handed to the caller, who decides
+            outcome.append((False, e))
 
-    worker = threading.Thread(target=parse, name="perfrules-parse")
+    worker = threading.Thread(target=run, name="perfrules-fresh-stack")
     worker.start()
     worker.join()
-    if isinstance(outcome[0], BaseException):
-        raise outcome[0]
-    return outcome[0]
+    succeeded, value = outcome[0]
+    if not succeeded:
+        raise value
+    return value  # type: ignore[no-any-return]
 
 
 def _regroup(tree: ast.Expression) -> None:

@@ -59,6 +59,9 @@ def score(
             `perfrules.render` would raise for these files.
         LimitExceededError: the worker ran out of CPU time, memory or wall-clock time.
     """
+    if claims not in (None, "self", "computed"):  # as evaluate() says it, not as a failed worker
+        msg = f"claims must be 'self' or 'computed', not {claims!r:.40}"
+        raise ValueError(msg)
     request = {
         "spec": os.fspath(spec),
         "facts": os.fspath(facts),
