@@ -20,7 +20,7 @@ from ._document import is_file
 from ._evaluation import Evaluation, evaluate
 from ._explain import LANGUAGES, Language
 from ._explain import explain as explain_evaluation
-from ._facts import load_facts
+from ._facts import facts_reader, load_facts
 from ._findings import SEVERITY_WORDS, Finding, findings
 from ._json import render_errors, render_findings
 from ._numbers import to_decimal, to_text
@@ -228,7 +228,7 @@ def _evaluate(
     """Load and score, or exit 1 listing every problem (as JSON too, when *as_json*)."""
     try:
         # A workbook is read against its spec (rows are found by indicator names), so the spec comes first.
-        in_workbook = Path(facts_source).suffix.lower().removeprefix(".") in default_registry().facts_readers
+        in_workbook = facts_reader(facts_source, default_registry()) is not None
         if in_workbook and by_year:
             raise click.UsageError(
                 "--year reads the fiscal year from a YAML facts file; name the spec's version instead"

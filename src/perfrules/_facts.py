@@ -16,7 +16,7 @@ from ._diagnostics import Diagnostic, Location, did_you_mean
 from ._document import Document, DocumentProblem, DocumentReader, Source, is_file, is_text, read_document
 from ._expression import Expression, Value
 from ._numbers import decimal_places, exact, not_a_number, to_decimal, to_text
-from ._registry import default_registry
+from ._registry import Registry, default_registry
 from ._review import Review, read_review
 from ._yaml import Path as DataPath
 from .exceptions import FactsError, PluginError, SourceNotFoundError
@@ -28,8 +28,9 @@ _KEYS = (
     "subject", "year", "units", "goals", "achievements", "shortfall_reasons",
     "budget", "funds", "stated", "facts", "assessments", "indicators", "review",
 )  # fmt: skip
-_FUNDS_COLUMNS = ("initial", "full_year", "executed")
 FUNDS_LABELS = {"initial": "年初预算数", "full_year": "全年预算数", "executed": "全年执行数"}
+"""The funds table's columns, as attributes of `FundsRow` and as the form heads them."""
+_FUNDS_COLUMNS = tuple(FUNDS_LABELS)
 AGREES_WITH = re.compile(r"budget/(?P<line>[^/]+)|funds/(?P<row>[^/]+)/(?P<column>initial|full_year|executed)")
 """How a fact declaration names the figure of a table it must agree with."""
 _TEXT_KEYS = ("subject", "goals", "achievements", "shortfall_reasons")
@@ -195,15 +196,18 @@ def load_facts(source: Source, *, spec: Spec | None = None) -> Facts:
     return read_facts_document(document)
 
 
-def _reader_for(source: Source, spec: Spec | None) -> Callable[[Path, Spec], Facts] | None:
+def facts_reader(source: Source, registry: Registry) -> Callable[[Path, Spec], Facts] | None:
     """The registered reader for *source*'s suffix, when it is a file perfrules does not read itself."""
     if not isinstance(source, (str, os.PathLike)) or is_text(source):
         return None
-    suffix = Path(source).suffix.lower().removeprefix(".")
-    registry = (spec.registry if spec is not None else None) or default_registry()
-    reader = registry.facts_readers.get(suffix)
+    return registry.facts_readers.get(Path(source).suffix.lower().removeprefix("."))
+
+
+def _reader_for(source: Source, spec: Spec | None) -> Callable[[Path, Spec], Facts] | None:
+    """`facts_reader`, insisting on the spec a reader needs."""
+    reader = facts_reader(source, (spec.registry if spec is not None else None) or default_registry())
     if reader is not None and spec is None:
-        msg = f"reading {os.fspath(source)!r:.200} needs the spec it is for: load_facts(path, spec=spec)"
+        msg = f"reading {str(source)!r:.200} needs the spec it is for: load_facts(path, spec=spec)"
         raise FactsError(msg)
     return reader
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Literal
 
 from attrs import frozen
 
-from ._facts import NOT_APPLICABLE_MARK
+from ._facts import FUNDS_LABELS, NOT_APPLICABLE_MARK
 from ._numbers import quantize, to_text
 from ._slots import fill
 
@@ -38,7 +38,6 @@ FORM_SHEET = "自评表"
 FACTS_SHEET = "数据"
 BLANK_SLOT_ROWS = 3
 DEFAULT_BUDGET_LINES = ("总预算", "基本支出", "项目支出")
-FUNDS_COLUMNS = (("initial", "年初预算数"), ("full_year", "全年预算数"), ("executed", "全年执行数"))
 
 # The labels the layouts write and the workbook reader looks for.
 SUBJECT = {"department": "部门名称", "project": "项目名称"}
@@ -339,21 +338,21 @@ class _Layout:
         names = [name for name, _ in rows] or ["年度资金总额", "其中:当年财政拨款", "上年结转资金", "其他资金"]
         self.put(0, FUNDS, "label", rows=len(names) + 1)
         self.put(1, None, "head")
-        for offset, (_, header) in enumerate(FUNDS_COLUMNS):
+        for offset, header in enumerate(FUNDS_LABELS.values()):
             self.put(2 + offset, header, "head")
-        self.put(2 + len(FUNDS_COLUMNS), RATE, "head")
-        self._rest(3 + len(FUNDS_COLUMNS))
+        self.put(2 + len(FUNDS_LABELS), RATE, "head")
+        self._rest(3 + len(FUNDS_LABELS))
         self.row += 1
         for name in names:
             funds_row = facts.funds.get(name) if facts else None
             self.put(1, name, "head")
-            for offset, (attribute, _) in enumerate(FUNDS_COLUMNS):
+            for offset, attribute in enumerate(FUNDS_LABELS):
                 self.put(2 + offset, getattr(funds_row, attribute) if funds_row else None, "amount", entry="amount")
             rate = None
             if funds_row and funds_row.executed is not None and funds_row.full_year:
                 rate = funds_row.executed / funds_row.full_year
-            self.put(2 + len(FUNDS_COLUMNS), rate, "percent")
-            self._rest(3 + len(FUNDS_COLUMNS))
+            self.put(2 + len(FUNDS_LABELS), rate, "percent")
+            self._rest(3 + len(FUNDS_LABELS))
             self.row += 1
         self.labelled(GOALS["project"], facts.goals if facts else None)
         self.labelled(ACHIEVEMENTS["project"], facts.achievements if facts else None)

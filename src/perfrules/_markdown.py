@@ -12,11 +12,11 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from ._facts import FUNDS_LABELS
 from ._layout import (
     ACHIEVEMENTS,
     BUDGET,
     FUNDS,
-    FUNDS_COLUMNS,
     GOALS,
     SHORTFALL,
     SUBJECT,
@@ -51,10 +51,10 @@ def render_markdown(evaluation: Evaluation) -> str:
     if facts.funds:
         lines += ["", f"## {FUNDS}", ""]
         funds = [
-            [name, *(_amount(getattr(row, attribute)) for attribute, _ in FUNDS_COLUMNS)]
+            [name, *(_amount(getattr(row, attribute)) for attribute in FUNDS_LABELS)]
             for name, row in facts.funds.items()
         ]
-        lines += _table(["", *(header for _, header in FUNDS_COLUMNS)], funds, right=range(1, 4))
+        lines += _table(["", *FUNDS_LABELS.values()], funds, right=range(1, 4))
     lines += ["", "## 绩效指标", ""]
     grid = sheet.grid(sheet.header_row)
     header, rows = [cell_text(cell) if cell else "" for cell in grid[0]], grid[1:]

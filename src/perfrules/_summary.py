@@ -113,17 +113,12 @@ def _losses(evaluations: Sequence[Evaluation], top: int) -> tuple[IndicatorLoss,
             weights.setdefault(key, result.weight)
     count = Decimal(len(evaluations))
     precision = evaluations[0].spec.precision
-    losses = [
-        IndicatorLoss(
-            key[0],
-            key[1],
-            weights[key],
-            sum(1 for lost in lost_by_unit if lost > 0),
-            sum(lost_by_unit, Decimal(0)),
-            quantize(EXACT.divide(sum(lost_by_unit, Decimal(0)), count), precision, "half_up"),
-        )
-        for key, lost_by_unit in found.items()
-    ]
+    losses = []
+    for (indicator_id, name), lost_by_unit in found.items():
+        lost = sum(lost_by_unit, Decimal(0))
+        average = quantize(EXACT.divide(lost, count), precision, "half_up")
+        units = sum(1 for points in lost_by_unit if points > 0)
+        losses.append(IndicatorLoss(indicator_id, name, weights[indicator_id, name], units, lost, average))
     losses = [loss for loss in losses if loss.lost > 0]
     losses.sort(key=lambda loss: (-loss.lost, -loss.units))  # stable: ties keep the form's order
     return tuple(losses[:top])

@@ -31,11 +31,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ._diagnostics import Diagnostic, Location, did_you_mean
 from ._document import Document
-from ._facts import NOT_APPLICABLE_MARK, Facts, read_facts_document
+from ._facts import FUNDS_LABELS, NOT_APPLICABLE_MARK, Facts, read_facts_document
 from ._layout import (
     ACTUAL,
     FACTS_SHEET,
-    FUNDS_COLUMNS,
     GRADE,
     LEVEL_NAMES,
     MEASURE,
@@ -91,25 +90,23 @@ def read_workbook(path: Path, spec: Spec) -> Facts:
         FactsError: the file is not a workbook, has no form, or its cells do not
             fit *spec*; every problem names its sheet and cell.
     """
-    raw = _read_bytes(path)
+    file = printable(str(path))
+    raw = _read_bytes(path, file)
     try:
         book = load_workbook(path, data_only=True)
     except Exception as e:  # openpyxl raises many kinds for a damaged or foreign file
-        raise _error(
-            printable(str(path)), "unreadable", f"not an .xlsx workbook perfrules can read ({type(e).__name__})"
-        ) from None
-    reader = _Reader(printable(str(path)), spec)
+        raise _error(file, "unreadable", f"not an .xlsx workbook perfrules can read ({type(e).__name__})") from None
+    reader = _Reader(file, spec)
     data = reader.read(book)
     if reader.problems:
         raise FactsError(f"{reader.file}: {len(reader.problems)} problem(s) in the workbook", reader.problems)
-    document = Document(printable(str(path)), data, hashlib.sha256(raw).hexdigest(), marks=reader.marks_of(data))
+    document = Document(file, data, hashlib.sha256(raw).hexdigest(), marks=reader.marks_of(data))
     return read_facts_document(document)
 
 
-def _read_bytes(path: Path) -> bytes:
+def _read_bytes(path: Path, file: str) -> bytes:
     """The workbook's bytes, once its size, its unpacked size and each sheet's cells and merged ranges are
     known to be those of a form: openpyxl builds every cell and every merged cell before perfrules sees any."""
-    file = printable(str(path))
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise _error(file, "too-large", f"the workbook is {size} bytes; the limit is {MAX_FILE_BYTES}")
@@ -362,7 +359,7 @@ class _Reader:
         for row in range(top, bottom + 1):
             for column in range(label_column + 1, grid.columns + 1):
                 label = _label(grid.get(row, column))
-                for attribute, words in FUNDS_COLUMNS:
+                for attribute, words in FUNDS_LABELS.items():
                     if label.startswith(words):
                         columns[column] = attribute
                         columns_row = row
