@@ -14,6 +14,8 @@ settings.register_profile(
     "ci", deadline=None, derandomize=True, max_examples=150, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.register_profile("dev", deadline=None, max_examples=60)
+# Mutation runs (DEVELOPERS.md): the CI examples, without a database, so no mutant's failure is replayed on another.
+settings.register_profile("mutation", settings.get_profile("ci"), database=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -12,7 +12,9 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-FACT_RANGE = (Decimal(0), Decimal(10))
+FACT_RANGE = (Decimal(-10), Decimal(10))
+GRID = st.integers(-19, 19).map(lambda n: Decimal(n) / 2)
+"""Points inside FACT_RANGE where band cuts and facts both fall often, so values land exactly on cuts."""
 
 
 def units_to_decimal(units: int, precision: int) -> Decimal:
@@ -28,7 +30,10 @@ def split(draw: st.DrawFn, units: int, parts: int) -> list[int]:
 
 
 def number_literals(precision: int) -> st.SearchStrategy[str]:
-    return st.integers(0, 2000).map(lambda n: str(units_to_decimal(n, min(precision, 2))))
+    """Literals from 0 to 20 (negative values come from subtraction), integers or not."""
+    return st.integers(0, 2000).map(lambda n: str(units_to_decimal(n, min(precision, 2)))) | st.sampled_from(
+        ["0.5", "1.25", "0.125"]
+    )
 
 
 def expressions(fact_names: list[str], precision: int) -> st.SearchStrategy[str]:
@@ -51,11 +56,11 @@ def expressions(fact_names: list[str], precision: int) -> st.SearchStrategy[str]
 
 @st.composite
 def bands(draw: st.DrawFn, fact: str, weight_units: int, precision: int) -> dict[str, Any]:
-    """A ``bands`` leaf over *fact*, covering FACT_RANGE exactly once."""
+    """A ``bands`` leaf over *fact*, covering FACT_RANGE exactly once, its cuts on the GRID or between."""
     low, high = FACT_RANGE
-    cut_count = draw(st.integers(0, 4))
-    cuts = sorted(set(draw(st.lists(st.integers(1, 99), min_size=cut_count, max_size=cut_count))))
-    points = [low, *(Decimal(c) / 10 for c in cuts), high]
+    cut = GRID | st.integers(-99, 99).map(lambda n: Decimal(n) / 10)
+    cuts = sorted(set(draw(st.lists(cut, max_size=4))))
+    points = [low, *cuts, high]
     ranges = []
     # Each inner cut belongs to the band above it or to the one below it.
     closed_below = [draw(st.booleans()) for _ in cuts]
@@ -140,9 +145,11 @@ def nodes(level: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 @st.composite
 def facts_for(draw: st.DrawFn, document: dict[str, Any]) -> dict[str, Any]:
-    """Facts that fit *document*: every fact in range, a claim on every self-assessed leaf."""
+    """Facts that fit *document*: every fact in range (often on a GRID point), a claim on every self-assessed leaf."""
     precision = document["precision"]
-    values = {name: units_to_decimal(draw(st.integers(0, 10 * 10**precision)), precision) for name in document["facts"]}
+    low, high = (int(end) * 10**precision for end in FACT_RANGE)
+    anywhere = st.integers(low, high).map(lambda units: units_to_decimal(units, precision))
+    values = {name: draw(GRID | st.sampled_from(FACT_RANGE) | anywhere) for name in document["facts"]}
     assessments: dict[str, Any] = {}
     for leaf in leaves(document["indicators"]):
         weight_units = int(leaf["weight"].scaleb(precision))

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 
+import perfrules
 from perfrules import Expression
 from perfrules._functions import BUILTIN_FUNCTIONS
 from perfrules.exceptions import EvaluationError, ExpressionError
@@ -120,6 +121,12 @@ class TestEvaluate:
     def test_literals_are_exact_decimals(self) -> None:
         """0.1 + 0.2 is exactly 0.3."""
         assert D("0.3") == run("0.1 + 0.2")
+
+    def test_a_zero_with_many_decimals_passes_through_functions(self) -> None:
+        """A product of decimals that is zero (0E-32) is a number like any zero, in and out of a function."""
+        functions = perfrules.default_registry().functions  # guarded, as scoring calls them
+        rule = Expression.parse("abs(x * 0.00000001 * 0.00000001 * 0.00000001 * 0.00000001)")
+        assert D(0) == rule.evaluate({"x": D(0)}, functions)
 
     def test_seed_rule(self) -> None:
         """The seed's 1.1.3 rule computes 9.974...; nothing is rounded inside."""

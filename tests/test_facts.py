@@ -90,7 +90,8 @@ class TestFitting:
                 SPEC, {"facts": {"done": 1, "due": 0, "published": True}, "assessments": {"3": {"score": 1}}}
             )
         [problem] = info.value.problems
-        assert "1" == problem.indicator and "due = 0" in problem.message
+        assert ("evaluation", "1") == (problem.code, problem.indicator)
+        assert "due = 0" in problem.message
 
 
 class TestReading:

@@ -100,7 +100,7 @@ class TestHooks:
             with pytest.raises(EvaluationError) as info:
                 score(spec(f"{name}(x)"), {"facts": {"x": 1}}, region)
             [problem] = info.value.problems
-            assert "a" == problem.indicator
+            assert ("evaluation", "a") == (problem.code, problem.indicator)
             assert words in problem.message and "plugin 'region'" in problem.message
 
     def test_hook_perfrules_register_indicator_kinds(self) -> None:
@@ -427,8 +427,9 @@ class TestBrokenPlugins:
     def test_function_result_out_of_range(self) -> None:
         """A plugin function's huge result is refused like any out-of-range number."""
         region = plugin("region", functions={"huge": lambda x: Decimal("1E+100000")})
-        with pytest.raises(EvaluationError, match="in range"):
+        with pytest.raises(EvaluationError, match="in range") as info:
             score(spec("huge(x)"), {"facts": {"x": 1}}, region)
+        assert [("evaluation", "a")] == [(p.code, p.indicator) for p in info.value.problems]
 
     def test_environment_read_per_setting(self, installed: None, monkeypatch: pytest.MonkeyPatch) -> None:
         """The default registry follows PERFRULES_PLUGINS as it changes, also through the CLI."""

@@ -97,6 +97,7 @@ class TestLongIntegers:
         with pytest.raises(FactsError) as info:
             perfrules.load_facts(f"facts: {{x: {literal}}}\n")
         [problem] = info.value.problems
+        assert "unreadable" == problem.code
         assert "too long" in problem.message and problem.location is not None and 1 == problem.location.line
 
 
@@ -115,8 +116,9 @@ class TestText:
 
     def test_lone_surrogate_refused(self) -> None:
         r"""An unpaired "\ud840" is not a character."""
-        with pytest.raises(FactsError, match="lone surrogate U\\+D840"):
+        with pytest.raises(FactsError, match="lone surrogate U\\+D840") as info:
             perfrules.load_facts('{"subject": "\\ud840x"}')
+        assert ["unreadable"] == codes(info.value)
 
     def test_markup_in_text_is_printed_as_is(self) -> None:
         """Brackets in a unit's name are text, not terminal markup."""
@@ -136,8 +138,9 @@ class TestYaml:
     )
     def test_refused(self, text: str, words: str) -> None:
         """Directives, merge keys and deep nesting are refused while parsing."""
-        with pytest.raises(FactsError, match=words):
+        with pytest.raises(FactsError, match=words) as info:
             perfrules.load_facts(text)
+        assert ["unreadable"] == codes(info.value)
 
     def test_yaml_1_2_directive_is_fine(self) -> None:
         """%YAML 1.2 is what perfrules reads anyway."""
@@ -174,10 +177,11 @@ class TestSources:
     )
     def test_mapping_keys_must_be_text(self, mapping: dict[Any, Any]) -> None:
         """Non-text keys in a mapping are a clear error."""
-        with pytest.raises(FactsError, match="is not text"):
+        with pytest.raises(FactsError, match="is not text") as facts_info:
             perfrules.load_facts(mapping)
-        with pytest.raises(SpecError, match="is not text"):
+        with pytest.raises(SpecError, match="is not text") as spec_info:
             perfrules.load_spec(mapping)
+        assert (["unreadable"], ["unreadable"]) == (codes(facts_info.value), codes(spec_info.value))
 
     def test_cyclic_and_deep_mappings(self) -> None:
         """A mapping that contains itself, or nests thousands deep, is refused."""
@@ -189,8 +193,9 @@ class TestSources:
             node["a"] = {}
             node = node["a"]
         for mapping in (cyclic, deep):
-            with pytest.raises(FactsError, match="larger than"):
+            with pytest.raises(FactsError, match="larger than") as info:
                 perfrules.load_facts(mapping)
+            assert ["unreadable"] == codes(info.value)
 
 
 class TestSpecShape:
@@ -223,6 +228,7 @@ class TestSpecShape:
         with pytest.raises(SpecError) as info:
             perfrules.load_spec(text)
         [problem] = info.value.problems
+        assert "kind-parameter" == problem.code
         assert problem.location is not None and problem.location.line is not None
 
     def test_claims_policy_is_checked(self) -> None:
@@ -239,8 +245,9 @@ class TestSpecShape:
 def test_lone_surrogates_in_mappings() -> None:
     """A mapping holding a lone surrogate, in a key or a value, is refused like a file holding one."""
     for mapping in ({"subject": "单位\ud800"}, {"facts": {"\udc00": 1}}):
-        with pytest.raises(FactsError, match="lone surrogate"):
+        with pytest.raises(FactsError, match="lone surrogate") as info:
             perfrules.load_facts(mapping)
+        assert ["unreadable"] == codes(info.value)
 
 
 def test_many_unknown_names_are_reported_quickly() -> None:
@@ -249,6 +256,7 @@ def test_many_unknown_names_are_reported_quickly() -> None:
     with pytest.raises(FactsError) as info:
         perfrules.evaluate(SPEC, facts)
     assert 2001 == len(info.value.problems)  # 2000 unknown facts and the missing x
+    assert ["missing-fact"] + ["unknown-fact"] * 2000 == codes(info.value)
 
 
 def test_huge_renormalised_weights_stay_within_bounds() -> None:

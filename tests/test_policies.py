@@ -96,8 +96,9 @@ class TestNotApplicable:
 
     def test_unknown_policy(self) -> None:
         """Only exclude, zero and full are policies."""
-        with pytest.raises(SpecError):
+        with pytest.raises(SpecError) as info:
             perfrules.load_spec(spec([leaf("1", "10", not_applicable="skip")]))
+        assert [("bad-value", "1")] == [(p.code, p.indicator) for p in info.value.problems]
 
 
 class TestAllocate:
@@ -193,8 +194,9 @@ class TestQualitativeTier:
     @pytest.mark.parametrize(("tier", "claim"), [("部分达成", "8"), ("未达成", "6.5"), ("达成", "7.99")])
     def test_claim_outside_its_tier(self, tier: str, claim: str) -> None:
         """A claim outside the tier's range is an error naming the range."""
-        with pytest.raises(EvaluationError, match="is outside"):
+        with pytest.raises(EvaluationError, match="is outside") as info:
             self.score(tier, claim)
+        assert [("evaluation", "q")] == [(p.code, p.indicator) for p in info.value.problems]
 
     def test_custom_tiers(self) -> None:
         """Tiers can be declared, as fractions of the weight."""

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import decimal
-from decimal import Decimal
+import re
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 import perfrules
 from perfrules._yaml import dump_yaml
 
-from .strategies import facts_for, spec_documents
+from .strategies import facts_for, leaves, nodes, spec_documents
 
 
 @st.composite
@@ -71,6 +73,117 @@ class TestScores:
         _, evaluation = case
         reached = [band for band in evaluation.spec.grades.bands if evaluation.total >= band.min]
         assert reached[0] == evaluation.grade
+
+
+class TestClamp:
+    @pytest.mark.parametrize(
+        ("rule", "x", "expected"),
+        [
+            ("x", "-3", "0.00"),
+            ("x", "0", "0.00"),
+            ("x", "0.004", "0.00"),
+            ("x", "4.995", "5.00"),
+            ("x", "5", "5.00"),
+            ("x", "5.01", "5.00"),
+            ("weight * 2", "0", "5.00"),
+            ("0 - weight", "0", "0.00"),
+        ],
+    )
+    def test_rule_values_outside_the_weight_are_clamped(self, rule: str, x: str, expected: str) -> None:
+        """A rule giving less than 0 or more than the weight scores 0 or the weight, and says it clamped."""
+        document = {
+            "spec": 1,
+            "id": "test/clamp",
+            "version": "1",
+            "name": "截取",
+            "total": 5,
+            "claims": "computed",
+            "facts": {"x": {"type": "number"}},
+            "indicators": [{"id": "1", "name": "甲", "weight": 5, "expression": rule}],
+            "grades": [{"min": 3, "label": "过"}, {"min": 0, "label": "不过"}],
+        }
+        evaluation = perfrules.evaluate(document, {"facts": {"x": x}})
+        assert Decimal(expected) == evaluation["1"].score == evaluation["1"].computed == evaluation.total
+        value = Decimal(x) if rule == "x" else None
+        clamped = value is None or not Decimal(0) <= value <= 5
+        assert clamped == ("score-clamped" in {d.code for d in evaluation.diagnostics})
+
+
+class TestReferenceModel:
+    """Every generated form scored by a second, independent model of the rules: leaves, parents, total, grade, warnings."""
+
+    @given(st.data())
+    def test_scores_match_the_reference_model(self, data: st.DataObject) -> None:
+        """Each leaf's computed and reported score, each parent, the total, the grade and the claim/clamp warnings."""
+        document = data.draw(spec_documents())
+        facts = data.draw(facts_for(document))
+        # Not-applicable marks renormalise weights: the other properties cover them; this model scores the rest.
+        facts["assessments"] = {k: v for k, v in facts["assessments"].items() if "not_applicable" not in v}
+        for leaf in leaves(document["indicators"]):
+            if leaf.get("kind") == "self_assessed":
+                facts["assessments"].setdefault(leaf["id"], {"score": Decimal(0)})
+        with decimal.localcontext(decimal.Context(prec=200)):  # parents and totals add exactly, as perfrules adds them
+            expected, grade, warnings = _reference(document, facts)
+        evaluation = perfrules.evaluate(document, facts)
+        assert expected == {r.id: (r.computed, r.score) for r in evaluation.walk()} | {"": (None, evaluation.total)}
+        assert grade == evaluation.grade.min
+        assert warnings == sorted((d.code, str(d.indicator)) for d in evaluation.diagnostics if d.indicator)
+
+
+def _reference(
+    document: dict[str, Any], facts: dict[str, Any]
+) -> tuple[dict[str, Any], Decimal, list[tuple[str, str]]]:
+    """The scores a form should get, by the rules as docs/spec-format.md states them, written independently."""
+    mode = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN}[document["rounding"]]
+    unit = Decimal(1).scaleb(-document["precision"])
+
+    def rounded(value: Decimal) -> Decimal:
+        return value.quantize(unit, rounding=mode) + 0  # + 0 turns -0 into 0
+
+    values = {name: Decimal(value) for name, value in facts["facts"].items()}
+    functions = {
+        "min": min,
+        "max": max,
+        "abs": abs,
+        "clamp": lambda x, low, high: min(max(x, low), high),
+        "round": lambda x, places: x.quantize(Decimal(1).scaleb(-int(places)), rounding=ROUND_HALF_UP),
+    }
+    scores: dict[str, Any] = {}
+    warnings = []
+    for node in reversed(nodes(document["indicators"])):  # children before parents
+        ident, weight = node["id"], node["weight"]
+        if "children" in node:
+            scores[ident] = (None, sum((scores[c["id"]][1] for c in node["children"]), Decimal(0)))
+            continue
+        claim = facts["assessments"].get(ident, {}).get("score")
+        if "expression" in node:
+            text = re.sub(r"(?<![\w.])([0-9]+(?:\.[0-9]+)?)", r'D("\1")', node["expression"])
+            with decimal.localcontext(decimal.Context(prec=28, rounding=ROUND_HALF_EVEN)):
+                value = eval(text, {"__builtins__": {}, "D": Decimal, **functions}, {**values, "weight": weight})  # noqa: S307
+        elif "bands" in node:
+            value = next(b["score"] for b in node["bands"] if _contains(b["range"], values[node["input"]]))
+        else:
+            scores[ident] = (None, claim)
+            continue
+        computed = Decimal(0) if value <= 0 else min(value, weight)
+        if computed != value:
+            warnings.append(("score-clamped", ident))
+        if document["round_at"] == "indicator":
+            computed = rounded(computed)
+        if claim is not None and rounded(computed) != claim:
+            warnings.append(("claim-differs", ident))
+        scores[ident] = (computed, claim if claim is not None and document["claims"] == "self" else computed)
+    total = rounded(sum((scores[node["id"]][1] for node in document["indicators"]), Decimal(0)))
+    scores[""] = (None, total)
+    return scores, max(g["min"] for g in document["grades"] if total >= g["min"]), sorted(warnings)
+
+
+def _contains(interval: str, x: Decimal) -> bool:
+    """Whether *x* lies in an interval written "[a, b)" and the like."""
+    low, high = (Decimal(end) for end in interval[1:-1].split(","))
+    above = low <= x if interval[0] == "[" else low < x
+    below = x <= high if interval[-1] == "]" else x < high
+    return above and below
 
 
 class TestGrades:

@@ -238,6 +238,23 @@ class TestFindings:
         assert {"self": D("8.00"), "review": D("6.00"), "final": D("6.00")} == dict(found[0].numbers)
         assert "复核分 6.00 与自评分 8.00 不同（佐证不足）；最终得分 6.00" == found[0].message
 
+    @pytest.mark.parametrize(
+        ("claim", "differs"), [("3.33", False), ("3.34", True), ("3.32", True)], ids=["same", "above", "below"]
+    )
+    def test_claim_compared_at_the_precision_when_only_the_total_is_rounded(self, claim: str, differs: bool) -> None:
+        """Under round_at: total a rule giving 10/3 matches a claim of 3.33: evaluate and findings agree at 2 decimals."""
+        document = spec(round_at="total")
+        document["indicators"][0]["children"][1]["expression"] = "weight / 3"
+        values = facts(assessments={"1.1": {"score": 10}, "1.2": {"score": claim, "reason": "r"}})
+        evaluation = perfrules.evaluate(document, values)
+        warned = [d.indicator for d in evaluation.diagnostics if d.code == "claim-differs"]
+        found = [f for f in perfrules.findings(evaluation) if f.code == "claim-differs"]
+        assert (["1.2"] if differs else []) == warned
+        assert (["1.2"] if differs else []) == [f.indicator for f in found]
+        if differs:
+            gap = abs(D(claim) - D("3.33"))
+            assert {"claimed": D(claim), "computed": D("3.33"), "difference": gap} == dict(found[0].numbers)
+
     def test_tolerance_must_be_a_decimal(self, seed: perfrules.Evaluation) -> None:
         """A float tolerance is refused: no float touches a score."""
         with pytest.raises(ValueError, match="tolerance must be a Decimal"):
@@ -346,3 +363,12 @@ class TestReviewProperties:
         assert reviewed.grade == spec_.grades.grade(reviewed.total)
         if rule == "self":
             assert plain.total == reviewed.total
+
+    @given(st.data())
+    def test_claim_differs_warned_exactly_when_found(self, data: st.DataObject) -> None:
+        """evaluate() warns claim-differs on exactly the leaves findings() reports at zero tolerance."""
+        document = data.draw(spec_documents())
+        evaluation = perfrules.evaluate(perfrules.load_spec(document), data.draw(facts_for(document)))
+        warned = sorted(str(d.indicator) for d in evaluation.diagnostics if d.code == "claim-differs")
+        found = sorted(str(f.indicator) for f in perfrules.findings(evaluation) if f.code == "claim-differs")
+        assert warned == found

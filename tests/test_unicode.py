@@ -70,20 +70,23 @@ class TestRefused:
     @pytest.mark.parametrize("escape", ["\\u202e", "\\x1b", "\\0", "\\u200b"])
     def test_written_as_an_escape(self, escape: str) -> None:
         """A YAML or JSON escape that makes a refused character is refused alike."""
-        with pytest.raises(FactsError, match=r"U\+[0-9A-F]{4}"):
+        with pytest.raises(FactsError, match=r"U\+[0-9A-F]{4}") as info:
             perfrules.load_facts(f'subject: "单位{escape}名称"\nfacts: {{x: 1}}\n')
+        assert ["refused-character"] == [p.code for p in info.value.problems]
 
     def test_in_a_mapping(self) -> None:
         """Facts given as a mapping follow the same policy."""
-        with pytest.raises(FactsError, match="U\\+202E RIGHT-TO-LEFT OVERRIDE"):
+        with pytest.raises(FactsError, match="U\\+202E RIGHT-TO-LEFT OVERRIDE") as info:
             perfrules.load_facts({"subject": "甲\u202e乙", "facts": {"x": "1"}})
+        assert ["refused-character"] == [p.code for p in info.value.problems]
 
     def test_in_a_review(self, tmp_path: Path) -> None:
         """A review file too."""
         path = tmp_path / "review.yaml"
         path.write_text("reviewer: 财政局\u200b\nindicators: {}\n", encoding="utf-8")
-        with pytest.raises(perfrules.exceptions.ReviewError, match="U\\+200B"):
+        with pytest.raises(perfrules.exceptions.ReviewError, match="U\\+200B") as info:
             perfrules.load_review(path)
+        assert ["refused-character"] == [p.code for p in info.value.problems]
 
     def test_in_a_workbook(self, tmp_path: Path, seed: perfrules.Evaluation) -> None:
         """A workbook cell: the error names the sheet and cell."""
@@ -171,8 +174,9 @@ class TestExpressions:
     )
     def test_spreadsheet_functions_are_explained(self, typed: str, words: str) -> None:
         """A spreadsheet function is an unknown function with the way to write it."""
-        with pytest.raises(SpecError, match=re.escape(words)):
+        with pytest.raises(SpecError, match=re.escape(words)) as info:
             perfrules.load_spec(spec(typed))
+        assert ["unknown-function"] == [p.code for p in info.value.problems]
 
     def test_chinese_quotes_are_explained(self) -> None:
         """Curly quotes typed by an IME are a syntax error naming the character."""
@@ -183,26 +187,30 @@ class TestExpressions:
 class TestIdsAndNumbers:
     def test_full_width_id_names_the_code_point(self) -> None:
         """An id typed in full-width digits is refused, naming the character."""
-        with pytest.raises(SpecError, match="U\\+FF11 FULLWIDTH DIGIT ONE"):
+        with pytest.raises(SpecError, match="U\\+FF11 FULLWIDTH DIGIT ONE") as info:
             perfrules.load_spec(spec().replace("id: a,", "id: １,"))
+        assert ["bad-id"] == [p.code for p in info.value.problems]
 
     def test_missing_fact_names_its_readers(self) -> None:
         """A missing fact is named with the indicators that read it."""
         with pytest.raises(FactsError) as info:
             perfrules.evaluate(spec(), {"facts": {"kind": "其他"}})
         assert "fact 'x' is missing; a read it" in raised(info.value)
+        assert ["missing-fact"] == [p.code for p in info.value.problems]
 
     def test_long_values_are_cut(self) -> None:
         """A huge value in a message is cut short, never repeated whole."""
         with pytest.raises(FactsError) as info:
             perfrules.evaluate(spec(), {"facts": {"x": "1", "kind": "长" * 100_000}})
         assert len(raised(info.value)) < 1_000
+        assert ["fact-value"] == [p.code for p in info.value.problems]
 
     def test_full_width_fact_name_gets_the_ascii_one(self) -> None:
         """A fact name typed in full-width letters is suggested in ASCII."""
         with pytest.raises(FactsError) as info:
             perfrules.evaluate(spec(), {"facts": {"ｘ": "1", "kind": "其他"}})
         assert "fact 'ｘ' is not declared by the spec (did you mean 'x'?)" in raised(info.value)
+        assert ["missing-fact", "unknown-fact"] == [p.code for p in info.value.problems]
 
     @pytest.mark.parametrize(
         ("typed", "words"),
@@ -218,3 +226,4 @@ class TestIdsAndNumbers:
         with pytest.raises(FactsError) as info:
             perfrules.evaluate(spec(), {"facts": {"x": typed, "kind": "其他"}})
         assert words in raised(info.value)
+        assert ["fact-type"] == [p.code for p in info.value.problems]

@@ -14,7 +14,7 @@ from attrs import field, frozen
 
 from ._diagnostics import Location
 from ._facts import FUNDS_LABELS
-from ._numbers import to_text
+from ._numbers import quantize, to_text
 
 if TYPE_CHECKING:
     from ._evaluation import Evaluation, IndicatorResult
@@ -156,15 +156,17 @@ class _Reviewer:
         at = self.facts.location("assessments", result.id)
         own = result.self_score if result.self_score is not None else result.score
         if result.claim is not None and result.computed is not None:
-            gap = abs(result.claim - result.computed)
+            # At the spec's precision, as evaluate() compares: under round_at: total a computed 10/3 is claimed as 3.33.
+            computed = quantize(result.computed, self.spec.precision, self.spec.rounding)
+            gap = abs(result.claim - computed)
             if gap > self.tolerance:
-                c, r, g = to_text(result.claim), to_text(result.computed), to_text(gap)
+                c, r, g = to_text(result.claim), to_text(computed), to_text(gap)
                 message = f"自评 {c} 分，按规则计算 {r} 分，相差 {g} 分"
                 message_en = f"claimed {c}, but the rule computes {r}: {g} apart"
                 if indicator.assumed:
                     message += "；此规则为假定，官方计分规则未公布，差异可能出自规则本身"
                     message_en += "; the rule is assumed (the official rule is unknown), so the gap may be the rule's"
-                numbers = {"claimed": result.claim, "computed": result.computed, "difference": gap}
+                numbers = {"claimed": result.claim, "computed": computed, "difference": gap}
                 yield Finding("warning", "claim-differs", message, message_en, result.id, numbers, at)
         if result.missing_facts and result.claim is not None:
             names = ", ".join(result.missing_facts)

@@ -408,7 +408,8 @@ def _guarded(name: str, function: Callable[..., Any], provider: Provider) -> Cal
         except Exception as e:
             msg = f"{name}() failed: {type(e).__name__}: {e}{origin}"
             raise FunctionFailure(msg) from e
-        if isinstance(result, bool) or (isinstance(result, Decimal) and in_range(result)):
+        # A zero is in range whatever its exponent: products of decimals give 0E-32 as readily as 0.
+        if isinstance(result, bool) or (isinstance(result, Decimal) and (in_range(result) or result.is_zero())):
             return result
         msg = f"{name}() returned {result!r:.80}; functions return a Decimal (in range) or a bool{origin}"
         raise FunctionFailure(msg)
