@@ -364,52 +364,29 @@ class TestBandsValidation:
         text, found = problems("bands", input="n", bands=[{"range": "[0, 5]", "score": 1}])
         assert [("band-gap", "no band covers (5, inf)", at(text, "- {"))] == found
 
-    def test_shared_closed_end_overlaps(self) -> None:
-        """Two bands both including 0.5 overlap, named at the later band."""
-        bands = [{"range": "[0, 0.5]", "score": 1}, {"range": "[0.5, 1]", "score": 2}]
-        text, found = problems("bands", input="r", bands=bands)
-        assert [("band-overlap", "band [0.5, 1] overlaps band [0, 0.5]", at(text, '"[0.5, 1]"'))] == found
-
-    def test_overlap_listed_in_reverse(self) -> None:
-        """Overlaps are found in the bands' order along the input, not their listing order."""
-        bands = [{"range": "[0.5, 1]", "score": 2}, {"range": "[0, 0.5]", "score": 1}]
-        text, found = problems("bands", input="r", bands=bands)
-        assert [("band-overlap", "band [0.5, 1] overlaps band [0, 0.5]", at(text, '"[0.5, 1]"'))] == found
-
-    def test_bands_inside_a_wide_band(self) -> None:
-        """Each band inside a wider one overlaps the wide one, and no gap is invented after them."""
-        bands = [
-            {"range": "[0, 1]", "score": 1},
-            {"range": "[0.2, 0.3]", "score": 2},
-            {"range": "[0.4, 0.5]", "score": 3},
-        ]
-        text, found = problems("bands", input="r", bands=bands)
-        assert [
-            ("band-overlap", "band [0.2, 0.3] overlaps band [0, 1]", at(text, '"[0.2, 0.3]"')),
-            ("band-overlap", "band [0.4, 0.5] overlaps band [0, 1]", at(text, '"[0.4, 0.5]"')),
-        ] == found
-
-    def test_overlap_with_the_furthest_reaching_band(self) -> None:
-        """A band is compared with the band reaching furthest so far, not just the one before it."""
-        bands = [
-            {"range": "[0, 0.6]", "score": 1},
-            {"range": "[0.1, 0.2]", "score": 2},
-            {"range": "(0.6, 1]", "score": 3},
-        ]
-        text, found = problems("bands", input="r", bands=bands)
-        assert [("band-overlap", "band [0.1, 0.2] overlaps band [0, 0.6]", at(text, '"[0.1, 0.2]"'))] == found
-
-    def test_equal_ends_keep_the_first_band(self) -> None:
-        """Of two bands ending at the same point, the first stays the one later bands are compared with."""
-        bands = [
-            {"range": "[0, 0.5]", "score": 1},
-            {"range": "[0.2, 0.5]", "score": 2},
-            {"range": "[0.5, 1]", "score": 3},
-        ]
+    @pytest.mark.parametrize(
+        ("ranges", "overlaps"),
+        [
+            # Two bands both including 0.5 overlap, named at the later band.
+            (["[0, 0.5]", "[0.5, 1]"], [("[0.5, 1]", "[0, 0.5]")]),
+            # Overlaps are found in the bands' order along the input, not their listing order.
+            (["[0.5, 1]", "[0, 0.5]"], [("[0.5, 1]", "[0, 0.5]")]),
+            # Each band inside a wider one overlaps the wide one, and no gap is invented after them.
+            (["[0, 1]", "[0.2, 0.3]", "[0.4, 0.5]"], [("[0.2, 0.3]", "[0, 1]"), ("[0.4, 0.5]", "[0, 1]")]),
+            # A band is compared with the band reaching furthest so far, not just the one before it.
+            (["[0, 0.6]", "[0.1, 0.2]", "(0.6, 1]"], [("[0.1, 0.2]", "[0, 0.6]")]),
+            # Of two bands ending at the same point, the first stays the one later bands are compared with.
+            (["[0, 0.5]", "[0.2, 0.5]", "[0.5, 1]"], [("[0.2, 0.5]", "[0, 0.5]"), ("[0.5, 1]", "[0, 0.5]")]),
+        ],
+        ids=["shared-closed-end", "listed-in-reverse", "inside-a-wide-band", "furthest-reaching", "equal-ends"],
+    )
+    def test_overlaps(self, ranges: list[str], overlaps: list[tuple[str, str]]) -> None:
+        """Each overlapping band is named, with the band it overlaps, at its own range."""
+        bands = [{"range": r, "score": index + 1} for index, r in enumerate(ranges)]
         text, found = problems("bands", input="r", bands=bands)
         assert [
-            ("band-overlap", "band [0.2, 0.5] overlaps band [0, 0.5]", at(text, '"[0.2, 0.5]"')),
-            ("band-overlap", "band [0.5, 1] overlaps band [0, 0.5]", at(text, '"[0.5, 1]"')),
+            ("band-overlap", f"band {later} overlaps band {earlier}", at(text, f'"{later}"'))
+            for later, earlier in overlaps
         ] == found
 
     def test_touching_open_and_closed_ends_do_not_overlap(self) -> None:
