@@ -14,8 +14,16 @@ settings.register_profile(
     "ci", deadline=None, derandomize=True, max_examples=150, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.register_profile("dev", deadline=None, max_examples=60)
-# Mutation runs (DEVELOPERS.md): the CI examples, without a database, so no mutant's failure is replayed on another.
-settings.register_profile("mutation", settings.get_profile("ci"), database=None)
+# Mutation runs (DEVELOPERS.md): fixed examples, fewer of them (each surviving mutant runs every test that reaches
+# it), and no database, so no mutant's failure is replayed on another; mutmut runs the suite twice in one process,
+# so a test class meets a second instance of itself.
+settings.register_profile(
+    "mutation",
+    settings.get_profile("ci"),
+    max_examples=30,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.differing_executors],
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
 
 ROOT = Path(__file__).resolve().parents[1]

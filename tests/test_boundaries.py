@@ -1497,11 +1497,13 @@ class TestParseTarget:
             parse_target(text)
         assert message == str(excinfo.value)
 
-    @pytest.mark.xfail(strict=True, reason="parse_target accepts 29 February in a year that is not a leap year")
     def test_no_leap_day_in_a_common_year(self) -> None:
-        """2023 has no 29 February."""
-        with pytest.raises(TargetError):
+        """2023 has no 29 February; 2024 has, and a date without a year may mean a leap year."""
+        with pytest.raises(TargetError, match="no day 29"):
             parse_target("2023年2月29日")
+        assert (2024, 2, 29) == parse_target("2024年2月29日").deadline
+        assert (None, 2, 29) == parse_target("2月29日").deadline
+        assert (2023, 2, 28) == parse_target("2023年2月底前").deadline
 
     def test_eight_character_unit(self) -> None:
         """A unit may have eight characters."""

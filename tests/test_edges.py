@@ -608,10 +608,6 @@ class TestTableFindings:
         del facts["budget"], facts["funds"]
         assert () == found(facts)
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="findings() compares the raw facts-file value: a fact written as a quoted numeral is never checked",
-    )
     def test_quoted_numeral_is_checked(self) -> None:
         """A fact written "100" (as JSON systems send it) is checked against the table like 100."""
         facts = unit(budget={"总预算": 90})

@@ -117,7 +117,7 @@ class TestSpecs:
         for result in evaluation.walk():
             assert Decimal(0) <= result.score <= result.weight
 
-    @settings(suppress_health_check=[HealthCheck.too_slow])
+    @settings(suppress_health_check=[*settings().suppress_health_check, HealthCheck.too_slow])
     @given(st.data())
     def test_edited_seed_spec(self, data: st.DataObject) -> None:
         """The seed spec with a random slice replaced by random text loads or is refused, and scores in range."""

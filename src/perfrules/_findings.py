@@ -113,19 +113,13 @@ class _Reviewer:
 
     def figures(self) -> Iterator[Finding]:
         for name, declaration in self.spec.facts.items():
-            value = self.facts.values.get(name)
+            value = self.evaluation.values.get(name)  # as bound: a quoted "100" is the number 100
             reference = declaration.agrees_with
             figure = self.facts.figure(reference) if reference else None
-            if (
-                reference is None
-                or figure is None
-                or not isinstance(value, (int, Decimal))
-                or isinstance(value, bool)
-                or value == figure
-            ):
+            if reference is None or figure is None or not isinstance(value, Decimal) or value == figure:
                 continue
             label, label_en = declaration.label or name, declaration.label_en or name
-            v, f = to_text(Decimal(value)), to_text(figure)
+            v, f = to_text(value), to_text(figure)
             table, column = reference.split("/", 1)
             row, _, funds_column = column.partition("/")
             where = f"预算表的{column}" if table == "budget" else f"资金表{row}的{FUNDS_LABELS[funds_column]}"
@@ -135,7 +129,7 @@ class _Reviewer:
                 "figures-differ",
                 f"两处数字不一致：{label} {v}，{where}为 {f}",
                 f"two figures contradict each other: {label_en} is {v}, {where_en} is {f}",
-                numbers={"fact": Decimal(value), "figure": figure},
+                numbers={"fact": value, "figure": figure},
                 location=self.facts.location("facts", name),
             )
 

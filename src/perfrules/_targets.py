@@ -7,6 +7,7 @@ the raw text. Percentages become fractions (98% is 0.98, unit "%").
 
 from __future__ import annotations
 
+import calendar
 import re
 from decimal import Decimal
 from typing import Literal
@@ -37,7 +38,6 @@ _DEADLINE = re.compile(
     r"(?:(?P<year>\d{4})年)?(?:(?P<month>1[0-2]|0?[1-9])月(?:(?P<day>[0-3]?\d)日|(?P<end>底|末))?|(?P<year_end>底|末))"
     r"(?P<before>前|之前|以前)?"
 )
-_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _UNIT = re.compile(r"[^\d\s.,，]{1,8}")
 
 QUALITATIVE_TIERS = {
@@ -122,7 +122,9 @@ def parse_target(raw: str) -> Target:
         before = bool(deadline["before"])
         month = int(deadline["month"]) if deadline["month"] else 12
         # "9月前" is before September begins; "9月", "9月底前" and "年底前" run to the month's end.
-        last = _DAYS[month - 1]
+        year = int(deadline["year"]) if deadline["year"] else None
+        # Without a year, 2月29日 may be meant for a leap year.
+        last = calendar.monthrange(year if year is not None else 2024, month)[1]
         day = (
             int(deadline["day"])
             if deadline["day"]
@@ -130,10 +132,9 @@ def parse_target(raw: str) -> Target:
             if before and not deadline["end"] and deadline["month"]
             else last
         )
-        if day > _DAYS[month - 1] or (deadline["day"] and day == 0):
+        if day > last or (deadline["day"] and day == 0):
             msg = f"{raw!r}: {month}月 has no day {day}"
             raise TargetError(msg)
-        year = int(deadline["year"]) if deadline["year"] else None
         return Target(raw, "<" if day == 0 else "<=", deadline=(year, month, day))
     number = _NUMBER.fullmatch(text)
     if number is None:
