@@ -19,7 +19,14 @@ from click.testing import CliRunner
 import perfrules
 from perfrules import hookspecs
 from perfrules._cli import main
-from perfrules.exceptions import AlreadyRegisteredError, EvaluationError, FactsError, PluginError, SpecError
+from perfrules.exceptions import (
+    AlreadyRegisteredError,
+    EvaluationError,
+    FactsError,
+    NotRegisteredError,
+    PluginError,
+    SpecError,
+)
 from perfrules.testing import registry, score
 
 from .conftest import ROOT, SEED_FACTS, SEED_SPEC
@@ -69,10 +76,11 @@ class TestMeta:
         assert {f"test_hook_{name}" for name in HOOKS} <= tests
 
     def test_builtins_use_the_hooks(self) -> None:
-        """The built-in plugin implements every hook: perfrules registers its own things like any plugin."""
+        """The built-in plugin implements every hook but the commands' (the command line adds its own):
+        perfrules registers its own things like any plugin."""
         from perfrules import _builtins
 
-        assert set(HOOKS) == {name for name in HOOKS if hasattr(_builtins, name)}
+        assert set(HOOKS) - {"perfrules_register_commands"} == {name for name in HOOKS if hasattr(_builtins, name)}
 
 
 class TestHooks:
@@ -135,6 +143,15 @@ class TestHooks:
         own = registry(plugin("region", report_formats={"total": lambda e: f"{e.total}\n"}))
         result = score(spec(), {"facts": {"x": 1}})
         assert "10.00\n" == perfrules.render(result, "total", registry=own)
+
+    def test_hook_perfrules_register_summary_formats(self) -> None:
+        """A registered summary format renders a summary; perfrules' own formats stay beside it."""
+        own = registry(plugin("region", summary_formats={"count": lambda s: f"{len(s.units)}\n"}))
+        summary = perfrules.summarize([score(spec(), {"facts": {"x": 1}}), score(spec(), {"facts": {"x": 2}})])
+        assert "2\n" == perfrules.render_summary(summary, "count", registry=own)
+        assert {"count", "html", "json", "table", "xlsx"} == set(own.summary_formats)
+        with pytest.raises(NotRegisteredError, match="unknown summary format 'count'"):
+            perfrules.render_summary(summary, "count")
 
     def test_hook_perfrules_register_facts_readers(self, tmp_path: Path) -> None:
         """A registered reader reads files with its suffix, for the spec they are scored with."""

@@ -17,20 +17,19 @@ from __future__ import annotations
 import functools
 
 from . import exceptions, hookspecs
+from ._api import default_registry, evaluate, load_facts, load_spec, plugin_manager, render, render_summary, template
 from ._diagnostics import Diagnostic, Location
-from ._evaluation import Evaluation, IndicatorResult, Provenance, evaluate
+from ._evaluation import Evaluation, IndicatorResult, Provenance
 from ._explain import Explanation, Input, explain
 from ._expression import Condition, Expression, Trace
-from ._facts import Assessment, Facts, FundsRow, Stated, load_facts
+from ._facts import Assessment, Facts, FundsRow, Stated
 from ._findings import Finding, findings
 from ._grading import GradeBand, GradingScale
 from ._kinds import IndicatorKind, KindContext, Rule
-from ._registry import Provider, Registry, default_registry, plugin_manager
-from ._render import render, render_summary
+from ._registry import Provider, Registry
 from ._review import Review, ReviewEntry, load_review
-from ._spec import FactDeclaration, Indicator, Spec, dump_spec, load_spec
+from ._spec import FactDeclaration, Indicator, Spec, dump_spec
 from ._summary import GradeCount, IndicatorLoss, RankedUnit, Summary, summarize
-from ._xlsx import template_xlsx as template
 from .exceptions import PerfrulesError
 from .hookspecs import hookimpl
 

@@ -1,10 +1,13 @@
-"""perfrules' own plugin: the built-in functions, kinds, grading scale and report formats.
+"""perfrules' own plugin: the built-in specs, functions, kinds, grading scale, report and summary formats and
+the workbook reader.
 
-Registered through the same hooks as any region's plugin.
+Registered through the same hooks as any region's plugin. Formats and the reader are imported when first used,
+so scoring a YAML form never imports the libraries behind a workbook, a PDF or a terminal table.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
@@ -22,17 +25,9 @@ from ._catalogue import (
     TargetKind,
     ThresholdDeductionKind,
 )
-from ._csv import render_csv
 from ._functions import BUILTIN_FUNCTIONS
 from ._grading import DEFAULT_SCALE
-from ._html import render_html
-from ._json import render_json
 from ._kinds import BandsKind, ExpressionKind, SelfAssessedKind
-from ._markdown import render_markdown
-from ._pdf import render_pdf
-from ._table import render_table
-from ._workbook import read_workbook
-from ._xlsx import render_xlsx
 from .hookspecs import hookimpl
 
 Register = Callable[[str, Any], None]
@@ -85,29 +80,35 @@ def perfrules_register_grading_scales(register: Register) -> None:
 
 
 @hookimpl
-def perfrules_register_commands(register: Register) -> None:
-    from ._cli import explain, plugins, review, score, summary, template, validate  # only when commands are wanted
-
-    register("score", score)
-    register("template", template)
-    register("summary", summary)
-    register("explain", explain)
-    register("review", review)
-    register("validate", validate)
-    register("plugins", plugins)
-
-
-@hookimpl
 def perfrules_register_facts_readers(register: Register) -> None:
-    register("xlsx", read_workbook)
+    register("xlsx", _when_used("_workbook", "read_workbook"))
 
 
 @hookimpl
 def perfrules_register_report_formats(register: Register) -> None:
-    register("table", render_table)
-    register("json", render_json)
-    register("markdown", render_markdown)
-    register("html", render_html)
-    register("csv", render_csv)
-    register("xlsx", render_xlsx)
-    register("pdf", render_pdf)
+    register("table", _when_used("_table", "render_table"))
+    register("json", _when_used("_json", "render_json"))
+    register("markdown", _when_used("_markdown", "render_markdown"))
+    register("html", _when_used("_html", "render_html"))
+    register("csv", _when_used("_csv", "render_csv"))
+    register("xlsx", _when_used("_xlsx", "render_xlsx"))
+    register("pdf", _when_used("_pdf", "render_pdf"))
+
+
+@hookimpl
+def perfrules_register_summary_formats(register: Register) -> None:
+    register("table", _when_used("_table", "render_summary_table"))
+    register("json", _when_used("_json", "render_summary_json"))
+    register("html", _when_used("_html", "render_summary_html"))
+    register("xlsx", _when_used("_xlsx", "render_summary_xlsx"))
+
+
+def _when_used(module: str, name: str) -> Callable[..., Any]:
+    """The function *name* of perfrules' *module*, imported at its first call."""
+
+    def call(*args: Any) -> Any:
+        return getattr(importlib.import_module(f"{__package__}.{module}"), name)(*args)
+
+    call.__name__ = call.__qualname__ = name
+    call.__module__ = f"{__package__}.{module}"
+    return call

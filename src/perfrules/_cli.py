@@ -16,20 +16,19 @@ from typing import Any, NoReturn
 import click
 
 from . import sandbox
+from ._api import default_registry, evaluate, load_facts, load_spec, render, render_summary
+from ._api import template as blank_workbook
 from ._document import is_file
-from ._evaluation import Evaluation, evaluate
+from ._evaluation import Evaluation
 from ._explain import LANGUAGES, Language
 from ._explain import explain as explain_evaluation
-from ._facts import facts_reader, load_facts
+from ._facts import facts_reader
 from ._findings import SEVERITY_WORDS, Finding, findings
 from ._json import render_errors, render_findings
 from ._numbers import to_decimal, to_text
-from ._registry import default_registry
-from ._render import SUMMARY_FORMATS, render, render_summary
-from ._spec import load_spec
+from ._registry import BUILTIN
 from ._summary import summarize
-from ._xlsx import template_xlsx
-from .exceptions import PerfrulesError, PluginError, SourceNotFoundError
+from .exceptions import AlreadyRegisteredError, PerfrulesError, PluginError, SourceNotFoundError
 
 SUFFIX_FORMATS = {"md": "markdown", "htm": "html", "txt": "table"}
 """Output file suffixes that are not a format's own name."""
@@ -40,7 +39,7 @@ EXIT_INTERNAL = 3
 
 
 class _Group(click.Group):
-    """Takes its commands from the registry (perfrules' own and the plugins'), and turns
+    """Holds perfrules' own commands and the plugins' (from the registry), and turns
     exceptions into the documented exit codes."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -70,11 +69,22 @@ class _Group(click.Group):
 
 
 def _commands(ctx: click.Context) -> Mapping[str, click.Command]:
+    """perfrules' own commands and the plugins'; a plugin may not take one of perfrules' names."""
     try:
-        return default_registry().commands
+        registry = default_registry()
+        own = _own_commands()
+        for name in sorted(own.keys() & registry.commands.keys()):
+            builtin = next(p for p in registry.plugins if p.plugin == BUILTIN)
+            msg = f"command {name!r} is registered by both {builtin} and {registry.provider('commands', name)}"
+            raise AlreadyRegisteredError(msg)
     except PluginError as e:  # a broken plugin: say which, even for --help
         _report_problems(e)
         ctx.exit(EXIT_USAGE)
+    return {**own, **registry.commands}
+
+
+def _own_commands() -> dict[str, click.Command]:
+    return {command.name or "": command for command in (score, template, summary, explain, review, validate, plugins)}
 
 
 def _report_problems(error: PerfrulesError) -> None:
@@ -266,7 +276,7 @@ def template(*, spec: str, output: str, facts_source: str | None) -> None:
     """
     loaded = load_spec(spec)
     facts = load_facts(facts_source, spec=loaded) if facts_source else None
-    _emit(template_xlsx(loaded, facts), output, "xlsx")
+    _emit(blank_workbook(loaded, facts), output, "xlsx")
 
 
 @click.command()
@@ -275,15 +285,17 @@ def template(*, spec: str, output: str, facts_source: str | None) -> None:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(sorted(SUMMARY_FORMATS)),
     default=None,
-    help="table (default), json, html or xlsx; with -o, the file's suffix chooses.",
+    help="A summary format: table (default), json, html, xlsx, or a plugin's; with -o, the file's suffix chooses.",
 )
 @_OUTPUT
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="How many indicators to list.")
 def summary(*, spec: str, facts: tuple[str, ...], output_format: str | None, output: str | None, top: int) -> None:
     """Summarise several units' FACTS under SPEC: ranking, grade distribution, the indicators losing most points."""
-    output_format = output_format or _format_of(output, SUMMARY_FORMATS)
+    formats = default_registry().summary_formats
+    output_format = output_format or _format_of(output, formats)
+    if output_format not in formats:
+        raise click.BadParameter(f"choose from {', '.join(sorted(formats))}", param_hint="--format")
     evaluations = [
         _evaluate(spec, source, claims=None, review=None, as_json=output_format == "json") for source in facts
     ]
@@ -398,6 +410,7 @@ def plugins(output_format: str) -> None:
     """List the plugins, their versions and everything each registers."""
     registry = default_registry()
     registers = {p.plugin: registry.registered_by(p.plugin) for p in registry.plugins}
+    registers[BUILTIN] = dict(sorted({**registers[BUILTIN], "commands": sorted(_own_commands())}.items()))
     if output_format == "json":
         listing = [
             {"plugin": p.plugin, "distribution": p.distribution, "version": p.version, "registers": registers[p.plugin]}

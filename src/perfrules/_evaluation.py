@@ -9,15 +9,14 @@ from typing import Any, Literal
 from attrs import evolve, field, frozen
 
 from ._diagnostics import Diagnostic, did_you_mean
-from ._document import Source
 from ._expression import Expression, Value
-from ._facts import FUNDS_LABELS, Facts, bind, load_facts, rule_names
+from ._facts import FUNDS_LABELS, Facts, bind, rule_names
 from ._grading import GradeBand
 from ._numbers import EXACT, allocate, bounded, decimal_places, exact, quantize, to_text
-from ._registry import Provider, Registry, default_registry
-from ._review import Review, load_review
+from ._registry import Provider, Registry
+from ._review import Review
 from ._slots import fill
-from ._spec import Indicator, Spec, load_spec
+from ._spec import Indicator, Spec
 from .exceptions import EvaluationError, ReviewError
 
 ClaimsPolicy = Literal["self", "computed"]
@@ -179,48 +178,15 @@ class Evaluation:
 
 
 @exact
-def evaluate(
-    spec: Spec | Source,
-    facts: Facts | Source,
-    *,
-    claims: ClaimsPolicy | None = None,
-    review: Review | Source | None = None,
-    registry: Registry | None = None,
-) -> Evaluation:
-    """Score *facts* against *spec* and return the filled form.
-
-    Args:
-        spec: A loaded `Spec`, or anything `load_spec` takes.
-        facts: Loaded `Facts`, or anything `load_facts` takes.
-        claims: Overrides the spec's claims policy: ``self`` reports the
-            unit's claims, ``computed`` what the rules compute.
-        review: A review (复核): a loaded `Review` or anything `load_review`
-            takes; it replaces the facts file's own ``review:`` section.
-        registry: The registry to load *spec* with; a loaded spec is scored with
-            the registry it was checked against.
+def evaluate(spec: Spec, facts: Facts, registry: Registry, *, claims: ClaimsPolicy | None = None) -> Evaluation:
+    """Score *facts* against *spec* with *registry*'s functions (`perfrules.evaluate`, everything loaded).
 
     Raises:
         FactsError: facts missing, undeclared or mistyped; bad claims.
         EvaluationError: a rule failed for these facts (e.g. a zero denominator).
-        ReviewError: the review is invalid or does not fit the form.
+        ReviewError: the facts' review does not fit the form.
     """
-    if claims not in (None, "self", "computed"):
-        msg = f"claims must be 'self' or 'computed', not {claims!r:.40}"
-        raise ValueError(msg)
-    if registry is not None and not isinstance(registry, Registry):  # callers without type checking
-        msg = f"registry must be a perfrules.Registry, not {type(registry).__name__}"  # type: ignore[unreachable]
-        raise ValueError(msg)
-    if not isinstance(spec, Spec):
-        spec = load_spec(spec, registry=registry)
-    elif registry is not None and spec.registry is not None and registry is not spec.registry:
-        msg = "the spec was loaded with another registry; score it with the one it was checked against"
-        raise ValueError(msg)
-    registry = spec.registry or registry or default_registry()
-    if not isinstance(facts, Facts):
-        facts = load_facts(facts, spec=spec)
-    if review is not None:
-        facts = evolve(facts, review=review if isinstance(review, Review) else load_review(review))
-    spec, facts = fill(spec, facts)
+    spec, facts = fill(spec, facts, registry)
     values = bind(spec, facts)
     scorer = _Scorer(spec, facts, values, registry, claims or spec.claims)  # type: ignore[arg-type]
     # The form as a whole renormalises too: an excluded top-level block gives its weight to the others.

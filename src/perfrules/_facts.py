@@ -16,7 +16,7 @@ from ._diagnostics import Diagnostic, Location, did_you_mean
 from ._document import Document, DocumentProblem, DocumentReader, Source, is_file, is_text, read_document
 from ._expression import Expression, Value
 from ._numbers import decimal_places, exact, not_a_number, to_decimal, to_text
-from ._registry import Registry, default_registry
+from ._registry import Registry
 from ._review import Review, read_review
 from ._yaml import Path as DataPath
 from .exceptions import FactsError, PluginError, SourceNotFoundError
@@ -163,21 +163,13 @@ class Facts:
 
 
 @exact
-def load_facts(source: Source, *, spec: Spec | None = None) -> Facts:
-    """Read a facts file (YAML or JSON, or a format a plugin reads, such as a filled .xlsx form), a text or a mapping.
-
-    Only the file's own shape is checked here; whether the facts fit a spec is
-    checked by `perfrules.evaluate`.
-
-    Args:
-        source: A path, the document's text, or a mapping.
-        spec: The spec the facts are for; needed to read a workbook, whose rows
-            are found by the spec's indicator names.
+def load_facts(source: Source, registry: Registry, *, spec: Spec | None = None) -> Facts:
+    """Read a facts file, text or mapping, with *registry*'s readers (`perfrules.load_facts`, with the registry given).
 
     Raises:
         FactsError: listing every problem found.
     """
-    reader = _reader_for(source, spec)
+    reader = _reader_for(source, registry, spec)
     if reader is not None:
         assert spec is not None  # noqa: S101  # _reader_for insists
         path = Path(source)  # type: ignore[arg-type]
@@ -203,9 +195,9 @@ def facts_reader(source: Source, registry: Registry) -> Callable[[Path, Spec], F
     return registry.facts_readers.get(Path(source).suffix.lower().removeprefix("."))
 
 
-def _reader_for(source: Source, spec: Spec | None) -> Callable[[Path, Spec], Facts] | None:
+def _reader_for(source: Source, registry: Registry, spec: Spec | None) -> Callable[[Path, Spec], Facts] | None:
     """`facts_reader`, insisting on the spec a reader needs."""
-    reader = facts_reader(source, (spec.registry if spec is not None else None) or default_registry())
+    reader = facts_reader(source, registry)
     if reader is not None and spec is None:
         msg = f"reading {str(source)!r:.200} needs the spec it is for: load_facts(path, spec=spec)"
         raise FactsError(msg)

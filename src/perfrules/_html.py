@@ -12,9 +12,11 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from ._layout import Cell, Sheet, cell_text, form_layout
+from ._summary import summary_layout
 
 if TYPE_CHECKING:
     from ._evaluation import Evaluation
+    from ._summary import Summary
 
 FONTS = (
     '"Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC",'
@@ -42,6 +44,11 @@ footer {{ font-size: 7pt; color: #555; margin-top: 4pt; }}
 def render_html(evaluation: Evaluation) -> str:
     """The filled form as a standalone HTML page."""
     return html_document([form_layout(evaluation)])
+
+
+def render_summary_html(summary: Summary) -> str:
+    """A summary across units as a standalone HTML page."""
+    return html_document([summary_layout(summary)])
 
 
 def html_document(sheets: Sequence[Sheet]) -> str:

@@ -19,7 +19,6 @@ from attrs import frozen
 
 from ._facts import FUNDS_LABELS, NOT_APPLICABLE_MARK
 from ._numbers import quantize, to_text
-from ._slots import fill
 
 if TYPE_CHECKING:
     from ._evaluation import Evaluation, IndicatorResult
@@ -182,13 +181,8 @@ def form_layout(evaluation: Evaluation) -> Sheet:
 
 
 def template_layout(spec: Spec, facts: Facts | None = None) -> Sheet:
-    """The official layout left blank for a unit to fill (prefilled from *facts* where given).
-
-    Raises:
-        FactsError: *facts* fill a project form's slots wrongly.
-    """
-    if facts is not None and facts.indicators:
-        spec, facts = fill(spec, facts)  # the unit's own indicators take the rows of their slots
+    """The official layout left blank for a unit to fill (prefilled from *facts* where given, their own
+    indicators already in their slots: `perfrules.template`)."""
     return _Layout(spec, facts, None).sheet()
 
 

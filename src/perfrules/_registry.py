@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from ._facts import Facts
     from ._kinds import IndicatorKind
     from ._spec import Spec
+    from ._summary import Summary
 
 ENTRY_POINT_GROUP = "perfrules"
 BUILTIN = "perfrules"
@@ -48,6 +49,7 @@ _SINGULAR = {
     "indicator_kinds": "indicator kind",
     "grading_scales": "grading scale",
     "report_formats": "report format",
+    "summary_formats": "summary format",
     "facts_readers": "facts reader",
     "commands": "command",
 }
@@ -68,24 +70,15 @@ class _Manager(pluggy.PluginManager):
         ]
 
 
-def plugin_manager(*plugins: object, load_entry_points: bool = True) -> pluggy.PluginManager:
-    """Return a new plugin manager holding the built-ins, installed plugins and *plugins*.
+def new_plugin_manager(builtins: object, *plugins: object, load_entry_points: bool = True) -> pluggy.PluginManager:
+    """A plugin manager holding *builtins* (registered as ``perfrules``), the installed plugins and *plugins*.
 
-    Installed plugins are the ``perfrules`` entry points, less those named in
-    ``PERFRULES_DISABLE_PLUGINS``; when ``PERFRULES_PLUGINS`` is set, only the
-    plugins it names are loaded, and each must be installed. Both take
-    comma-separated entry-point names. The built-ins always load.
-
-    Raises:
-        PluginError: a plugin is missing, cannot be imported or breaks the
-            hook specifications; two distributions share an entry-point name.
+    The composition root (`perfrules.plugin_manager`) passes perfrules' own plugin as *builtins*;
+    this module knows only the hook specifications.
     """
-    # Imported here: the built-in plugin registers the report formats and commands, which import the rest of perfrules.
-    from . import _builtins
-
     manager = _Manager()
     manager.add_hookspecs(hookspecs)
-    manager.register(_builtins, name=BUILTIN)
+    manager.register(builtins, name=BUILTIN)
     if load_entry_points:
         _load_entry_points(manager)
     for plugin in plugins:
@@ -204,6 +197,7 @@ class Registry:
         indicator_kinds: Indicator kinds by name.
         grading_scales: Grading scales by name.
         report_formats: Report renderers by name.
+        summary_formats: Renderers of summaries across units by name.
         facts_readers: Readers of facts files by suffix (``xlsx``), each failing only with perfrules errors.
         commands: Command-line commands by name, perfrules' own included.
         providers: The `Provider` of each registration, by ``(what, name)``
@@ -216,6 +210,7 @@ class Registry:
     indicator_kinds: Mapping[str, IndicatorKind]
     grading_scales: Mapping[str, GradingScale]
     report_formats: Mapping[str, Callable[[Evaluation], str | bytes]]
+    summary_formats: Mapping[str, Callable[[Summary], str | bytes]]
     facts_readers: Mapping[str, Callable[[Path, Spec], Facts]]
     commands: Mapping[str, click.Command]
     providers: Mapping[tuple[str, str], Provider]
@@ -238,6 +233,7 @@ class Registry:
 
         functions = collect("functions", hook.perfrules_register_functions, _check_function)
         formats = collect("report_formats", hook.perfrules_register_report_formats, _check_callable)
+        summary_formats = collect("summary_formats", hook.perfrules_register_summary_formats, _check_callable)
         readers = collect("facts_readers", hook.perfrules_register_facts_readers, _check_suffix)
         return cls(
             specs=MappingProxyType(collect("specs", hook.perfrules_register_specs, _check_spec)),
@@ -252,6 +248,12 @@ class Registry:
             ),
             report_formats=MappingProxyType(
                 {name: _checked_format(name, f, providers["report_formats", name]) for name, f in formats.items()}
+            ),
+            summary_formats=MappingProxyType(
+                {
+                    name: _checked_format(name, f, providers["summary_formats", name], "summary format")
+                    for name, f in summary_formats.items()
+                }
             ),
             facts_readers=MappingProxyType(
                 {name: _checked_reader(name, f, providers["facts_readers", name]) for name, f in readers.items()}
@@ -418,21 +420,21 @@ def _guarded(name: str, function: Callable[..., Any], provider: Provider) -> Cal
 
 
 def _checked_format(
-    name: str, render: Callable[[Evaluation], object], provider: Provider
-) -> Callable[[Evaluation], str | bytes]:
+    name: str, render: Callable[[Any], object], provider: Provider, what: str = "report format"
+) -> Callable[[Any], str | bytes]:
     """*render*, failing only with perfrules errors, and only ever returning text or bytes."""
 
     @functools.wraps(render)
-    def call(evaluation: Evaluation) -> str | bytes:
+    def call(subject: Any) -> str | bytes:
         try:
-            report = render(evaluation)
+            report = render(subject)
         except PerfrulesError:
             raise
         except Exception as e:
-            msg = f"report format {name!r} from {provider} failed: {type(e).__name__}: {e}"
+            msg = f"{what} {name!r} from {provider} failed: {type(e).__name__}: {e}"
             raise PluginError(msg) from e
         if not isinstance(report, (str, bytes)):
-            msg = f"report format {name!r} from {provider} returned {type(report).__name__}, not text or bytes"
+            msg = f"{what} {name!r} from {provider} returned {type(report).__name__}, not text or bytes"
             raise PluginError(msg)
         return report
 
@@ -468,16 +470,3 @@ def lookup(entries: Mapping[str, T], what: str, name: str) -> T:
         known = ", ".join(sorted(entries)) or "none"
         msg = f"unknown {what} {name!r}{did_you_mean(name, entries)}; known: {known}"
         raise NotRegisteredError(msg) from None
-
-
-def default_registry() -> Registry:
-    """The registry of the built-ins and the installed plugins the environment selects.
-
-    Built once per setting of ``PERFRULES_PLUGINS`` and ``PERFRULES_DISABLE_PLUGINS``.
-    """
-    return _registry_for(os.environ.get(ALLOW_VARIABLE), os.environ.get(DISABLE_VARIABLE))
-
-
-@functools.cache
-def _registry_for(allowed: str | None, disabled: str | None) -> Registry:
-    return Registry.from_plugin_manager(plugin_manager())

@@ -17,7 +17,7 @@ from ._document import Document
 from ._facts import NOT_APPLICABLE_MARK, Assessment, Facts
 from ._inheritance import indicator_index
 from ._numbers import to_decimal
-from ._registry import default_registry
+from ._registry import Registry
 from ._spec import Spec, _SpecReader, spec_document
 from ._yaml import Marks
 from .exceptions import FactsError, SpecError
@@ -26,7 +26,7 @@ from .exceptions import FactsError, SpecError
 _ASSESSMENT_KEYS = ("score", "reason", "measure")
 
 
-def fill(spec: Spec, facts: Facts) -> tuple[Spec, Facts]:
+def fill(spec: Spec, facts: Facts, registry: Registry) -> tuple[Spec, Facts]:
     """The spec with *facts*' own indicators in its slots, and the facts with their claims.
 
     Raises:
@@ -147,7 +147,7 @@ def fill(spec: Spec, facts: Facts) -> tuple[Spec, Facts]:
             error("slot-count", message, "indicators", indicator=block.id)
     merged = Document(facts.file, document, facts.sha256, marks=marks)
     try:
-        concrete = _SpecReader(merged, spec.registry or default_registry()).read()
+        concrete = _SpecReader(merged, registry).read()
     except SpecError as e:
         # An empty block was reported above; what follows from it would only say it again.
         problems.extend(p for p in e.problems if p.indicator not in emptied and not (emptied and p.code == "total-sum"))

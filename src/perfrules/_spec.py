@@ -25,7 +25,7 @@ from ._grading import GradeBand, GradingScale, band_problems
 from ._inheritance import merge
 from ._kinds import Rule
 from ._numbers import ROUNDING_MODES, decimal_places, exact, to_text
-from ._registry import Provider, Registry, default_registry
+from ._registry import Provider, Registry
 from ._review import FINAL_SCORE_RULES
 from ._unicode import describe
 from ._yaml import Path as DataPath
@@ -241,22 +241,13 @@ class Spec:
 
 
 @exact
-def load_spec(source: Source, *, registry: Registry | None = None, year: int | None = None) -> Spec:
-    """Load and validate a spec.
-
-    Args:
-        source: A path; the YAML text itself; a mapping; or the id of a
-            registered spec (the shipped ones and the plugins'), optionally
-            with ``@version``: ``guangzhou/department-overall@2022``.
-        registry: Kinds, functions, scales and specs to use; the installed plugins' by default.
-        year: For an id without a version: take the latest version for this
-            fiscal year rather than the latest of all.
+def load_spec(source: Source, registry: Registry, *, year: int | None = None) -> Spec:
+    """Load and validate a spec with *registry* (`perfrules.load_spec`, with the registry given).
 
     Raises:
         SpecError: listing every problem found.
         SourceNotFoundError: no such file or registered spec.
     """
-    registry = registry or default_registry()
     name = None
     if isinstance(source, str) and not is_text(source) and not is_file(source):
         name = registered_spec(source, registry, year=year)

@@ -15,9 +15,8 @@ import resource
 import sys
 from typing import Any
 
-from ._evaluation import evaluate
+from ._api import evaluate, render
 from ._json import diagnostics_to_data
-from ._render import render
 from .exceptions import PerfrulesError
 
 

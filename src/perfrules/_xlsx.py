@@ -20,11 +20,13 @@ from xlsxwriter.worksheet import Worksheet
 
 from ._layout import FACTS_SHEET, Cell, FactEntry, Sheet, fact_entries, form_layout, template_layout
 from ._numbers import to_text
+from ._summary import summary_layout
 
 if TYPE_CHECKING:
     from ._evaluation import Evaluation
     from ._facts import Facts
     from ._spec import Spec
+    from ._summary import Summary
 
 FONT = "宋体"
 LINE_HEIGHT = 14.25  # points per line of 10-point text
@@ -36,6 +38,11 @@ YES, NO = "是", "否"
 def render_xlsx(evaluation: Evaluation) -> bytes:
     """The filled form as a workbook in the official layout, with its 数据 sheet."""
     return write_workbook([form_layout(evaluation)], fact_entries(evaluation.spec, evaluation.values))
+
+
+def render_summary_xlsx(summary: Summary) -> bytes:
+    """A summary across units as a workbook."""
+    return write_workbook([summary_layout(summary)])
 
 
 def template_xlsx(spec: Spec, facts: Facts | None = None) -> bytes:

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from ._grading import GradingScale
     from ._kinds import IndicatorKind
     from ._spec import Spec
+    from ._summary import Summary
 
 hookspec = pluggy.HookspecMarker("perfrules")
 hookimpl = pluggy.HookimplMarker("perfrules")
@@ -85,6 +86,18 @@ def perfrules_register_report_formats(register: Callable[[str, Callable[[Evaluat
             returns the report as text, or as bytes for a binary format (a
             workbook, a PDF); ``perfrules score -o FILE`` picks the format whose
             name is the file's suffix.
+    """
+
+
+@hookspec
+def perfrules_register_summary_formats(register: Callable[[str, Callable[[Summary], str | bytes]], None]) -> None:
+    """Register formats for `perfrules.render_summary` and ``perfrules summary --format``.
+
+    Args:
+        register: Call as ``register(name, render)`` where ``render(summary)``
+            returns the summary across units as text, or as bytes for a binary
+            format; ``perfrules summary -o FILE`` picks the format whose name is
+            the file's suffix.
     """
 
 

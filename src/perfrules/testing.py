@@ -9,11 +9,12 @@ def test_my_kind():
 
 from __future__ import annotations
 
+from ._api import evaluate, load_spec, plugin_manager
 from ._document import Source
-from ._evaluation import ClaimsPolicy, Evaluation, evaluate
+from ._evaluation import ClaimsPolicy, Evaluation
 from ._facts import Facts
-from ._registry import Registry, plugin_manager
-from ._spec import Spec, load_spec
+from ._registry import Registry
+from ._spec import Spec
 
 __all__ = ["registry", "score"]
 

@@ -1,0 +1,138 @@
+"""The shape of the code: which module may import which, and what scoring a form imports."""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT, SEED_FACTS, SEED_SPEC
+
+PACKAGE = ROOT / "src" / "perfrules"
+
+# The spec layer and the engine: what loading a spec and scoring a form needs.
+CORE = frozenset(
+    {
+        "_catalogue", "_diagnostics", "_document", "_evaluation", "_expression", "_facts", "_functions", "_grading",
+        "_inheritance", "_kinds", "_numbers", "_registry", "_review", "_slots", "_spec", "_targets", "_unicode",
+        "_yaml", "exceptions", "hookspecs",
+    }
+)  # fmt: skip
+# What the core never imports: reports, workbooks, the command line and the composition root above them all.
+OUTER = frozenset(
+    {"_api", "_builtins", "_cli", "_csv", "_html", "_json", "_layout", "_markdown", "_pdf", "_table", "_workbook",
+     "_worker", "_xlsx", "sandbox"}
+)  # fmt: skip
+HEAVY = ("click", "rich", "openpyxl", "xlsxwriter", "weasyprint")
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE).with_suffix("").parts
+    return ".".join(("perfrules", *parts)).removesuffix(".__init__")
+
+
+def imports(path: Path, modules: set[str]) -> set[str]:
+    """The perfrules modules *path* imports when it runs, wherever the import statement is
+    (functions included), leaving out imports under ``if TYPE_CHECKING:``."""
+    name = module_name(path)
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found: set[str] = set()
+
+    def visit(node: ast.AST) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.If) and "TYPE_CHECKING" in ast.unparse(child.test):
+                for statement in child.orelse:
+                    visit(statement)
+            elif isinstance(child, ast.ImportFrom):
+                base = package
+                for _ in range(max(child.level - 1, 0)):
+                    base = base.rpartition(".")[0]
+                target = (f"{base}.{child.module}" if child.module else base) if child.level else child.module or ""
+                for alias in child.names:
+                    submodule = f"{target}.{alias.name}"
+                    found.add(submodule if submodule in modules else target)
+            elif isinstance(child, ast.Import):
+                found.update(alias.name for alias in child.names)
+            else:
+                visit(child)
+
+    visit(ast.parse(path.read_text(encoding="utf-8")))
+    return found & modules - {name}
+
+
+def import_graph() -> dict[str, set[str]]:
+    paths = {module_name(path): path for path in PACKAGE.rglob("*.py")}
+    return {name: imports(path, set(paths)) for name, path in paths.items()}
+
+
+def short(name: str) -> str:
+    return name.removeprefix("perfrules.").split(".")[-1]
+
+
+class TestImportGraph:
+    def test_graph_is_read(self) -> None:
+        """The graph sees relative, absolute and in-function imports (a check of the check)."""
+        graph = import_graph()
+        assert "perfrules._numbers" in graph["perfrules._evaluation"]
+        assert "perfrules._builtins" in graph["perfrules._api"]
+        assert "perfrules._xlsx" in graph["perfrules._api"]  # imported inside template()
+        assert "perfrules._evaluation" not in graph["perfrules._registry"]  # only under TYPE_CHECKING
+
+    def test_no_cycles(self) -> None:
+        """No module imports itself by way of others: each layer is built on the ones below it."""
+        graph = import_graph()
+        cycles = []
+        for start in sorted(graph):
+            seen, stack = set(), [(start, (start,))]
+            while stack:
+                node, path = stack.pop()
+                for target in sorted(graph[node]):
+                    if target == start:
+                        cycles.append(" → ".join(map(short, (*path, start))))
+                    elif target not in seen:
+                        seen.add(target)
+                        stack.append((target, (*path, target)))
+        assert [] == cycles
+
+    def test_core_never_imports_the_outer_layers(self) -> None:
+        """The spec layer and the engine import no report, workbook, command line or composition root."""
+        graph = import_graph()
+        assert set(map(short, graph)) == CORE | OUTER | {"perfrules", "_explain", "_findings", "_summary", "testing"}
+        wrong = sorted(
+            f"{short(name)} → {short(target)}"
+            for name, targets in graph.items()
+            if short(name) in CORE
+            for target in targets
+            if short(target) not in CORE
+        )
+        assert [] == wrong
+
+
+class TestImports:
+    def test_scoring_a_form_imports_nothing_heavy(self) -> None:
+        """`import perfrules; load_spec; evaluate` imports no CLI, terminal, workbook or PDF library."""
+        script = (
+            "import json, sys, perfrules\n"
+            f"spec = perfrules.load_spec({str(SEED_SPEC)!r})\n"
+            f"perfrules.evaluate(spec, {str(SEED_FACTS)!r})\n"
+            f"print(json.dumps([name for name in {HEAVY!r} if name in sys.modules]))\n"
+        )
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)  # noqa: S603
+        assert [] == json.loads(done.stdout)
+
+    @pytest.mark.parametrize(("format", "library"), [("table", "rich"), ("xlsx", "xlsxwriter")])
+    def test_a_format_imports_its_library_when_used(self, format: str, library: str) -> None:
+        """A report format's library is imported when the format is first used, not before (a check of the check)."""
+        script = (
+            "import sys, perfrules\n"
+            f"result = perfrules.evaluate({str(SEED_SPEC)!r}, {str(SEED_FACTS)!r})\n"
+            f"before = {library!r} in sys.modules\n"
+            f"perfrules.render(result, {format!r})\n"
+            f"print(before, {library!r} in sys.modules)\n"
+        )
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)  # noqa: S603
+        assert "False True" == done.stdout.strip()
