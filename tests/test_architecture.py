@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import builtins
 import json
 import subprocess
 import sys
@@ -136,3 +137,28 @@ class TestImports:
         )
         done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)  # noqa: S603
         assert "False True" == done.stdout.strip()
+
+
+class TestNames:
+    def test_every_error_is_exported(self) -> None:
+        """Every error a user can meet is in perfrules.exceptions, and derives from PerfrulesError."""
+        import perfrules.exceptions
+
+        raised = set()
+        for path in PACKAGE.rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call) and hasattr(node.exc.func, "id"):
+                    raised.add(node.exc.func.id)
+        ours = {name for name in raised if name.endswith(("Error", "Failure")) and not hasattr(builtins, name)}
+        assert ours - {"TargetError", "_TypeRule"} <= set(perfrules.exceptions.__all__)
+        for name in perfrules.exceptions.__all__:
+            assert issubclass(getattr(perfrules.exceptions, name), perfrules.PerfrulesError), name
+
+    def test_errors_and_results_name_their_diagnostics_alike(self) -> None:
+        """An error's problems are its `diagnostics`, as on a result; `problems` stays as the same tuple."""
+        import perfrules
+
+        with pytest.raises(perfrules.exceptions.SpecError) as raised:
+            perfrules.load_spec("spec: 1\n")
+        assert raised.value.diagnostics
+        assert raised.value.problems is raised.value.diagnostics

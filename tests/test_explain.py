@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 import perfrules
 from perfrules._numbers import quantize
+from perfrules.exceptions import UnknownIndicatorError
 
 from .strategies import facts_for, spec_documents
 
@@ -396,10 +397,18 @@ class TestSeed:
         assert "  1.1.3 部门预算资金支出率: score 9.91 of 10, 0.09 lost" in text
         assert "    arithmetic: 10 × min(1288.38 ÷ 1291.73, 1) ≈ 9.974066" in text
 
-    def test_unknown_indicator_suggests_one(self, seed: perfrules.Evaluation) -> None:
-        """Asking for an id that does not exist names the nearest."""
-        with pytest.raises(KeyError, match=r"did you mean '1\.1\.3'"):
-            perfrules.explain(seed, "1.1.9")
+    @pytest.mark.parametrize("ask", ["explain", "result", "spec"])
+    def test_unknown_indicator_suggests_one(self, seed: perfrules.Evaluation, ask: str) -> None:
+        """Asking for an id that does not exist raises perfrules' own error, a KeyError, naming the nearest."""
+        lookups = {
+            "explain": lambda: perfrules.explain(seed, "1.1.9"),
+            "result": lambda: seed["1.1.9"],
+            "spec": lambda: seed.spec.indicator("1.1.9"),
+        }
+        with pytest.raises(UnknownIndicatorError) as raised:
+            lookups[ask]()
+        assert isinstance(raised.value, KeyError)
+        assert "no indicator '1.1.9' in guangzhou/department-overall@2022 (did you mean '1.1.3'?)" == str(raised.value)
 
     def test_unknown_language_is_refused(self, seed: perfrules.Evaluation) -> None:
         """Only zh and en are offered."""

@@ -28,7 +28,7 @@ from ._json import render_errors, render_findings
 from ._numbers import to_decimal, to_text
 from ._registry import BUILTIN
 from ._summary import summarize
-from .exceptions import AlreadyRegisteredError, PerfrulesError, PluginError, SourceNotFoundError
+from .exceptions import AlreadyRegisteredError, PerfrulesError, PluginError, SourceNotFoundError, UnknownIndicatorError
 
 SUFFIX_FORMATS = {"md": "markdown", "htm": "html", "txt": "table"}
 """Output file suffixes that are not a format's own name."""
@@ -89,7 +89,7 @@ def _own_commands() -> dict[str, click.Command]:
 
 def _report_problems(error: PerfrulesError) -> None:
     click.echo(f"perfrules: {error.args[0]}", err=True)
-    for problem in error.problems:
+    for problem in error.diagnostics:
         click.echo(f"  {problem}", err=True)
 
 
@@ -259,7 +259,7 @@ def _evaluate(
 def _fail(error: PerfrulesError, *, as_json: bool) -> NoReturn:
     """Exit 1 listing every problem (as JSON on stdout too, when *as_json*)."""
     if as_json:
-        click.echo(render_errors(error.problems), nl=False)
+        click.echo(render_errors(error.diagnostics), nl=False)
     _report_problems(error)
     sys.exit(EXIT_PROBLEMS)
 
@@ -327,8 +327,8 @@ def explain(
     evaluation = _evaluate(spec, facts, claims=claims, review=review, as_json=output_format == "json")
     try:
         explanation = explain_evaluation(evaluation, indicator)
-    except KeyError as e:
-        raise click.BadParameter(str(e.args[0]), param_hint="INDICATOR") from None
+    except UnknownIndicatorError as e:
+        raise click.BadParameter(str(e), param_hint="INDICATOR") from None
     if output_format == "json":
         lines = [{"id": node.id, "lines": node.lines(lang)} for node in explanation.walk()]
         click.echo(json.dumps({"lang": lang, "explanations": lines}, ensure_ascii=False, indent=2))

@@ -17,7 +17,7 @@ from ._registry import Provider, Registry
 from ._review import Review
 from ._slots import fill
 from ._spec import Indicator, Spec
-from .exceptions import EvaluationError, ReviewError
+from .exceptions import EvaluationError, ReviewError, UnknownIndicatorError
 
 ClaimsPolicy = Literal["self", "computed"]
 EXCLUDED = ("exclude", "alternative")
@@ -168,8 +168,17 @@ class Evaluation:
         object.__setattr__(self, "_by_id", {r.id: r for r in self.walk()})
 
     def __getitem__(self, indicator_id: str) -> IndicatorResult:
-        """The result for one indicator id."""
-        return self._by_id[indicator_id]
+        """The result for one indicator id.
+
+        Raises:
+            UnknownIndicatorError: no such indicator (a `KeyError`; the message suggests the nearest).
+        """
+        try:
+            return self._by_id[indicator_id]
+        except (KeyError, TypeError):
+            spec = self.spec
+            msg = f"no indicator {indicator_id!r:.80} in {spec.id}@{spec.version}{did_you_mean(str(indicator_id), self._by_id)}"
+            raise UnknownIndicatorError(msg) from None
 
     def walk(self) -> Iterator[IndicatorResult]:
         """Every result, parents before children, in the spec's order."""

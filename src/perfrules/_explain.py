@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Literal
 
 from attrs import field, frozen
 
-from ._diagnostics import did_you_mean
 from ._evaluation import IndicatorResult
 from ._expression import Trace, Value, literal
 from ._facts import rule_names
@@ -114,7 +113,8 @@ def explain(evaluation: Evaluation, indicator_id: str | None = None) -> Explanat
     """Explain *evaluation*: the whole form, or one indicator and its subtree.
 
     Raises:
-        KeyError: no indicator has *indicator_id* (the message suggests the nearest).
+        UnknownIndicatorError: no indicator has *indicator_id* (the message suggests the nearest);
+            a `KeyError`.
     """
     spec = evaluation.spec
     builder = _Builder(evaluation)
@@ -131,13 +131,7 @@ def explain(evaluation: Evaluation, indicator_id: str | None = None) -> Explanat
         )
         children = tuple(builder.build(result) for result in evaluation.indicators)
         return Explanation(form, spec, evaluation.claims, grade=evaluation.grade, children=children)
-    try:
-        result = evaluation[indicator_id]
-    except KeyError:
-        ids = [result.id for result in evaluation.walk()]
-        msg = f"no indicator {indicator_id!r} in {spec.id}@{spec.version}{did_you_mean(indicator_id, ids)}"
-        raise KeyError(msg) from None
-    return builder.build(result)
+    return builder.build(evaluation[indicator_id])
 
 
 class _Builder:

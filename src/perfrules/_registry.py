@@ -24,7 +24,7 @@ from ._diagnostics import did_you_mean
 from ._document import is_text
 from ._grading import GradingScale
 from ._numbers import in_range
-from .exceptions import AlreadyRegisteredError, NotRegisteredError, PerfrulesError, PluginError
+from .exceptions import AlreadyRegisteredError, FunctionFailure, NotRegisteredError, PerfrulesError, PluginError
 
 if TYPE_CHECKING:
     import click
@@ -391,10 +391,6 @@ def _check_command(name: str, command: Any) -> str | None:
     import click
 
     return None if isinstance(command, click.Command) else "a command is a click.Command"
-
-
-class FunctionFailure(PluginError):
-    """A registered function raised or returned something it may not."""
 
 
 def _guarded(name: str, function: Callable[..., Any], provider: Provider) -> Callable[..., Any]:

@@ -150,7 +150,9 @@ def fill(spec: Spec, facts: Facts, registry: Registry) -> tuple[Spec, Facts]:
         concrete = _SpecReader(merged, registry).read()
     except SpecError as e:
         # An empty block was reported above; what follows from it would only say it again.
-        problems.extend(p for p in e.problems if p.indicator not in emptied and not (emptied and p.code == "total-sum"))
+        problems.extend(
+            p for p in e.diagnostics if p.indicator not in emptied and not (emptied and p.code == "total-sum")
+        )
     if problems:  # the slots' own problems and the leaves', all at once
         raise FactsError(_headline(facts, len(problems)), problems)
     locations = {**concrete.indicator_locations(), **spec.indicator_locations()}

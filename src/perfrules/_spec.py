@@ -30,7 +30,7 @@ from ._review import FINAL_SCORE_RULES
 from ._unicode import describe
 from ._yaml import Path as DataPath
 from ._yaml import dump_yaml
-from .exceptions import ExpressionError, SourceNotFoundError, SpecError
+from .exceptions import ExpressionError, SourceNotFoundError, SpecError, UnknownIndicatorError
 
 FORMAT_VERSION = 1
 INDICATOR_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
@@ -223,11 +223,17 @@ class Spec:
             yield from indicator.walk()
 
     def indicator(self, indicator_id: str) -> Indicator:
-        """The indicator with this id; `KeyError` if there is none."""
+        """The indicator with this id.
+
+        Raises:
+            UnknownIndicatorError: there is none (a `KeyError`; the message suggests the nearest).
+        """
         for indicator in self.walk():
             if indicator.id == indicator_id:
                 return indicator
-        raise KeyError(indicator_id)
+        ids = [indicator.id for indicator in self.walk()]
+        msg = f"no indicator {indicator_id!r:.80} in {self.id}@{self.version}{did_you_mean(str(indicator_id), ids)}"
+        raise UnknownIndicatorError(msg)
 
     def indicator_locations(self) -> Mapping[str, Location]:
         """Where each indicator is written, by id."""

@@ -35,7 +35,7 @@ def main() -> None:
         else:
             answer = {"report": report, "binary": False}
     except PerfrulesError as e:
-        answer = {"error": type(e).__name__, "message": e.args[0], "problems": diagnostics_to_data(e.problems)}
+        answer = {"error": type(e).__name__, "message": e.args[0], "problems": diagnostics_to_data(e.diagnostics)}
     except MemoryError:
         message = f"scoring needed more than {memory} bytes of memory; the worker stopped"
         answer = {"error": "LimitExceededError", "message": message, "problems": []}

@@ -1,7 +1,7 @@
 """The exceptions perfrules raises; every one derives from `PerfrulesError`.
 
-Errors about the user's files carry every problem found, as `Diagnostic` values,
-so that a caller can show them all at once.
+Errors about the user's files carry every problem found, as `Diagnostic` values
+(``error.diagnostics``, as on a result), so that a caller can show them all at once.
 """
 
 from __future__ import annotations
@@ -15,12 +15,16 @@ __all__ = [
     "EvaluationError",
     "ExpressionError",
     "FactsError",
+    "FunctionFailure",
+    "LimitExceededError",
+    "MissingExtraError",
     "NotRegisteredError",
     "PerfrulesError",
     "PluginError",
     "ReviewError",
     "SourceNotFoundError",
     "SpecError",
+    "UnknownIndicatorError",
 ]
 
 
@@ -28,16 +32,21 @@ class PerfrulesError(Exception):
     """Base of every error perfrules raises.
 
     Attributes:
-        problems: The diagnostics behind the error, errors first.
+        diagnostics: The problems behind the error, errors first (``problems`` is the same).
     """
 
-    def __init__(self, message: str, problems: Iterable[Diagnostic] = ()) -> None:
-        self.problems = tuple(problems)
+    def __init__(self, message: str, diagnostics: Iterable[Diagnostic] = ()) -> None:
+        self.diagnostics = tuple(diagnostics)
         super().__init__(message)
 
+    @property
+    def problems(self) -> tuple[Diagnostic, ...]:
+        """The same as `diagnostics`, by its earlier name."""
+        return self.diagnostics
+
     def __str__(self) -> str:
-        head = super().__str__()
-        return "\n".join([head, *(f"  {p}" for p in self.problems)])
+        head = str(self.args[0]) if self.args else ""  # not KeyError's quoted repr
+        return "\n".join([head, *(f"  {p}" for p in self.diagnostics)])
 
 
 class SourceNotFoundError(PerfrulesError, FileNotFoundError):
@@ -68,8 +77,16 @@ class NotRegisteredError(PerfrulesError, LookupError):
     """No plugin registered a kind, function, scale or format of that name."""
 
 
+class UnknownIndicatorError(PerfrulesError, KeyError):
+    """No indicator of the form has that id; the message suggests the nearest."""
+
+
 class PluginError(PerfrulesError):
     """A plugin could not be loaded, or broke its contract; the message names it."""
+
+
+class FunctionFailure(PluginError):
+    """A registered function raised or returned something it may not."""
 
 
 class AlreadyRegisteredError(PluginError, ValueError):
