@@ -4,13 +4,17 @@
 
 Prints, for each case, the median time per call of perfrules and of its
 baseline and their ratio. Baselines do the same job with no validation, no
-allow-list and no diagnostics, so a ratio is the price of those.
+allow-list and no diagnostics, so a ratio is the price of those. Then the cost
+per leaf of `evaluate` as forms grow (each leaf reading its own fact), and the
+cold start of `perfrules score` on the shipped example beside a bare Python.
 """
 
 from __future__ import annotations
 
 import argparse
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -74,6 +78,59 @@ def wide_spec(leaves: int) -> str:
             for c in range(per_parent)
         ]
     return "\n".join(lines) + "\n"
+
+
+def own_facts_spec(leaves: int) -> tuple[str, dict[str, object]]:
+    """A spec of *leaves* leaves under ten parents, each leaf reading a fact of its own, and facts for it."""
+    per_parent = leaves // 10
+    lines = [
+        "spec: 1", "id: bench/own", "version: '1'", "name: 各自", f"total: {leaves}", "facts:",
+        *(f"  f{i}: {{type: number, min: 0, max: 1}}" for i in range(leaves)),
+        "grades: [{min: 0, label: 差}]", "indicators:",
+    ]  # fmt: skip
+    for p in range(10):
+        lines += [f"  - id: p{p}", f"    name: 父{p}", f"    weight: {per_parent}", "    children:"]
+        lines += [
+            f"      - {{id: p{p}.{c}, name: 叶{c}, weight: 1, expression: 'weight * f{p * per_parent + c}'}}"
+            for c in range(per_parent)
+        ]
+    return "\n".join(lines) + "\n", {"facts": {f"f{i}": "0.95" for i in range(leaves)}}
+
+
+def per_leaf(repeats: int) -> None:
+    """µs per leaf of evaluate at 30, 300 and 2,000 leaves, beside the same arithmetic by hand."""
+    print(f"\n{'leaves':>6} {'evaluate':>12} {'by hand':>12} {'ratio':>8} {'vs 30 leaves':>14}")
+    first = None
+    for leaves in (30, 300, 2000):
+        text, data = own_facts_spec(leaves)
+        spec, facts = perfrules.load_spec(text), perfrules.load_facts(data)
+        values = [Decimal(v) for v in data["facts"].values()]  # type: ignore[attr-defined]
+
+        def by_hand(values: list[Decimal] = values) -> Decimal:
+            return sum(((Decimal(1) * v).quantize(CENT, ROUND_HALF_UP) for v in values), Decimal(0))
+
+        mine = measure(lambda spec=spec, facts=facts: perfrules.evaluate(spec, facts), repeats) / leaves
+        base = measure(by_hand, repeats) / leaves
+        first = first or mine
+        print(f"{leaves:>6} {mine * 1e6:10.1f}µs {base * 1e6:10.1f}µs {mine / base:7.1f}x {mine / first:13.2f}x")
+
+
+def cold_start(repeats: int) -> None:
+    """Wall time of `perfrules score` on the shipped example in a new process, beside `python -c pass`."""
+    score = [str(Path(sys.executable).parent / "perfrules"), "score", str(SPEC), str(FACTS)]
+    bare = [sys.executable, "-c", "pass"]
+
+    def wall(command: list[str]) -> float:
+        samples = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            subprocess.run(command, check=True, capture_output=True)  # noqa: S603  # our own interpreter
+            samples.append(time.perf_counter() - start)
+        return statistics.median(samples)
+
+    wall(score)  # warm the file cache
+    mine, base = wall(score), wall(bare)
+    print(f"\n{'cold start: perfrules score':36} {mine:10.3f}s  {base:10.3f}s {mine / base:7.1f}x   python -c pass")
 
 
 def main() -> None:
@@ -151,6 +208,8 @@ def main() -> None:
     for (name, ours, theirs), baseline_name in zip(cases, baselines, strict=True):
         mine, base = measure(ours, repeats), measure(theirs, repeats)
         print(f"{name:36} {mine * 1e6:10.1f}µs {base * 1e6:10.1f}µs {mine / base:7.1f}x   {baseline_name}")
+    per_leaf(repeats)
+    cold_start(repeats)
 
 
 if __name__ == "__main__":

@@ -18,8 +18,8 @@ PACKAGE = ROOT / "src" / "perfrules"
 # The spec layer and the engine: what loading a spec and scoring a form needs.
 CORE = frozenset(
     {
-        "_catalogue", "_diagnostics", "_document", "_evaluation", "_expression", "_facts", "_functions", "_grading",
-        "_inheritance", "_kinds", "_numbers", "_registry", "_review", "_slots", "_spec", "_targets", "_unicode",
+        "_binding", "_catalogue", "_diagnostics", "_document", "_evaluation", "_expression", "_facts", "_functions", "_grading",
+        "_inheritance", "_kinds", "_numbers", "_plan", "_registry", "_review", "_slots", "_spec", "_targets", "_unicode",
         "_yaml", "exceptions", "hookspecs",
     }
 )  # fmt: skip

@@ -1,4 +1,4 @@
-"""Scoring is safe across threads: each evaluation has its own evaluator and decimal context."""
+"""Scoring is safe across threads: each rule runs with an evaluator to itself, in its own decimal context."""
 
 from __future__ import annotations
 

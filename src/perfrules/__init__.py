@@ -19,13 +19,14 @@ import functools
 from . import exceptions, hookspecs
 from ._api import default_registry, evaluate, load_facts, load_spec, plugin_manager, render, render_summary, template
 from ._diagnostics import Diagnostic, Location
-from ._evaluation import Evaluation, IndicatorResult, Provenance
+from ._evaluation import Evaluation, IndicatorResult
 from ._explain import Explanation, Input, explain
 from ._expression import Condition, Expression, Trace
 from ._facts import Assessment, Facts, FundsRow, Stated
 from ._findings import Finding, findings
 from ._grading import GradeBand, GradingScale
 from ._kinds import IndicatorKind, KindContext, Rule
+from ._plan import Provenance
 from ._registry import Provider, Registry
 from ._review import Review, ReviewEntry, load_review
 from ._spec import FactDeclaration, Indicator, Spec, dump_spec

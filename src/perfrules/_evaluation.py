@@ -8,12 +8,14 @@ from typing import Any, Literal
 
 from attrs import evolve, field, frozen
 
+from ._binding import bind, rule_names
 from ._diagnostics import Diagnostic, did_you_mean
-from ._expression import Expression, Value
-from ._facts import FUNDS_LABELS, Facts, bind, rule_names
+from ._expression import Value
+from ._facts import FUNDS_LABELS, Facts
 from ._grading import GradeBand
 from ._numbers import EXACT, allocate, bounded, decimal_places, exact, quantize, to_text
-from ._registry import Provider, Registry
+from ._plan import LeafRule, Plan, Provenance, plan
+from ._registry import Registry
 from ._review import Review
 from ._slots import fill
 from ._spec import Indicator, Spec
@@ -92,43 +94,6 @@ class IndicatorResult:
 
 
 @frozen
-class Provenance:
-    """Where everything a result used came from.
-
-    Attributes:
-        spec_file: The file (or ``<text>``, ``<mapping>``) the spec was read from.
-        base_files: The files of the specs it extends, nearest first.
-        spec: The plugin that registered the spec; None when it was read directly.
-        kinds: The plugin behind each indicator kind used, by kind.
-        functions: The plugin behind each function the rules call, by name.
-        grades: The plugin behind the grading scale; None when the spec lists its own bands.
-    """
-
-    spec_file: str
-    base_files: tuple[str, ...]
-    spec: Provider | None
-    kinds: Mapping[str, Provider | None]
-    functions: Mapping[str, Provider | None]
-    grades: Provider | None
-
-    @classmethod
-    def of(cls, spec: Spec, registry: Registry) -> Provenance:
-        """The provenance of scoring *spec* with *registry*."""
-        kinds = sorted({i.kind for i in spec.walk() if i.kind})
-        functions = sorted(
-            {name for i in spec.walk() if i.rule and i.rule.expression for name in i.rule.expression.functions}
-        )
-        return cls(
-            spec_file=spec.file,
-            base_files=spec.bases,
-            spec=spec.provider,
-            kinds={kind: registry.provider("indicator_kinds", kind) for kind in kinds},
-            functions={name: registry.provider("functions", name) for name in functions},
-            grades=registry.provider("grading_scales", spec.grades_name) if spec.grades_name else None,
-        )
-
-
-@frozen
 class Evaluation:
     """The filled form: every indicator's score, the total and the grade.
 
@@ -196,8 +161,9 @@ def evaluate(spec: Spec, facts: Facts, registry: Registry, *, claims: ClaimsPoli
         ReviewError: the facts' review does not fit the form.
     """
     spec, facts = fill(spec, facts, registry)
-    values = bind(spec, facts)
-    scorer = _Scorer(spec, facts, values, registry, claims or spec.claims)  # type: ignore[arg-type]
+    planned = plan(spec, registry)
+    values = bind(planned, facts)
+    scorer = _Scorer(planned, facts, values, claims or spec.claims)  # type: ignore[arg-type]
     # The form as a whole renormalises too: an excluded top-level block gives its weight to the others.
     results = scorer.renormalised(spec.full_marks, [scorer.score(indicator) for indicator in spec.indicators])
     if scorer.errors:
@@ -214,7 +180,6 @@ def evaluate(spec: Spec, facts: Facts, registry: Registry, *, claims: ClaimsPoli
         self_total, self_grade = total, grade
         total = scorer.total(results)
         grade = spec.grades.grade(total)
-    provenance = Provenance.of(spec, registry)
     diagnostics = (*scorer.warnings, *scorer.notes)
     return Evaluation(
         spec,
@@ -224,7 +189,7 @@ def evaluate(spec: Spec, facts: Facts, registry: Registry, *, claims: ClaimsPoli
         results,
         diagnostics,
         scorer.claims,
-        provenance,
+        planned.provenance,
         facts.review,
         self_total,
         self_grade,
@@ -234,13 +199,11 @@ def evaluate(spec: Spec, facts: Facts, registry: Registry, *, claims: ClaimsPoli
 
 
 class _Scorer:
-    def __init__(
-        self, spec: Spec, facts: Facts, values: dict[str, Value], registry: Registry, claims: ClaimsPolicy
-    ) -> None:
-        self.spec = spec
+    def __init__(self, plan: Plan, facts: Facts, values: dict[str, Value], claims: ClaimsPolicy) -> None:
+        self.spec = plan.spec
+        self.rules = plan.rules
         self.facts = facts
         self.values = values
-        self.functions = registry.functions
         self.claims = claims
         self.errors: list[Diagnostic] = []
         self.warnings: list[Diagnostic] = []
@@ -279,13 +242,13 @@ class _Scorer:
         else:
             if assessment and assessment.score is not None:
                 claim = self.round(assessment.score)
-            expression = indicator.rule.expression if indicator.rule else None
-            if expression is not None:
-                missing = tuple(sorted(expression.names & set(self.spec.facts) - set(self.values)))
+            rule = self.rules.get(indicator.id)
+            if rule is not None:
+                missing = tuple(name for name in rule.reads if name not in self.values)
             if missing:  # optional facts the unit left out: bind() made sure a claim stands in
                 msg = f"scored by the claim alone: the facts give no {', '.join(missing)}, which the rule needs"
                 self.warn("unsupported-score", msg, indicator, in_facts=True)
-            exact = self.compute(indicator, expression, claim) if expression and not missing else None
+            exact = self.compute(indicator, rule, claim) if rule is not None and not missing else None
             computed = self.settle(exact) if exact is not None else None
             score = self.choose(indicator, claim, computed)
             # Kept unrounded, so a renormalised score is rounded once, not twice.
@@ -389,9 +352,10 @@ class _Scorer:
         declared = result.declared_weight or result.weight
         return evolve(result, weight=weight, declared_weight=declared, score=score, children=children)
 
-    def compute(self, indicator: Indicator, expression: Expression, claim: Decimal | None) -> Decimal | None:
+    def compute(self, indicator: Indicator, rule: LeafRule, claim: Decimal | None) -> Decimal | None:
+        expression = rule.expression
         try:
-            value = expression.evaluate(rule_names(expression, self.values, indicator.weight, claim), self.functions)
+            value = rule.run(rule_names(expression, self.values, indicator.weight, claim))
         except EvaluationError as e:
             location = self.spec.location(indicator.id)
             self.errors.append(Diagnostic("error", "evaluation", str(e.args[0]), indicator.id, location))

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Literal
 
 from attrs import field, frozen
 
+from ._binding import rule_names
 from ._evaluation import IndicatorResult
 from ._expression import Trace, Value, literal
-from ._facts import rule_names
 from ._grading import GradeBand
 from ._numbers import bounded, decimal_places, to_text
 

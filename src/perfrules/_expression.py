@@ -192,35 +192,13 @@ class Expression:
         ]
 
     def evaluate(self, names: Mapping[str, Value], functions: Mapping[str, Function]) -> Value:
-        """Evaluate with *names* bound and *functions* callable.
+        """Evaluate with *names* bound and *functions* callable (`Interpreter.run` with a new interpreter).
 
         Raises:
             EvaluationError: the arithmetic failed (a zero denominator, an
                 overflow), a type rule was broken or a function failed.
         """
-
-        def run() -> Value:
-            with decimal.localcontext(ARITHMETIC):
-                return _Evaluator(names, functions).eval(self.source, previously_parsed=self._tree)  # type: ignore[no-any-return]
-
-        try:
-            try:
-                return run()
-            except RecursionError:  # deep in the caller's stack: a fresh one has room for any accepted rule
-                return _fresh_stack(run)
-        except ZeroDivisionError:
-            zeros = sorted(n for n in self._denominators if names.get(n) == 0)
-            which = f" ({', '.join(f'{n} = 0' for n in zeros)})" if zeros else ""
-            msg = f"division by zero in {self.source!r:.120}{which}"
-            raise EvaluationError(msg) from None
-        except _Refusal as e:  # a function's own words, complete as they are
-            raise EvaluationError(str(e)) from None
-        except _TypeRule as e:
-            raise EvaluationError(f"{e} in {self.source!r:.120}") from None
-        except decimal.Overflow:
-            raise EvaluationError(f"a number grew too large in {self.source!r:.120}") from None
-        except (ArithmeticError, InvalidExpression, TypeError, ValueError) as e:
-            raise EvaluationError(f"{e} in {self.source!r:.120}") from None
+        return Interpreter(functions).run(self, names)
 
     def trace(self, names: Mapping[str, Value], functions: Mapping[str, Function]) -> Trace:
         """The arithmetic behind `evaluate`: the branch taken, with every name replaced by its value.
@@ -664,6 +642,7 @@ class _Evaluator(SimpleEval):  # type: ignore[misc]
         # Copies: simpleeval keeps what it is given, and the caller's maps stay theirs.
         super().__init__(operators=dict(_OPERATORS), functions=dict(functions), names=dict(names), allowed_attrs={})
         self.ATTR_INDEX_FALLBACK = False
+        self.names: Mapping[str, Value]  # read only by _eval_name; an Interpreter rebinds it for each run
 
     def _eval_ifexp(self, node: ast.IfExp) -> Any:
         return self._eval(node.body) if self._condition(node.test, "if") else self._eval(node.orelse)
@@ -686,7 +665,7 @@ class _Evaluator(SimpleEval):  # type: ignore[misc]
     def _eval_name(self, node: ast.Name) -> Value:
         # Names are facts only: never a function, whatever simpleeval would fall back to.
         try:
-            return self.names[node.id]  # type: ignore[no-any-return]
+            return self.names[node.id]
         except KeyError:
             raise _TypeRule(f"no value for {node.id!r:.80}") from None
 
@@ -707,6 +686,57 @@ class _Evaluator(SimpleEval):  # type: ignore[misc]
         except Exception as e:
             msg = f"{name}() failed: {type(e).__name__}: {e}"
             raise _TypeRule(msg) from None
+
+
+class Interpreter:
+    """Runs vetted expressions with one set of functions, as often as asked; safe to share between threads.
+
+    Interpreters are made once and reused, so a form's hundredth rule costs no more to start than its first.
+    """
+
+    def __init__(self, functions: Mapping[str, Function]) -> None:
+        self._functions = functions
+        self._idle: list[_Evaluator] = []  # list.pop and append are atomic: each run has an evaluator to itself
+
+    def run(self, expression: Expression, names: Mapping[str, Value]) -> Value:
+        """*expression*'s value with *names* bound.
+
+        Raises:
+            EvaluationError: the arithmetic failed (a zero denominator, an
+                overflow), a type rule was broken or a function failed.
+        """
+        try:
+            evaluator = self._idle.pop()
+        except IndexError:
+            evaluator = _Evaluator({}, self._functions)
+        evaluator.names = names
+        tree, source = expression._tree, expression.source
+
+        def run() -> Value:
+            with decimal.localcontext(ARITHMETIC):
+                return evaluator.eval(source, previously_parsed=tree)  # type: ignore[no-any-return]
+
+        try:
+            try:
+                return run()
+            except RecursionError:  # deep in the caller's stack: a fresh one has room for any accepted rule
+                return _fresh_stack(run)
+        except ZeroDivisionError:
+            zeros = sorted(n for n in expression._denominators if names.get(n) == 0)
+            which = f" ({', '.join(f'{n} = 0' for n in zeros)})" if zeros else ""
+            msg = f"division by zero in {source!r:.120}{which}"
+            raise EvaluationError(msg) from None
+        except _Refusal as e:  # a function's own words, complete as they are
+            raise EvaluationError(str(e)) from None
+        except _TypeRule as e:
+            raise EvaluationError(f"{e} in {source!r:.120}") from None
+        except decimal.Overflow:
+            raise EvaluationError(f"a number grew too large in {source!r:.120}") from None
+        except (ArithmeticError, InvalidExpression, TypeError, ValueError) as e:
+            raise EvaluationError(f"{e} in {source!r:.120}") from None
+        finally:
+            evaluator.names = {}
+            self._idle.append(evaluator)
 
 
 def arity_problem(function: Function, count: int) -> str | None:

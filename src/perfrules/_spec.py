@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from attrs import evolve, field, frozen
 
@@ -31,6 +31,9 @@ from ._unicode import describe
 from ._yaml import Path as DataPath
 from ._yaml import dump_yaml
 from .exceptions import ExpressionError, SourceNotFoundError, SpecError, UnknownIndicatorError
+
+if TYPE_CHECKING:
+    from ._plan import Plan
 
 FORMAT_VERSION = 1
 INDICATOR_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
@@ -211,6 +214,8 @@ class Spec:
     provider: Provider | None = field(default=None, eq=False, repr=False)
     bases: tuple[str, ...] = field(default=(), eq=False, repr=False)
     _locations: Mapping[str, Location] = field(factory=dict, eq=False, repr=False, alias="locations")
+    # Its plans by registry (`perfrules._plan.plan`), made at first use; a changed copy (evolve) starts without.
+    _plans: dict[int, Plan] = field(factory=dict, init=False, eq=False, repr=False)
 
     @property
     def full_marks(self) -> Decimal:
