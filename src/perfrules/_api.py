@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+from typing import TYPE_CHECKING
 
 import pluggy
 from attrs import evolve
@@ -21,7 +22,9 @@ from ._registry import ALLOW_VARIABLE, DISABLE_VARIABLE, Registry, lookup, new_p
 from ._review import Review, load_review
 from ._slots import fill
 from ._spec import Spec
-from ._summary import Summary
+
+if TYPE_CHECKING:
+    from ._summary import Summary
 
 
 def plugin_manager(*plugins: object, load_entry_points: bool = True) -> pluggy.PluginManager:

@@ -15,7 +15,6 @@ from typing import Any, NoReturn
 
 import click
 
-from . import sandbox
 from ._api import default_registry, evaluate, load_facts, load_spec, render, render_summary
 from ._api import template as blank_workbook
 from ._document import is_file
@@ -24,7 +23,6 @@ from ._explain import LANGUAGES, Language
 from ._explain import explain as explain_evaluation
 from ._facts import facts_reader
 from ._findings import SEVERITY_WORDS, Finding, findings
-from ._json import render_errors, render_findings
 from ._numbers import to_decimal, to_text
 from ._registry import BUILTIN
 from ._summary import summarize
@@ -188,6 +186,8 @@ def score(
         if by_year:
             raise click.UsageError("--isolate takes a spec file or id@version, not --year")
         try:
+            from . import sandbox  # a worker process and its JSON only when asked for
+
             report = sandbox.score(spec, facts_source, format=output_format, claims=claims, review=review)
         except SourceNotFoundError:
             raise
@@ -259,6 +259,8 @@ def _evaluate(
 def _fail(error: PerfrulesError, *, as_json: bool) -> NoReturn:
     """Exit 1 listing every problem (as JSON on stdout too, when *as_json*)."""
     if as_json:
+        from ._json import render_errors
+
         click.echo(render_errors(error.diagnostics), nl=False)
     _report_problems(error)
     sys.exit(EXIT_PROBLEMS)
@@ -371,6 +373,8 @@ def review(
     evaluation = _evaluate(spec, facts, claims=claims, review=review, as_json=output_format == "json")
     found = findings(evaluation, tolerance=tolerance)
     if output_format == "json":
+        from ._json import render_findings
+
         click.echo(render_findings(found, tolerance), nl=False)
     else:
         click.echo(_findings_text(evaluation, found, tolerance, lang), nl=False)
