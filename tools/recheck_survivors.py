@@ -7,7 +7,12 @@ mutated module from the start. This script finds the survivors whose function mu
 (the one that happened to import the module), re-runs the module's tests for each in a fresh process, and prints
 the mutants that still survive and the run's score over the non-equivalent mutants.
 
-Run after `mutmut run`, from the repository root:  .venv/bin/python tools/recheck_survivors.py
+Run after `mutmut run`, from the repository root:
+
+    .venv/bin/python tools/recheck_survivors.py [MODULE ...]
+
+Every survivor of each MODULE named (``perfrules._rules.expression``) is re-run too: do that for a module whose
+tests changed since the run. The tests are the repository's, against the mutated code in mutants/src.
 """
 
 from __future__ import annotations
@@ -72,7 +77,7 @@ def killed_in_fresh_process(mutant: str) -> bool:
     tests = TESTS.get(module, DEFAULT_TESTS)
     run = subprocess.run(  # noqa: S603  # our own interpreter and arguments
         [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests],
-        cwd=MUTANTS,
+        cwd=ROOT,
         env=environment,
         capture_output=True,
         check=False,
@@ -80,15 +85,20 @@ def killed_in_fresh_process(mutant: str) -> bool:
     return run.returncode not in (0, 5)
 
 
-def main() -> int:
+def main(rerun: list[str]) -> int:
     status = results()
     stats = json.loads((MUTANTS / "mutmut-stats.json").read_text())["tests_by_mangled_function_name"]
     listed = equivalent()
     survivors = [name for name, s in status.items() if s in ("survived", "no tests")]
-    import_time = [name for name in survivors if len(stats.get(name.rsplit("__mutmut_", 1)[0], ())) <= 1]
+    again = [
+        name
+        for name in survivors
+        if name not in listed
+        and (len(stats.get(name.rsplit("__mutmut_", 1)[0], ())) <= 1 or name.startswith(tuple(f"{m}.x" for m in rerun)))
+    ]
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        verdicts = pool.map(killed_in_fresh_process, import_time)
-        killed = {name for name, dead in zip(import_time, verdicts, strict=True) if dead}
+        verdicts = pool.map(killed_in_fresh_process, again)
+        killed = {name for name, dead in zip(again, verdicts, strict=True) if dead}
     remaining = sorted(set(survivors) - killed)
     for name in remaining:
         print(f"{name}: {'equivalent' if name in listed else 'survived'}")
@@ -97,11 +107,11 @@ def main() -> int:
     score = 1 - len(alive) / len(counted)
     print(
         f"{len(status)} mutants, {len(listed & set(status))} listed as equivalent; "
-        f"{len(killed)} survivors of the forked run killed in a fresh process; "
+        f"{len(killed)} of {len(again)} survivors re-run in a fresh process killed; "
         f"{len(alive)} of {len(counted)} non-equivalent mutants survive: score {score:.1%}"
     )
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(sys.argv[1:]))
