@@ -11,7 +11,7 @@ import pytest
 
 import perfrules
 from perfrules import Expression
-from perfrules._functions import BUILTIN_FUNCTIONS
+from perfrules._rules.functions import BUILTIN_FUNCTIONS
 from perfrules.exceptions import EvaluationError, ExpressionError
 
 D = Decimal
