@@ -9,8 +9,8 @@ from typing import Any, ClassVar
 import pytest
 
 import perfrules
-from perfrules._kinds import BandsKind, Interval, Parameters
-from perfrules._targets import TargetError, parse_target
+from perfrules._rules.kinds import BandsKind, Interval, Parameters
+from perfrules._rules.targets import TargetError, parse_target
 from perfrules.exceptions import EvaluationError, SpecError
 
 D = Decimal

@@ -10,7 +10,7 @@ import pytest
 
 import perfrules
 from perfrules._diagnostics import Location
-from perfrules._grading import DEFAULT_SCALE, GradeBand, GradingScale, band_problems
+from perfrules._spec.grading import DEFAULT_SCALE, GradeBand, GradingScale, band_problems
 from perfrules.exceptions import FactsError, ReviewError, SpecError
 
 D = Decimal

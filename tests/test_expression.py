@@ -14,8 +14,8 @@ import pytest
 
 import perfrules
 from perfrules import Expression
-from perfrules._expression import Condition, Function, Value, _fresh_stack, _TypeRule, arity_problem, literal
-from perfrules._functions import BUILTIN_FUNCTIONS
+from perfrules._rules.expression import Condition, Function, Value, _fresh_stack, _TypeRule, arity_problem, literal
+from perfrules._rules.functions import BUILTIN_FUNCTIONS
 from perfrules.exceptions import EvaluationError, ExpressionError
 
 D = Decimal

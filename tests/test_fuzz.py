@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import perfrules
-from perfrules._expression import Expression
+from perfrules._rules.expression import Expression
 from perfrules._yaml import dump_yaml
 from perfrules.exceptions import PerfrulesError
 

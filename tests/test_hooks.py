@@ -78,9 +78,9 @@ class TestMeta:
     def test_builtins_use_the_hooks(self) -> None:
         """The built-in plugin implements every hook but the commands' (the command line adds its own):
         perfrules registers its own things like any plugin."""
-        from perfrules import _builtins
+        from perfrules._plugins import builtins
 
-        assert set(HOOKS) - {"perfrules_register_commands"} == {name for name in HOOKS if hasattr(_builtins, name)}
+        assert set(HOOKS) - {"perfrules_register_commands"} == {name for name in HOOKS if hasattr(builtins, name)}
 
 
 class TestHooks:

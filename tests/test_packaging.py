@@ -8,7 +8,7 @@ from importlib import metadata
 import pytest
 
 import perfrules
-from perfrules._builtins import shipped_specs_dir
+from perfrules._plugins.builtins import shipped_specs_dir
 
 from .conftest import ROOT
 
@@ -37,14 +37,14 @@ class TestPackaging:
 
     def test_no_float_in_the_source(self) -> None:
         """No module of perfrules calls float()."""
-        for path in (ROOT / "src" / "perfrules").glob("*.py"):
+        for path in (ROOT / "src" / "perfrules").rglob("*.py"):
             assert not re.search(r"(?<![_a-zA-Z])float\(", path.read_text(encoding="utf-8")), path.name
 
 
 class TestErrorCodes:
     def test_every_code_is_documented(self) -> None:
         """Every diagnostic code the source reports is listed, with its meaning, in docs/security.md."""
-        source = "\n".join(path.read_text(encoding="utf-8") for path in (ROOT / "src" / "perfrules").glob("*.py"))
+        source = "\n".join(path.read_text(encoding="utf-8") for path in (ROOT / "src" / "perfrules").rglob("*.py"))
         patterns = (
             r'(?:error|warn|problem|fail|_error)\(\s*"([a-z]+(?:-[a-z]+)*)"',
             r'code="([a-z]+(?:-[a-z]+)*)"',

@@ -9,7 +9,7 @@ import pytest
 from attrs import evolve
 
 import perfrules
-from perfrules._plan import plan
+from perfrules._engine.plan import plan
 from perfrules.exceptions import EvaluationError
 from perfrules.testing import registry
 

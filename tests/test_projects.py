@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import perfrules
-from perfrules._targets import TargetError, parse_target
+from perfrules._rules.targets import TargetError, parse_target
 from perfrules.exceptions import FactsError
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 import perfrules
 from perfrules._cli import main
-from perfrules._expression import Expression
+from perfrules._rules.expression import Expression
 from perfrules.exceptions import ExpressionError, FactsError, PerfrulesError, SpecError
 
 from .conftest import SEED_FACTS, SEED_SPEC

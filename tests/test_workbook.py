@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 from openpyxl.worksheet.worksheet import Worksheet
 
 import perfrules
-from perfrules import _workbook
 from perfrules._cli import main
-from perfrules._workbook import cell_number
+from perfrules._forms import workbook
+from perfrules._forms.workbook import cell_number
 from perfrules.exceptions import FactsError
 
 from .conftest import ROOT, SEED_FACTS, SEED_SPEC
@@ -314,7 +314,7 @@ class TestProblems:
     ) -> None:
         """A workbook that unpacks beyond the limit is refused before it is parsed."""
         path = official_department(tmp_path / "big.xlsx")
-        monkeypatch.setattr(_workbook, "MAX_UNPACKED_BYTES", 1000)
+        monkeypatch.setattr(workbook, "MAX_UNPACKED_BYTES", 1000)
         [problem] = problems(seed_spec, path)
         assert "too-large" == problem.code and "the limit is 1000" in problem.message
 
@@ -339,7 +339,7 @@ class TestProblems:
         bomb = sheet_edited(tmp_path, pattern, replacement)
         with pytest.MonkeyPatch.context() as patch:
             if max_cells is not None:  # the form has a few hundred cells, every one prefixed
-                patch.setattr(_workbook, "MAX_CELLS", max_cells)
+                patch.setattr(workbook, "MAX_CELLS", max_cells)
             [problem] = problems(seed_spec, bomb)
         assert "too-large" == problem.code
 
@@ -347,7 +347,7 @@ class TestProblems:
         self, tmp_path: Path, seed_spec: perfrules.Spec, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         """A sheet with more cells than a form could have is refused before it is parsed."""
-        monkeypatch.setattr(_workbook, "MAX_CELLS", 100)
+        monkeypatch.setattr(workbook, "MAX_CELLS", 100)
         [problem] = problems(seed_spec, official_department(tmp_path / "form.xlsx"))
         assert "too-large" == problem.code and "a form has at most 100" in problem.message
 

@@ -30,7 +30,7 @@ MUTANTS = ROOT / "mutants"
 EQUIVALENT = ROOT / "tests" / "equivalent-mutants.md"
 # The tests that exercise each module directly; a survivor is re-run against these.
 TESTS = {
-    "_expression": ["tests/test_expression.py", "tests/test_edges.py", "tests/test_fuzz.py"],
+    "_rules.expression": ["tests/test_expression.py", "tests/test_edges.py", "tests/test_fuzz.py"],
     "_numbers": ["tests/test_numbers.py", "tests/test_edges.py"],
 }
 DEFAULT_TESTS = ["tests/test_boundaries.py", "tests/test_edges.py"]
@@ -67,7 +67,7 @@ def equivalent() -> set[str]:
 
 
 def killed_in_fresh_process(mutant: str) -> bool:
-    module = mutant.split(".")[1]
+    module = mutant.removeprefix("perfrules.").partition(".x")[0]  # perfrules._rules.expression.x_name__mutmut_3
     environment = {
         **os.environ,
         "MUTANT_UNDER_TEST": mutant,

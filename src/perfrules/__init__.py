@@ -17,20 +17,21 @@ from __future__ import annotations
 import functools
 
 from . import exceptions, hookspecs
+from ._analysis.explain import Explanation, Input, explain
+from ._analysis.findings import Finding, findings
+from ._analysis.summary import GradeCount, IndicatorLoss, RankedUnit, Summary, summarize
 from ._api import default_registry, evaluate, load_facts, load_spec, plugin_manager, render, render_summary, template
 from ._diagnostics import Diagnostic, Location
-from ._evaluation import Evaluation, IndicatorResult
-from ._explain import Explanation, Input, explain
-from ._expression import Condition, Expression, Trace
-from ._facts import Assessment, Facts, FundsRow, Stated
-from ._findings import Finding, findings
-from ._grading import GradeBand, GradingScale
-from ._kinds import IndicatorKind, KindContext, Rule
-from ._plan import Provenance
-from ._registry import Provider, Registry
-from ._review import Review, ReviewEntry, load_review
-from ._spec import FactDeclaration, Indicator, Spec, dump_spec
-from ._summary import GradeCount, IndicatorLoss, RankedUnit, Summary, summarize
+from ._engine.plan import Provenance
+from ._engine.results import Evaluation, IndicatorResult
+from ._inputs.facts import Assessment, Facts, FundsRow, Stated
+from ._inputs.review import Review, ReviewEntry, load_review
+from ._plugins.registry import Provider, Registry
+from ._rules.expression import Condition, Expression, Trace
+from ._rules.kinds import IndicatorKind, KindContext, Rule
+from ._spec.grading import GradeBand, GradingScale
+from ._spec.model import FactDeclaration, Indicator, Spec
+from ._spec.writer import dump_spec
 from .exceptions import PerfrulesError
 from .hookspecs import hookimpl
 

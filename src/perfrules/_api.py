@@ -14,17 +14,19 @@ from typing import TYPE_CHECKING
 import pluggy
 from attrs import evolve
 
-from . import _builtins, _evaluation, _facts, _spec
 from ._document import Source
-from ._evaluation import ClaimsPolicy, Evaluation
-from ._facts import Facts
-from ._registry import ALLOW_VARIABLE, DISABLE_VARIABLE, Registry, lookup, new_plugin_manager
-from ._review import Review, load_review
-from ._slots import fill
-from ._spec import Spec
+from ._engine.results import ClaimsPolicy, Evaluation
+from ._engine.scoring import score
+from ._inputs.facts import Facts, read_facts
+from ._inputs.review import Review, load_review
+from ._plugins import builtins
+from ._plugins.registry import ALLOW_VARIABLE, DISABLE_VARIABLE, Registry, lookup, new_plugin_manager
+from ._spec.model import Spec
+from ._spec.reader import read_spec
+from ._spec.slots import fill
 
 if TYPE_CHECKING:
-    from ._summary import Summary
+    from ._analysis.summary import Summary
 
 
 def plugin_manager(*plugins: object, load_entry_points: bool = True) -> pluggy.PluginManager:
@@ -39,7 +41,7 @@ def plugin_manager(*plugins: object, load_entry_points: bool = True) -> pluggy.P
         PluginError: a plugin is missing, cannot be imported or breaks the
             hook specifications; two distributions share an entry-point name.
     """
-    return new_plugin_manager(_builtins, *plugins, load_entry_points=load_entry_points)
+    return new_plugin_manager(builtins, *plugins, load_entry_points=load_entry_points)
 
 
 def default_registry() -> Registry:
@@ -70,7 +72,7 @@ def load_spec(source: Source, *, registry: Registry | None = None, year: int | N
         SpecError: listing every problem found.
         SourceNotFoundError: no such file or registered spec.
     """
-    return _spec.load_spec(source, registry or default_registry(), year=year)
+    return read_spec(source, registry or default_registry(), year=year)
 
 
 def load_facts(source: Source, *, spec: Spec | None = None) -> Facts:
@@ -87,7 +89,7 @@ def load_facts(source: Source, *, spec: Spec | None = None) -> Facts:
     Raises:
         FactsError: listing every problem found.
     """
-    return _facts.load_facts(source, _registry_of(spec), spec=spec)
+    return read_facts(source, _registry_of(spec), spec=spec)
 
 
 def evaluate(
@@ -128,10 +130,10 @@ def evaluate(
         raise ValueError(msg)
     registry = spec.registry or registry or default_registry()
     if not isinstance(facts, Facts):
-        facts = _facts.load_facts(facts, registry, spec=spec)
+        facts = read_facts(facts, registry, spec=spec)
     if review is not None:
         facts = evolve(facts, review=review if isinstance(review, Review) else load_review(review))
-    return _evaluation.evaluate(spec, facts, registry, claims=claims)
+    return score(spec, facts, registry, claims=claims)
 
 
 def render(evaluation: Evaluation, format: str = "table", *, registry: Registry | None = None) -> str | bytes:
@@ -172,7 +174,7 @@ def template(spec: Spec, facts: Facts | None = None) -> bytes:
     Raises:
         FactsError: *facts* fill a project form's slots wrongly.
     """
-    from ._xlsx import template_xlsx  # XlsxWriter only when a workbook is asked for
+    from ._forms.xlsx import template_xlsx  # XlsxWriter only when a workbook is asked for
 
     if facts is not None and facts.indicators:  # the unit's own indicators take the rows of their slots
         spec, facts = fill(spec, facts, _registry_of(spec))

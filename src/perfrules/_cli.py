@@ -15,17 +15,17 @@ from typing import Any, NoReturn
 
 import click
 
+from ._analysis.explain import LANGUAGES, Language
+from ._analysis.explain import explain as explain_evaluation
+from ._analysis.findings import SEVERITY_WORDS, Finding, findings
+from ._analysis.summary import summarize
 from ._api import default_registry, evaluate, load_facts, load_spec, render, render_summary
 from ._api import template as blank_workbook
 from ._document import is_file
-from ._evaluation import Evaluation
-from ._explain import LANGUAGES, Language
-from ._explain import explain as explain_evaluation
-from ._facts import facts_reader
-from ._findings import SEVERITY_WORDS, Finding, findings
+from ._engine.results import Evaluation
+from ._inputs.facts import facts_reader
 from ._numbers import to_decimal, to_text
-from ._registry import BUILTIN
-from ._summary import summarize
+from ._plugins.registry import BUILTIN
 from .exceptions import AlreadyRegisteredError, PerfrulesError, PluginError, SourceNotFoundError, UnknownIndicatorError
 
 SUFFIX_FORMATS = {"md": "markdown", "htm": "html", "txt": "table"}
@@ -259,7 +259,7 @@ def _evaluate(
 def _fail(error: PerfrulesError, *, as_json: bool) -> NoReturn:
     """Exit 1 listing every problem (as JSON on stdout too, when *as_json*)."""
     if as_json:
-        from ._json import render_errors
+        from ._reports.json import render_errors
 
         click.echo(render_errors(error.diagnostics), nl=False)
     _report_problems(error)
@@ -373,7 +373,7 @@ def review(
     evaluation = _evaluate(spec, facts, claims=claims, review=review, as_json=output_format == "json")
     found = findings(evaluation, tolerance=tolerance)
     if output_format == "json":
-        from ._json import render_findings
+        from ._reports.json import render_findings
 
         click.echo(render_findings(found, tolerance), nl=False)
     else:

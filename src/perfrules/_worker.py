@@ -16,7 +16,7 @@ import sys
 from typing import Any
 
 from ._api import evaluate, render
-from ._json import diagnostics_to_data
+from ._reports.json import diagnostics_to_data
 from .exceptions import PerfrulesError
 
 

@@ -7,7 +7,7 @@ it once per thing you provide, as ``register(name, thing)``. Names are global,
 and registering a name that perfrules or another plugin already registered is
 an error naming both plugins, so results never depend on which plugin was
 installed first. perfrules' own built-ins are registered through these same
-hooks (``perfrules._builtins``). docs/plugins.md walks through writing one.
+hooks (``perfrules._plugins.builtins``). docs/plugins.md walks through writing one.
 """
 
 from __future__ import annotations
@@ -22,13 +22,13 @@ if TYPE_CHECKING:
 
     import click
 
+    from ._analysis.summary import Summary
     from ._document import Source
-    from ._evaluation import Evaluation
-    from ._facts import Facts
-    from ._grading import GradingScale
-    from ._kinds import IndicatorKind
-    from ._spec import Spec
-    from ._summary import Summary
+    from ._engine.results import Evaluation
+    from ._inputs.facts import Facts
+    from ._rules.kinds import IndicatorKind
+    from ._spec.grading import GradingScale
+    from ._spec.model import Spec
 
 hookspec = pluggy.HookspecMarker("perfrules")
 hookimpl = pluggy.HookimplMarker("perfrules")

@@ -30,7 +30,7 @@ from typing import Any
 from attrs import frozen
 
 from . import exceptions
-from ._json import diagnostics_from_data
+from ._reports.json import diagnostics_from_data
 from .exceptions import LimitExceededError, PerfrulesError
 
 

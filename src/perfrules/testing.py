@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from ._api import evaluate, load_spec, plugin_manager
 from ._document import Source
-from ._evaluation import ClaimsPolicy, Evaluation
-from ._facts import Facts
-from ._registry import Registry
-from ._spec import Spec
+from ._engine.results import ClaimsPolicy, Evaluation
+from ._inputs.facts import Facts
+from ._plugins.registry import Registry
+from ._spec.model import Spec
 
 __all__ = ["registry", "score"]
 

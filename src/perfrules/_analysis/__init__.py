@@ -1,0 +1,1 @@
+"""Reading results: explanations, findings for a reviewer, summaries across units."""

@@ -1,0 +1,170 @@
+"""Binding: one unit's facts typed and checked against a spec's plan, before anything is scored.
+
+Every declared fact is read once, every claim checked against its leaf; all problems are reported together.
+Scoring then reads only the values bound here.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping
+from decimal import Decimal
+
+from .._diagnostics import Diagnostic, did_you_mean
+from .._inputs.facts import Facts
+from .._numbers import decimal_places, not_a_number, to_decimal, to_text
+from .._rules.expression import Expression, Value
+from ..exceptions import FactsError
+from .plan import Plan
+
+
+def _readers(plan: Plan, found: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Fill *found* with each fact's readers: the ids of the leaves whose rules read it."""
+    for leaf_id, rule in plan.rules.items():
+        for name in rule.expression.names:
+            found.setdefault(name, []).append(leaf_id)
+    for name in plan.spec.facts:
+        found.setdefault(name, [])
+    return found
+
+
+def rule_names(
+    expression: Expression, values: Mapping[str, Value], weight: Decimal, claim: Decimal | None
+) -> dict[str, Value]:
+    """The names a leaf's rule is evaluated with: the facts it reads, ``weight`` and, when claimed, ``claim``."""
+    names = {name: values[name] for name in expression.names if name in values}
+    names["weight"] = weight
+    if claim is not None:
+        names["claim"] = claim
+    return names
+
+
+def bind(plan: Plan, facts: Facts) -> dict[str, Value]:
+    """Type *facts* against *plan*'s spec: every declared fact and every claim checked.
+
+    Returns:
+        The declared facts' values, typed (numbers as Decimal).
+
+    Raises:
+        FactsError: listing every missing, undeclared or mistyped fact and every bad claim.
+    """
+    spec = plan.spec
+    problems: list[Diagnostic] = []
+
+    def error(code: str, message: str, path: tuple[str, ...], indicator: str | None = None) -> None:
+        problems.append(Diagnostic("error", code, message, indicator, facts.location(*path)))
+
+    values: dict[str, Value] = {}
+    read_by_leaves: dict[str, list[str]] = {}  # fact → the leaves that read it, found once, when a fact is missing
+    for name, declaration in spec.facts.items():
+        described = f"fact {name!r}" + (f" ({declaration.label})" if declaration.label else "")
+        if name not in facts.values:
+            if not declaration.optional:
+                readers = (read_by_leaves or _readers(plan, read_by_leaves))[name]
+                read_by = f"; {', '.join(readers[:5])}{' …' if len(readers) > 5 else ''} read it" if readers else ""
+                error("missing-fact", f"{described} is missing{read_by}", ("facts",))
+            continue
+        raw = facts.values[name]
+        at = ("facts", name)
+        if declaration.type == "number":
+            number = to_decimal(raw)
+            if number is None:
+                error("fact-type", f"{described} must be a number, {not_a_number(raw)}", at)
+                continue
+            if declaration.min is not None and number < declaration.min:
+                error(
+                    "fact-range", f"{described} is {to_text(number)}, below its minimum {to_text(declaration.min)}", at
+                )
+            if declaration.max is not None and number > declaration.max:
+                error(
+                    "fact-range", f"{described} is {to_text(number)}, above its maximum {to_text(declaration.max)}", at
+                )
+            values[name] = number
+        elif declaration.type == "boolean":
+            if not isinstance(raw, bool):
+                error("fact-type", f"{described} must be true or false, not {raw!r:.80}", at)
+            values[name] = bool(raw)
+        else:
+            if not isinstance(raw, str):
+                error("fact-type", f"{described} must be text, not {raw!r:.80}", at)
+            elif declaration.values is not None and raw not in declaration.values:
+                shown = " / ".join(declaration.values)
+                error(
+                    "fact-value",
+                    f"{described} is {raw!r:.80}, not one of {shown}{did_you_mean(raw, declaration.values)}",
+                    at,
+                )
+            values[name] = str(raw)
+    for name in facts.values:
+        if name not in spec.facts:
+            # Typed with a Chinese IME, a name may come in full-width letters: suggest its ASCII form.
+            hint = did_you_mean(unicodedata.normalize("NFKC", name), spec.facts)
+            error("unknown-fact", f"fact {name!r} is not declared by the spec{hint}", ("facts", name))
+
+    ids = plan.indicators
+    for indicator_id, assessment in facts.assessments.items():
+        indicator = ids.get(indicator_id)
+        at = ("assessments", indicator_id)
+        if indicator is None:
+            hint = did_you_mean(str(indicator_id), ids)
+            error("unknown-indicator", f"no indicator {indicator_id!r} in the spec{hint}", at, str(indicator_id))
+            continue
+        if assessment.not_applicable and indicator.not_applicable is None:
+            message = f"{indicator_id!r} ({indicator.name}) cannot be not applicable: the spec gives it no not_applicable policy"
+            error("not-applicable", message, at, indicator_id)
+        claim = assessment.score
+        if claim is None:
+            continue
+        if not indicator.is_leaf:
+            error(
+                "claim-on-parent",
+                f"{indicator_id!r} is scored from its children; claim scores on leaves",
+                at,
+                indicator_id,
+            )
+        elif not 0 <= claim <= indicator.weight:
+            error(
+                "claim-range",
+                f"the claimed score {to_text(claim)} is outside 0 to {to_text(indicator.weight)}",
+                at,
+                indicator_id,
+            )
+        elif decimal_places(claim) > spec.precision:
+            error(
+                "claim-decimals",
+                f"the claimed score {to_text(claim)} has more than {spec.precision} decimals",
+                at,
+                indicator_id,
+            )
+    # Claims are needed where they are scored: not under an indicator marked not
+    # applicable, nor under an alternative the unit did not choose.
+    stack = list(spec.indicators)
+    while stack:
+        indicator = stack.pop()
+        own = facts.assessments.get(indicator.id)
+        if own is not None and own.not_applicable:
+            continue
+        if indicator.alternatives not in (None, "best"):
+            chosen = values.get(indicator.alternatives)
+            options = [child.id for child in indicator.children]
+            if chosen not in options:
+                message = f"fact {indicator.alternatives!r} is {chosen!r}: it must name one of {', '.join(options)}"
+                error("alternative-choice", message, ("facts", indicator.alternatives), indicator.id)
+                continue
+            stack.extend(child for child in indicator.children if child.id == chosen)
+            continue
+        stack.extend(indicator.children)
+        if not indicator.is_leaf or (own is not None and own.score is not None):
+            continue
+        rule = plan.rules.get(indicator.id)
+        if rule is None or "claim" in rule.expression.names:
+            msg = f"{indicator.id!r} ({indicator.name}) is self-assessed but has no score"
+            error("missing-claim", msg, ("assessments", indicator.id), indicator.id)
+        elif missing := [n for n in rule.reads if n not in values and spec.facts[n].optional]:
+            msg = f"{indicator.id!r} ({indicator.name}) needs fact {', '.join(map(repr, missing))} or a claimed score"
+            error("missing-fact", msg, ("facts",), indicator.id)
+    if problems:
+        count = len(problems)
+        msg = f"{facts.file}: {count} problem{'s' * (count != 1)} fitting the facts to {spec.id}@{spec.version}"
+        raise FactsError(msg, problems)
+    return values

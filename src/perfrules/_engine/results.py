@@ -1,0 +1,148 @@
+"""Results: the filled form, one row per indicator, with the total, the grade and what was warned."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from decimal import Decimal
+from typing import Literal
+
+from attrs import field, frozen
+
+from .._diagnostics import Diagnostic, did_you_mean
+from .._inputs.facts import Facts
+from .._inputs.review import Review
+from .._plugins.registry import Registry
+from .._rules.expression import Value
+from .._spec.grading import GradeBand
+from .._spec.model import Spec
+from ..exceptions import UnknownIndicatorError
+from .plan import Provenance
+
+ClaimsPolicy = Literal["self", "computed"]
+EXCLUDED = ("exclude", "alternative")
+
+
+@frozen
+class IndicatorResult:
+    """One row of the filled form.
+
+    Attributes:
+        id: The indicator's id.
+        name: Its name.
+        kind: How it was scored; None for a parent.
+        weight: Its weight (分值).
+        score: The score reported (得分): the claim or the computed value, per
+            the claims policy; for a parent, the sum of its children's scores.
+        computed: What the rule computes, for leaves that compute.
+        claim: What the unit claimed, if it did.
+        reason: Why points were lost (未达标原因), from the facts.
+        measure: The fix (改进措施), from the facts.
+        explanation: The indicator's explanation (指标解释).
+        rule: The scoring rule in words.
+        declared_weight: The spec's weight, when the reported one differs: a
+            sibling excluded as not applicable renormalised it, or it was excluded (0).
+        self_score: When the form was reviewed, the score before the review (自评分);
+            ``score`` is then the final score by the spec's ``final_score`` rule.
+        review_score: The reviewer's score (复核分), for a leaf the review scored.
+        review_note: The reviewer's note (复核意见).
+        missing_facts: Optional facts the leaf's rule needs that the unit left
+            out; its claim is then reported unsupported.
+        not_applicable: The policy applied when the unit marked it (or an
+            ancestor) not applicable: ``exclude``, ``zero`` or ``full``;
+            ``alternative`` for an alternative that does not count.
+        children: Results of the sub-indicators.
+    """
+
+    id: str
+    name: str
+    kind: str | None
+    weight: Decimal
+    score: Decimal
+    computed: Decimal | None = None
+    claim: Decimal | None = None
+    reason: str | None = None
+    measure: str | None = None
+    explanation: str | None = None
+    rule: str | None = None
+    name_en: str | None = None
+    declared_weight: Decimal | None = None
+    not_applicable: str | None = None
+    self_score: Decimal | None = None
+    review_score: Decimal | None = None
+    review_note: str | None = None
+    missing_facts: tuple[str, ...] = ()
+    children: tuple[IndicatorResult, ...] = ()
+
+    @property
+    def excluded(self) -> bool:
+        """Left out of its parent's total: not applicable under ``exclude``, or an alternative not counted."""
+        return self.not_applicable in EXCLUDED
+
+    @property
+    def lost(self) -> Decimal:
+        """Points lost: weight minus score."""
+        return self.weight - self.score
+
+    def walk(self) -> Iterator[IndicatorResult]:
+        """This result and every descendant's, parents first."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@frozen
+class Evaluation:
+    """The filled form: every indicator's score, the total and the grade.
+
+    Attributes:
+        spec: The spec applied.
+        facts: The unit's facts.
+        total: The total score (总分), rounded as the spec declares.
+        grade: The grade band the total falls in.
+        indicators: Results for the top level of the tree.
+        diagnostics: Warnings about the result (claims that differ from the
+            rules, clamped scores, a stated total that differs).
+        claims: The claims policy applied.
+        provenance: Which plugin supplied the spec, kinds, functions and scale.
+        review: The review (复核) applied, if any.
+        self_total: When reviewed, the total before the review (自评总分).
+        self_grade: When reviewed, the grade of that total.
+        values: The facts as bound to the spec (numbers as Decimal), by name.
+        registry: The registry the form was scored with.
+    """
+
+    spec: Spec
+    facts: Facts
+    total: Decimal
+    grade: GradeBand
+    indicators: tuple[IndicatorResult, ...]
+    diagnostics: tuple[Diagnostic, ...] = ()
+    claims: ClaimsPolicy = "self"
+    provenance: Provenance | None = None
+    review: Review | None = None
+    self_total: Decimal | None = None
+    self_grade: GradeBand | None = None
+    values: Mapping[str, Value] = field(factory=dict, eq=False, repr=False)
+    registry: Registry | None = field(default=None, eq=False, repr=False)
+    _by_id: Mapping[str, IndicatorResult] = field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", {r.id: r for r in self.walk()})
+
+    def __getitem__(self, indicator_id: str) -> IndicatorResult:
+        """The result for one indicator id.
+
+        Raises:
+            UnknownIndicatorError: no such indicator (a `KeyError`; the message suggests the nearest).
+        """
+        try:
+            return self._by_id[indicator_id]
+        except (KeyError, TypeError):
+            spec = self.spec
+            msg = f"no indicator {indicator_id!r:.80} in {spec.id}@{spec.version}{did_you_mean(str(indicator_id), self._by_id)}"
+            raise UnknownIndicatorError(msg) from None
+
+    def walk(self) -> Iterator[IndicatorResult]:
+        """Every result, parents before children, in the spec's order."""
+        for result in self.indicators:
+            yield from result.walk()

@@ -1,0 +1,327 @@
+"""Scoring: a plan run over one unit's bound facts, giving the filled form (review applied, if any)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from attrs import evolve
+
+from .._diagnostics import Diagnostic, did_you_mean
+from .._inputs.facts import FUNDS_LABELS, Facts
+from .._inputs.review import Review
+from .._numbers import EXACT, allocate, bounded, decimal_places, exact, quantize, to_text
+from .._plugins.registry import Registry
+from .._rules.expression import Value
+from .._spec.grading import GradeBand
+from .._spec.model import Indicator, Spec
+from .._spec.slots import fill
+from ..exceptions import EvaluationError, ReviewError
+from .binding import bind, rule_names
+from .plan import LeafRule, Plan, plan
+from .results import EXCLUDED, ClaimsPolicy, Evaluation, IndicatorResult
+
+
+@exact
+def score(spec: Spec, facts: Facts, registry: Registry, *, claims: ClaimsPolicy | None = None) -> Evaluation:
+    """Score *facts* against *spec* with *registry*'s functions (`perfrules.evaluate`, everything loaded).
+
+    Raises:
+        FactsError: facts missing, undeclared or mistyped; bad claims.
+        EvaluationError: a rule failed for these facts (e.g. a zero denominator).
+        ReviewError: the facts' review does not fit the form.
+    """
+    spec, facts = fill(spec, facts, registry)
+    planned = plan(spec, registry)
+    values = bind(planned, facts)
+    scorer = _Scorer(planned, facts, values, claims or spec.claims)  # type: ignore[arg-type]
+    # The form as a whole renormalises too: an excluded top-level block gives its weight to the others.
+    results = scorer.renormalised(spec.full_marks, [scorer.score(indicator) for indicator in spec.indicators])
+    if scorer.errors:
+        count = len(scorer.errors)
+        msg = f"{facts.file}: {count} indicator{'s' * (count != 1)} could not be scored"
+        raise EvaluationError(msg, scorer.errors)
+    total = scorer.total(results)
+    grade = spec.grades.grade(total)
+    scorer.check_stated(total, grade)
+    scorer.check_funds()
+    self_total = self_grade = None
+    if facts.review is not None:
+        results = scorer.reviewed(results, facts.review)
+        self_total, self_grade = total, grade
+        total = scorer.total(results)
+        grade = spec.grades.grade(total)
+    diagnostics = (*scorer.warnings, *scorer.notes)
+    return Evaluation(
+        spec,
+        facts,
+        total,
+        grade,
+        results,
+        diagnostics,
+        scorer.claims,
+        planned.provenance,
+        facts.review,
+        self_total,
+        self_grade,
+        values=values,
+        registry=registry,
+    )
+
+
+class _Scorer:
+    def __init__(self, plan: Plan, facts: Facts, values: dict[str, Value], claims: ClaimsPolicy) -> None:
+        self.spec = plan.spec
+        self.rules = plan.rules
+        self.facts = facts
+        self.values = values
+        self.claims = claims
+        self.errors: list[Diagnostic] = []
+        self.warnings: list[Diagnostic] = []
+        self.notes: list[Diagnostic] = []
+        self.exact: dict[str, Decimal] = {}
+
+    def warn(self, code: str, message: str, indicator: Indicator | None, *, in_facts: bool = False) -> None:
+        if indicator is None:
+            location = self.facts.location("stated")
+        elif in_facts:
+            location = self.facts.location("assessments", indicator.id)
+        else:
+            location = self.spec.location(indicator.id)
+        self.warnings.append(Diagnostic("warning", code, message, indicator.id if indicator else None, location))
+
+    def total(self, results: tuple[IndicatorResult, ...]) -> Decimal:
+        return self.round(sum((r.score for r in results), Decimal(0)))
+
+    def round(self, value: Decimal) -> Decimal:
+        return quantize(value, self.spec.precision, self.spec.rounding)
+
+    def score(self, indicator: Indicator) -> IndicatorResult:
+        assessment = self.facts.assessments.get(indicator.id)
+        if assessment is not None and assessment.not_applicable:
+            return self.unscored(indicator, indicator.not_applicable or "exclude")
+        if indicator.alternatives is not None:
+            return self.alternatives(indicator)
+        children = self.renormalised(indicator.weight, [self.score(child) for child in indicator.children])
+        claim = computed = None
+        missing: tuple[str, ...] = ()
+        if children:
+            score = sum((child.score for child in children), Decimal(0))
+            if any(c.excluded for c in children) and not any(c.weight for c in children if not c.excluded):
+                # Nothing under it that carries weight applies: it does not apply either.
+                return self.result(indicator, self.round(Decimal(0)), children=children, not_applicable="exclude")
+        else:
+            if assessment and assessment.score is not None:
+                claim = self.round(assessment.score)
+            rule = self.rules.get(indicator.id)
+            if rule is not None:
+                missing = tuple(name for name in rule.reads if name not in self.values)
+            if missing:  # optional facts the unit left out: bind() made sure a claim stands in
+                msg = f"scored by the claim alone: the facts give no {', '.join(missing)}, which the rule needs"
+                self.warn("unsupported-score", msg, indicator, in_facts=True)
+            exact = self.compute(indicator, rule, claim) if rule is not None and not missing else None
+            computed = self.settle(exact) if exact is not None else None
+            score = self.choose(indicator, claim, computed)
+            # Kept unrounded, so a renormalised score is rounded once, not twice.
+            uses_computed = exact is not None and (claim is None or self.claims == "computed")
+            self.exact[indicator.id] = exact if uses_computed and exact is not None else score
+        return self.result(indicator, score, computed=computed, claim=claim, missing_facts=missing, children=children)
+
+    def settle(self, value: Decimal) -> Decimal:
+        """A leaf's score as reported: rounded to the precision when the spec rounds per indicator."""
+        return self.round(value) if self.spec.round_at == "indicator" else value
+
+    def result(self, indicator: Indicator, score: Decimal, **fields: Any) -> IndicatorResult:
+        assessment = self.facts.assessments.get(indicator.id)
+        excluded = fields.get("not_applicable") in EXCLUDED
+        return IndicatorResult(
+            id=indicator.id,
+            name=indicator.name,
+            name_en=indicator.name_en,
+            kind=indicator.kind,
+            weight=Decimal(0) if excluded else indicator.weight,
+            declared_weight=indicator.weight if excluded else None,
+            score=score,
+            reason=assessment.reason if assessment else None,
+            measure=assessment.measure if assessment else None,
+            explanation=indicator.explanation,
+            rule=indicator.rule.words if indicator.rule else None,
+            **fields,
+        )
+
+    def unscored(self, indicator: Indicator, policy: str) -> IndicatorResult:
+        """*indicator* and its subtree under a not-applicable *policy*: excluded, zero or full marks."""
+        children = [self.unscored(child, policy) for child in indicator.children]
+        if indicator.alternatives is not None and children:  # one alternative stands for the parent
+            children = [children[0], *map(self.set_aside, children[1:])]
+        marks = {"exclude": Decimal(0), "zero": Decimal(0), "full": indicator.weight}
+        score = sum((c.score for c in children), Decimal(0)) if children else self.round(marks[policy])
+        return self.result(indicator, score, children=tuple(children), not_applicable=policy)
+
+    def alternatives(self, indicator: Indicator) -> IndicatorResult:
+        """A parent whose children are alternatives: the chosen (or best) one counts, the others are excluded."""
+        if indicator.alternatives == "best":
+            scored = [self.score(child) for child in indicator.children]
+            candidates = [i for i, result in enumerate(scored) if not result.excluded]
+            if not candidates:
+                return self.result(indicator, self.round(Decimal(0)), children=tuple(scored), not_applicable="exclude")
+            chosen = max(candidates, key=lambda i: (scored[i].score, -i))
+            words = ", ".join(f"{c.id} {to_text(c.score)}" for c in scored)
+            self.notes.append(
+                Diagnostic(
+                    "info",
+                    "alternative-chosen",
+                    f"the best alternative counts: {scored[chosen].id} ({words})",
+                    indicator.id,
+                    self.spec.location(indicator.id),
+                )
+            )
+        else:
+            wanted = self.values[indicator.alternatives or ""]
+            scored = [
+                self.score(child) if child.id == wanted else self.unscored(child, "exclude")
+                for child in indicator.children
+            ]
+            chosen = next(i for i, child in enumerate(indicator.children) if child.id == wanted)
+            if scored[chosen].excluded:  # the chosen alternative does not apply, so neither does the parent
+                return self.result(indicator, self.round(Decimal(0)), children=tuple(scored), not_applicable="exclude")
+        children = tuple(result if i == chosen else self.set_aside(result) for i, result in enumerate(scored))
+        return self.result(indicator, children[chosen].score, children=children)
+
+    def set_aside(self, result: IndicatorResult) -> IndicatorResult:
+        """*result* as an alternative that does not count: weight and score 0, all the way down."""
+        return evolve(
+            result,
+            weight=Decimal(0),
+            declared_weight=result.declared_weight or result.weight,
+            score=self.round(Decimal(0)),
+            not_applicable="alternative",
+            children=tuple(map(self.set_aside, result.children)),
+        )
+
+    def renormalised(self, weight: Decimal, children: list[IndicatorResult]) -> tuple[IndicatorResult, ...]:
+        """*children* with those that apply reweighted to fill *weight* when others are excluded."""
+        applicable = [child for child in children if not child.excluded]
+        if len(applicable) in (0, len(children)) or not any(child.weight for child in applicable):
+            return tuple(children)
+        shares = iter(allocate(weight, [child.weight for child in applicable], self.spec.precision))
+        return tuple(child if child.excluded else self.rescaled(child, next(shares)) for child in children)
+
+    def rescaled(self, result: IndicatorResult, weight: Decimal) -> IndicatorResult:
+        """*result* carrying *weight* instead of its own, every score scaled alike, down the tree."""
+        if weight == result.weight:
+            return result
+        if result.children:
+            shares = iter(allocate(weight, [child.weight for child in result.children], self.spec.precision))
+            children = tuple(self.rescaled(child, next(shares)) for child in result.children)
+            score = sum((child.score for child in children), Decimal(0))
+        else:
+            children = ()
+            base = self.exact.get(result.id, result.score)
+            # Exact enough for any accepted weight; the cap only guards the last digit of a long quotient.
+            score = min(self.settle(EXACT.divide(EXACT.multiply(weight, base), result.weight)), weight)
+        declared = result.declared_weight or result.weight
+        return evolve(result, weight=weight, declared_weight=declared, score=score, children=children)
+
+    def compute(self, indicator: Indicator, rule: LeafRule, claim: Decimal | None) -> Decimal | None:
+        expression = rule.expression
+        try:
+            value = rule.run(rule_names(expression, self.values, indicator.weight, claim))
+        except EvaluationError as e:
+            location = self.spec.location(indicator.id)
+            self.errors.append(Diagnostic("error", "evaluation", str(e.args[0]), indicator.id, location))
+            return None
+        if isinstance(value, bool) or not isinstance(value, Decimal):
+            msg = f"{expression.source!r:.120} gives {value!r:.40}, not a number; write e.g. 'weight if passed else 0'"
+            self.errors.append(Diagnostic("error", "not-a-number", msg, indicator.id, self.spec.location(indicator.id)))
+            return None
+        clamped = bounded(value, indicator.weight)
+        if clamped != value:
+            msg = f"{expression.source!r} gives {to_text(value)}; clamped to {to_text(clamped)} (0 to the weight {to_text(indicator.weight)})"
+            self.warn("score-clamped", msg, indicator)
+        return clamped
+
+    def choose(self, indicator: Indicator, claim: Decimal | None, computed: Decimal | None) -> Decimal:
+        if computed is None:
+            return (
+                claim if claim is not None else Decimal(0)
+            )  # no claim: bind() refused it already, or an error is pending
+        if claim is None:
+            return computed
+        if self.round(computed) != claim:
+            reported = "the claim is reported" if self.claims == "self" else "the computed score is reported"
+            msg = f"claimed {to_text(claim)}, but the rule computes {to_text(self.round(computed))}; {reported}"
+            self.warn("claim-differs", msg, indicator, in_facts=True)
+        return claim if self.claims == "self" else computed
+
+    def check_funds(self) -> None:
+        """The funds table's parts must add up to its total row, column by column."""
+        for total_name, column, stated, added in self.facts.funds_gaps():
+            message = f"funds: {FUNDS_LABELS[column]} of {total_name} is {to_text(stated)}, but its parts add up to {to_text(added)}"
+            location = self.facts.location("funds", total_name, column)
+            self.warnings.append(Diagnostic("warning", "funds-sum", message, None, location))
+
+    def reviewed(self, results: tuple[IndicatorResult, ...], review: Review) -> tuple[IndicatorResult, ...]:
+        """*results* with the review applied: each reviewed leaf's final score by the spec's rule, parents re-added."""
+        by_id = {result.id: result for top in results for result in top.walk()}
+        problems = []
+        for indicator_id, entry in review.entries.items():
+            result = by_id.get(indicator_id)
+            message = None
+            if result is None:
+                message = f"no indicator {indicator_id!r} in the form{did_you_mean(str(indicator_id), by_id)}"
+            elif entry.score is None:
+                continue
+            elif result.children:
+                message = f"{indicator_id!r} is scored from its children; review the leaves"
+            elif result.excluded:
+                message = (
+                    f"{indicator_id!r} does not count for this unit ({result.not_applicable}); it takes no review score"
+                )
+            elif not 0 <= entry.score <= result.weight:
+                message = f"the review score {to_text(entry.score)} is outside 0 to {to_text(result.weight)}"
+            elif decimal_places(entry.score) > self.spec.precision:
+                message = f"the review score {to_text(entry.score)} has more than {self.spec.precision} decimals"
+            if message is not None:
+                location = review.location("indicators", indicator_id)
+                problems.append(Diagnostic("error", "review", message, str(indicator_id), location))
+        if problems:
+            count = len(problems)
+            raise ReviewError(f"{review.file}: {count} review problem{'s' * (count != 1)}", problems)
+        return tuple(self.review_result(result, review) for result in results)
+
+    def review_result(self, result: IndicatorResult, review: Review) -> IndicatorResult:
+        entry = review.entries.get(result.id)
+        note = entry.note if entry else None
+        if result.children:
+            children = tuple(self.review_result(child, review) for child in result.children)
+            score = sum((child.score for child in children), Decimal(0))
+            return evolve(result, score=score, self_score=result.score, review_note=note, children=children)
+        if entry is None or entry.score is None:
+            return evolve(result, self_score=result.score, review_note=note)
+        reviewed = self.round(entry.score)
+        final = {"reviewer": reviewed, "lower": min(reviewed, result.score), "self": result.score}
+        return evolve(
+            result,
+            score=final[self.spec.final_score],
+            self_score=result.score,
+            review_score=reviewed,
+            review_note=note,
+        )
+
+    def check_stated(self, total: Decimal, grade: GradeBand) -> None:
+        stated = self.facts.stated
+        if stated is None:
+            return
+        if stated.total is not None and stated.total != total:
+            self.warn(
+                "stated-total",
+                f"the form states a total of {to_text(stated.total)}; the scores add up to {to_text(total)}",
+                None,
+            )
+        if stated.grade is not None and stated.grade != grade.label:
+            self.warn(
+                "stated-grade",
+                f"the form states grade {stated.grade}; a total of {to_text(total)} is {grade.label}",
+                None,
+            )

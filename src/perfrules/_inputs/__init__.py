@@ -1,0 +1,1 @@
+"""What a unit supplies: its facts (with claims, reasons and measures) and a reviewer's scores."""

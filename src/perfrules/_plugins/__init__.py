@@ -1,0 +1,1 @@
+"""The registry of what plugins provide, and perfrules' own plugin."""

@@ -1,0 +1,2 @@
+"""Scoring rules: the expression language, the built-in functions, indicator kinds and their catalogue,
+and the targets written on forms."""

@@ -1,0 +1,238 @@
+"""Spec inheritance: a spec that ``extends`` another and changes it through ``overrides``.
+
+The base is read as plain data, the extending spec's keys and overrides are
+applied to it, and the merged document is then validated like any spec. Every
+entry keeps the file and line it came from, so a problem in an override points
+at the overriding file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from .._diagnostics import did_you_mean
+from .._document import Document, DocumentReader
+from .._yaml import Marks
+from .._yaml import Path as DataPath
+from ..exceptions import SpecError
+
+MAX_CHAIN = 8
+
+# Keys of an indicator that are not its rule: a new kind or expression keeps them.
+DESCRIPTIVE = frozenset({"name", "name_en", "weight", "explanation", "explanation_en", "note", "not_applicable"})
+# Keys that say where an added indicator goes, or that one is removed.
+PLACEMENT = frozenset({"parent", "remove"})
+
+Resolve = Callable[[str, Document], Document]
+"""Reads the document an ``extends:`` names, relative to the extending document."""
+
+
+def merge(document: Document, resolve: Resolve, *, chain: tuple[str, ...] = ()) -> tuple[Document, tuple[str, ...]]:
+    """*document* with the spec it extends merged in, and the files of the specs it extends.
+
+    Raises:
+        SpecError: the base cannot be found or read, the chain is circular or
+            too long, or an override is malformed (all problems, located).
+    """
+    data = document.data
+    if not isinstance(data, dict) or "extends" not in data:
+        return document, ()
+    merger = _Merger(document)
+    reference = data["extends"]
+    if not isinstance(reference, str) or not reference:
+        merger.error("bad-value", "extends names a spec: its id, id@version, or a path", ("extends",))
+        raise merger.failure()
+    # Text and mapping sources all share a display name, so they are told apart by their digest.
+    identity = document.file if not document.file.startswith("<") else f"{document.file}#{document.sha256}"
+    if identity in chain or len(chain) >= MAX_CHAIN:
+        merger.error(
+            "extends-cycle",
+            f"extends goes round in a circle or deeper than {MAX_CHAIN}: {' -> '.join((*chain, document.file))}",
+            ("extends",),
+        )
+        raise merger.failure()
+    base, bases = merge(resolve(reference, document), resolve, chain=(*chain, identity))
+    return merger.apply(base), (base.file, *bases)
+
+
+class _Merger(DocumentReader):
+    what = "spec's extends and overrides"
+
+    def failure(self) -> SpecError:
+        return SpecError(self.summary(), self.problems)
+
+    def apply(self, base: Document) -> Document:
+        """The base's data changed as the extending document says; the base is consumed."""
+        merged, own = base.data, self.document.data
+        marks: dict[int, Marks] = {**base.marks(), **self.document.marks()}
+        if not isinstance(merged, dict):
+            self.error("bad-value", f"{base.file} is not a spec", ("extends",))
+            raise self.failure()
+        for required in ("id", "version"):
+            if required not in own:
+                self.error("missing-key", f"an extending spec needs its own {required!r}", ("extends",))
+        if "indicators" in own:
+            self.error(
+                "bad-value",
+                "an extending spec changes indicators through 'overrides', by id",
+                ("indicators",),
+                key=True,
+            )
+        root, own_root = marks.get(id(merged)), marks.get(id(own))
+        for key, value in own.items():
+            if key in ("extends", "overrides", "indicators"):
+                continue
+            if key == "facts" and isinstance(value, dict) and isinstance(merged.get("facts"), dict):
+                _copy_entries(value, merged["facts"], marks)  # facts merge by name
+            else:
+                merged[key] = value
+                _copy_mark(own_root, root, key)
+        overrides = own.get("overrides", {})
+        if not isinstance(overrides, dict):
+            self.error("bad-value", "overrides maps indicator ids to changes", ("overrides",))
+        else:
+            self.override(merged, overrides, marks)
+        if self.problems:
+            raise self.failure()
+        return Document(self.document.file, merged, self.document.sha256, marks=marks)
+
+    def override(self, merged: dict[str, Any], overrides: dict[str, Any], marks: dict[int, Marks]) -> None:
+        nodes = indicator_index(merged.get("indicators"))
+        added: set[str] = set()
+        for indicator_id, change in overrides.items():
+            at: DataPath = ("overrides", indicator_id)
+            if not isinstance(change, dict):
+                self.error(
+                    "bad-value",
+                    "an override is a mapping such as {weight: 5} or {remove: true}",
+                    at,
+                    indicator=indicator_id,
+                )
+                continue
+            if "id" in change and indicator_id in nodes:
+                self.error(
+                    "bad-value",
+                    "ids are stable: an override cannot change one",
+                    (*at, "id"),
+                    indicator=indicator_id,
+                    key=True,
+                )
+            elif indicator_id not in nodes:
+                if self.add(indicator_id, change, nodes, at, marks):
+                    added.add(indicator_id)
+            elif change.get("remove") is True:
+                if set(change) != {"remove"}:
+                    self.error("bad-value", "remove: true stands alone", at, indicator=indicator_id)
+                    continue
+                siblings, node = nodes.pop(indicator_id)
+                below = set(indicator_index(node.get("children")))
+                if below & added:
+                    shown = ", ".join(sorted(below & added))
+                    self.error(
+                        "bad-value",
+                        f"removing {indicator_id!r} would drop {shown}, added above",
+                        at,
+                        indicator=indicator_id,
+                    )
+                    continue
+                siblings.remove(node)
+                for child_id in below:
+                    nodes.pop(child_id, None)
+            elif PLACEMENT & set(change):
+                self.error(
+                    "bad-value",
+                    f"{indicator_id!r} exists: 'parent' is for adding, 'remove' takes true",
+                    at,
+                    indicator=indicator_id,
+                )
+            elif "children" in change:
+                self.error(
+                    "bad-value",
+                    "children change one by one: override, add (with parent) or remove them by id",
+                    (*at, "children"),
+                    indicator=indicator_id,
+                    key=True,
+                )
+            else:
+                _, node = nodes[indicator_id]
+                if {"kind", "expression"} & set(change):  # a new rule replaces the old one whole
+                    for key in set(node) - DESCRIPTIVE - {"id", "children"}:
+                        del node[key]
+                _copy_entries(change, node, marks)
+
+    def add(
+        self, indicator_id: str, change: dict[str, Any], nodes: dict[str, Any], at: DataPath, marks: dict[int, Marks]
+    ) -> bool:
+        parent = change.get("parent")
+        if parent is not None and not isinstance(parent, str):
+            self.error(
+                "bad-value", f"parent is an indicator id, not {parent!r:.40}", (*at, "parent"), indicator=indicator_id
+            )
+            return False
+        if parent is None:
+            hint = did_you_mean(indicator_id, nodes)
+            message = f"no indicator {indicator_id!r} to override{hint}; to add one, give its 'parent'"
+            self.error("unknown-indicator", message, at, indicator=indicator_id, key=True)
+            return False
+        if parent not in nodes:
+            self.error(
+                "unknown-indicator",
+                f"no parent {parent!r}{did_you_mean(str(parent), nodes)}",
+                (*at, "parent"),
+                indicator=indicator_id,
+            )
+            return False
+        _, parent_node = nodes[parent]
+        children = parent_node.get("children")
+        if not isinstance(children, list):
+            self.error(
+                "bad-value",
+                f"{parent!r} is a leaf: it has no children to add to",
+                (*at, "parent"),
+                indicator=indicator_id,
+            )
+            return False
+        del change["parent"]
+        # The override's own mapping becomes the new indicator, keeping its marks.
+        change.setdefault("id", indicator_id)
+        children.append(change)
+        nodes[indicator_id] = (children, change)
+        # The new entry of the parent's list is written where the override is.
+        if id(children) in marks and id(self.document.data.get("overrides")) in marks:
+            place = marks[id(self.document.data["overrides"])].keys.get(indicator_id)
+            if place is not None:
+                marks[id(children)].values[len(children) - 1] = place
+                marks[id(children)].keys[len(children) - 1] = place
+        return True
+
+
+def indicator_index(indicators: Any) -> dict[str, tuple[list[Any], dict[str, Any]]]:
+    """Every indicator by id, with the list it sits in, iteratively."""
+    found: dict[str, tuple[list[Any], dict[str, Any]]] = {}
+    stack = [indicators]
+    while stack:
+        level = stack.pop()
+        if not isinstance(level, list):
+            continue
+        for node in level:
+            if isinstance(node, dict) and isinstance(node.get("id"), str):
+                found.setdefault(node["id"], (level, node))
+                stack.append(node.get("children"))
+    return found
+
+
+def _copy_entries(source: dict[str, Any], target: dict[str, Any], marks: dict[int, Marks]) -> None:
+    """Set *source*'s entries on *target*, with the places they were written."""
+    for key, value in source.items():
+        target[key] = value
+        _copy_mark(marks.get(id(source)), marks.get(id(target)), key)
+
+
+def _copy_mark(source: Marks | None, target: Marks | None, key: str) -> None:
+    if source is None or target is None:
+        return
+    for kind in ("keys", "values"):
+        place = getattr(source, kind).get(key)
+        if place is not None:
+            getattr(target, kind)[key] = place

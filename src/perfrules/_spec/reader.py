@@ -1,0 +1,578 @@
+"""Reading a spec: a document checked before any facts exist, every problem reported at once, each with
+file:line:column and the indicator concerned."""
+
+from __future__ import annotations
+
+import keyword
+import re
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from attrs import evolve
+
+from .._diagnostics import Diagnostic, Location, did_you_mean
+from .._document import Document, DocumentReader, Source, is_file, is_text
+from .._inputs.facts import AGREES_WITH
+from .._inputs.review import FINAL_SCORE_RULES
+from .._numbers import ROUNDING_MODES, decimal_places, exact, to_text
+from .._plugins.registry import Registry
+from .._rules.expression import Expression, arity_problem, spreadsheet_hint
+from .._rules.functions import BUILTIN_RETURNS
+from .._rules.kinds import Rule
+from .._unicode import describe
+from .._yaml import Path as DataPath
+from ..exceptions import ExpressionError, SpecError
+from .grading import GradeBand, GradingScale, band_problems
+from .inheritance import merge
+from .model import (
+    DEFAULT_SLOT_KINDS,
+    FORMAT_VERSION,
+    FactDeclaration,
+    Indicator,
+    Slot,
+    Spec,
+)
+from .sources import read_base, read_spec_document, registered_spec
+
+if TYPE_CHECKING:
+    pass
+
+INDICATOR_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+SPEC_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)*")
+FACT_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,63}")
+MAX_TREE_DEPTH = 10
+RESERVED_NAMES = frozenset({"weight", "claim"})
+_FACT_TYPES = ("number", "boolean", "text")
+
+_SPEC_KEYS = (
+    "spec", "id", "version", "name", "name_en", "note", "total", "precision",
+    "rounding", "round_at", "claims", "final_score", "facts", "indicators", "grades", "extends", "overrides",
+)  # fmt: skip
+_FACT_KEYS = ("type", "min", "max", "values", "unit", "label", "label_en", "optional", "agrees_with")
+_INDICATOR_KEYS = (
+    "id", "name", "name_en", "weight", "explanation", "explanation_en", "note", "kind", "children", "not_applicable",
+)  # fmt: skip
+_PARENT_KEYS = (*_INDICATOR_KEYS, "alternatives")
+_SLOT_KEYS = ("id", "name", "name_en", "weight", "explanation", "explanation_en", "note", "not_applicable", "slot")
+NOT_APPLICABLE_POLICIES = ("exclude", "zero", "full")
+_GRADE_KEYS = ("min", "label", "label_en")
+
+
+@exact
+def read_spec(source: Source, registry: Registry, *, year: int | None = None) -> Spec:
+    """Load and validate a spec with *registry* (`perfrules.load_spec`, with the registry given).
+
+    Raises:
+        SpecError: listing every problem found.
+        SourceNotFoundError: no such file or registered spec.
+    """
+    name = None
+    if isinstance(source, str) and not is_text(source) and not is_file(source):
+        name = registered_spec(source, registry, year=year)
+        source = registry.specs[name]
+    document = read_spec_document(source)
+    document, bases = merge(document, lambda reference, by: read_base(reference, by, registry))
+    spec = evolve(SpecReader(document, registry).read(), bases=bases)
+    if name is None:
+        return spec
+    if f"{spec.id}@{spec.version}" != name:
+        problem = Diagnostic(
+            "error",
+            "spec-name",
+            f"registered as {name!r}, but the document is {spec.id}@{spec.version}",
+            location=document.location(("id",)),
+        )
+        raise SpecError(f"{document.file}: the spec does not match its registered name", [problem])
+    return evolve(spec, provider=registry.provider("specs", name))
+
+
+class SpecReader(DocumentReader):
+    """Turns a spec document into a `Spec`, collecting every problem on the way."""
+
+    what = "spec"
+
+    def __init__(self, document: Document, registry: Registry) -> None:
+        super().__init__(document)
+        self.registry = registry
+        self.locations: dict[str, Location] = {}
+        self.precision = 2
+        self.facts: dict[str, FactDeclaration] = {}
+
+    def read(self) -> Spec:
+        data = self.document.data
+        if not isinstance(data, dict):
+            self.error("spec-shape", "a spec is a mapping with keys such as id, version, indicators", ())
+            raise self._failure()
+        self.unknown_keys(data, (), _SPEC_KEYS)
+        if "overrides" in data:  # merged away when the spec extends another
+            self.error(
+                "bad-value",
+                "overrides change the spec named by 'extends'; this spec extends none",
+                ("overrides",),
+                key=True,
+            )
+        if type(data.get("spec")) is not int or data.get("spec") != FORMAT_VERSION:
+            self.error(
+                "spec-format",
+                f"'spec: {FORMAT_VERSION}' is required (the format version); found {data.get('spec')!r}",
+                ("spec",),
+            )
+        spec_id = self.text(data, (), "id", required=True)
+        if spec_id and not SPEC_ID.fullmatch(spec_id):
+            self.error("bad-id", f"spec id {spec_id!r} must be words separated by '/'", ("id",))
+        version = data.get("version")
+        if isinstance(version, int) and not isinstance(version, bool):
+            version = str(version)
+        elif not isinstance(version, str) or not version:
+            self.error("missing-key", "'version' is required, as text such as \"2022\"", ("version",))
+            version = ""
+        name = self.text(data, (), "name", required=True)
+        name_en, note = self.text(data, (), "name_en"), self.text(data, (), "note")
+        self.precision = self.choice(data, "precision", range(7), 2)
+        rounding = self.choice(data, "rounding", tuple(ROUNDING_MODES), "half_up")
+        round_at = self.choice(data, "round_at", ("indicator", "total"), "indicator")
+        claims = self.choice(data, "claims", ("self", "computed"), "self")
+        final_score = self.choice(data, "final_score", FINAL_SCORE_RULES, "reviewer")
+        total = self.number(data, (), "total") if "total" in data else None
+        self.facts = self.read_facts(self.mapping(data, (), "facts", "fact names to declarations"))
+        indicators = self.read_indicators(data.get("indicators"), ("indicators",), parent=None, depth=1)
+        top = sum((i.weight for i in indicators), Decimal(0))
+        if total is not None and indicators and top != total:
+            self.error(
+                "total-sum",
+                f"the top-level indicators weigh {to_text(top)} in all, not the declared total {to_text(total)}",
+                ("total",),
+            )
+        grades, grades_name = self.read_grades(data.get("grades"), total if total is not None else top)
+        if self.problems:
+            raise self._failure()
+        return Spec(
+            id=spec_id or "",
+            version=version,
+            name=name or "",
+            name_en=name_en,
+            note=note,
+            total=total,
+            precision=self.precision,
+            rounding=rounding,
+            round_at=round_at,
+            claims=claims,
+            final_score=final_score,
+            facts=self.facts,
+            indicators=tuple(indicators),
+            grades=grades,
+            grades_name=grades_name,
+            file=self.document.file,
+            sha256=self.document.sha256,
+            registry=self.registry,
+            locations=self.locations,
+        )
+
+    def _failure(self) -> SpecError:
+        return SpecError(self.summary(), self.problems)
+
+    def choice(self, data: dict[str, Any], key: str, allowed: Any, default: Any) -> Any:
+        value = data.get(key, default)
+        if type(value) is not type(default) or value not in allowed:
+            shown = ", ".join(map(str, allowed))
+            self.error("bad-value", f"{key!r} must be one of {shown}, not {value!r}", (key,))
+            return default
+        return value
+
+    def read_facts(self, raw: dict[str, Any]) -> dict[str, FactDeclaration]:
+        facts = {}
+        for name, declaration in raw.items():
+            path: DataPath = ("facts", name)
+            if not FACT_NAME.fullmatch(name) or keyword.iskeyword(name) or name in RESERVED_NAMES:
+                msg = f"fact name {name!r} must be a letter then letters, digits or '_', and not a reserved word"
+                self.error("bad-name", msg, path, key=True)
+                continue
+            if not isinstance(declaration, dict):
+                self.error("bad-value", f"fact {name!r} needs a mapping such as {{type: number, min: 0}}", path)
+                continue
+            self.unknown_keys(declaration, path, _FACT_KEYS)
+            fact_type = declaration.get("type", "number")
+            if fact_type not in _FACT_TYPES:
+                self.error(
+                    "bad-value",
+                    f"fact type must be one of {', '.join(_FACT_TYPES)}, not {fact_type!r}",
+                    (*path, "type"),
+                )
+                fact_type = "number"
+            low = self.number(declaration, path, "min") if "min" in declaration else None
+            high = self.number(declaration, path, "max") if "max" in declaration else None
+            if (low is not None or high is not None) and fact_type != "number":
+                self.error("bad-value", "only number facts have min and max", path)
+            if low is not None and high is not None and low > high:
+                self.error("bad-value", f"min {to_text(low)} is above max {to_text(high)}", (*path, "min"))
+            values = self.fact_values(declaration, path, fact_type)
+            optional = declaration.get("optional", False)
+            if not isinstance(optional, bool):
+                self.error("bad-value", f"optional is true or false, not {optional!r:.40}", (*path, "optional"))
+            agrees_with = self.text(declaration, path, "agrees_with")
+            if agrees_with is not None and not AGREES_WITH.fullmatch(agrees_with):
+                msg = (
+                    f"agrees_with is budget/<line> or funds/<row>/<initial|full_year|executed>, not {agrees_with!r:.80}"
+                )
+                self.error("bad-value", msg, (*path, "agrees_with"))
+            if agrees_with is not None and fact_type != "number":
+                self.error("bad-value", "only number facts agree with a table's figure", (*path, "agrees_with"))
+            facts[name] = FactDeclaration(
+                name,
+                fact_type,
+                low,
+                high,
+                values,
+                self.text(declaration, path, "unit"),
+                self.text(declaration, path, "label"),
+                self.text(declaration, path, "label_en"),
+                optional is True,
+                agrees_with,
+            )
+        return facts
+
+    def fact_values(self, declaration: dict[str, Any], path: DataPath, fact_type: str) -> tuple[str, ...] | None:
+        raw = declaration.get("values")
+        if raw is None:
+            return None
+        if fact_type != "text":
+            self.error("bad-value", "only text facts have a list of values", (*path, "values"))
+            return None
+        if not isinstance(raw, list) or not raw or not all(isinstance(v, str) and v for v in raw):
+            self.error("bad-value", "values is a list of texts, e.g. [达成, 部分达成, 未达成]", (*path, "values"))
+            return None
+        if len(set(raw)) != len(raw):
+            self.error("bad-value", "values lists a value twice", (*path, "values"))
+            return None
+        return tuple(raw)
+
+    def read_indicators(self, raw: Any, path: DataPath, *, parent: str | None, depth: int) -> list[Indicator]:
+        if not isinstance(raw, list) or not raw:
+            where = f"indicator {parent!r}'s children" if parent else "'indicators'"
+            self.error("bad-value", f"{where} must be a non-empty list of indicators", path, indicator=parent)
+            return []
+        if depth > MAX_TREE_DEPTH:
+            self.error("too-deep", f"the indicator tree is deeper than {MAX_TREE_DEPTH} levels", path, indicator=parent)
+            return []
+        indicators = []
+        for index, node in enumerate(raw):
+            indicator = self.read_indicator(node, (*path, index), depth)
+            if indicator is not None:
+                indicators.append(indicator)
+        return indicators
+
+    def read_indicator(self, node: Any, path: DataPath, depth: int) -> Indicator | None:
+        if not isinstance(node, dict):
+            self.error("bad-value", "an indicator is a mapping with id, name, weight and a kind or children", path)
+            return None
+        indicator_id = self.indicator_id(node, path)
+        self.locations.setdefault(indicator_id, self.document.location(path))
+        name = self.text(node, path, "name", required=True, indicator=indicator_id) or ""
+        slot = self.slot(node, path, indicator_id) if "slot" in node else None
+        weight = self.weight(node, path, indicator_id) if slot is None or "weight" in node else Decimal(0)
+        if slot is not None and weight is not None and "weight" in node:
+            slot = evolve(slot, weight=weight)
+        children: list[Indicator] = []
+        kind_name: str | None = None
+        parameters: dict[str, Any] = {}
+        rule: Rule | None = None
+        alternatives = None
+        if "children" in node:
+            self.unknown_keys(node, path, _PARENT_KEYS, indicator=indicator_id)
+            if "kind" in node:
+                msg = "a parent is scored from its children; remove 'kind' or 'children'"
+                self.error("parent-kind", msg, (*path, "kind"), indicator=indicator_id, key=True)
+            children = self.read_indicators(node["children"], (*path, "children"), parent=indicator_id, depth=depth + 1)
+            total = sum((c.weight for c in children), Decimal(0))
+            complete = isinstance(node["children"], list) and len(children) == len(node["children"])
+            open_slots = any(c.slot is not None and c.slot.weight is None for c in children)
+            if "alternatives" in node:
+                alternatives = self.alternatives(node, path, indicator_id, weight, children)
+            elif weight is not None and complete and not open_slots and total != weight:
+                msg = (
+                    f"the children of {indicator_id!r} weigh {to_text(total)} in all, not its weight {to_text(weight)}"
+                )
+                self.problems.append(
+                    Diagnostic("error", "weight-sum", msg, indicator_id, self.sum_location(path, node))
+                )
+        elif slot is None:
+            kind_name, parameters, rule = self.leaf_rule(node, path, indicator_id, weight)
+        if weight is None:
+            return None
+        return Indicator(
+            id=indicator_id,
+            name=name,
+            weight=weight,
+            kind=kind_name,
+            parameters=parameters,
+            rule=rule,
+            name_en=self.text(node, path, "name_en", indicator=indicator_id),
+            explanation=self.text(node, path, "explanation", indicator=indicator_id),
+            explanation_en=self.text(node, path, "explanation_en", indicator=indicator_id),
+            note=self.text(node, path, "note", indicator=indicator_id),
+            assumed=self.flag(node, path, "assumed", indicator_id),
+            not_applicable=self.policy(node, path, indicator_id),
+            alternatives=alternatives,
+            slot=slot,
+            children=tuple(children),
+        )
+
+    def flag(self, node: dict[str, Any], path: DataPath, key: str, indicator_id: str) -> bool:
+        value = node.get(key, False)
+        if not isinstance(value, bool):
+            self.error("bad-value", f"{key} is true or false, not {value!r:.40}", (*path, key), indicator=indicator_id)
+        return value is True
+
+    def slot(self, node: dict[str, Any], path: DataPath, indicator_id: str) -> Slot | None:
+        self.unknown_keys(node, path, _SLOT_KEYS, indicator=indicator_id)
+        raw = node["slot"]
+        at = (*path, "slot")
+        if not isinstance(raw, dict) or not set(raw) <= {"kinds", "min", "max"}:
+            self.error("bad-value", "slot is {kinds: [...], min: 0, max: 20}", at, indicator=indicator_id)
+            return None
+        kinds = raw.get("kinds", list(DEFAULT_SLOT_KINDS))
+        known = self.registry.indicator_kinds
+        if not isinstance(kinds, list) or not kinds or not all(isinstance(k, str) and k in known for k in kinds):
+            self.error(
+                "bad-value",
+                f"slot kinds are registered kinds such as {', '.join(DEFAULT_SLOT_KINDS)}",
+                (*at, "kinds"),
+                indicator=indicator_id,
+            )
+            return None
+        low, high = raw.get("min", 0), raw.get("max")
+        if type(low) is not int or low < 0 or (high is not None and (type(high) is not int or high < max(low, 1))):
+            self.error("bad-value", "slot min and max are whole numbers, 0 <= min <= max", at, indicator=indicator_id)
+            return None
+        return Slot(tuple(kinds), low, high)
+
+    def policy(self, node: dict[str, Any], path: DataPath, indicator_id: str) -> str | None:
+        policy = node.get("not_applicable")
+        if policy is not None and policy not in NOT_APPLICABLE_POLICIES:
+            shown = ", ".join(NOT_APPLICABLE_POLICIES)
+            self.error(
+                "bad-value",
+                f"not_applicable is one of {shown}, not {policy!r:.40}",
+                (*path, "not_applicable"),
+                indicator=indicator_id,
+            )
+            return None
+        return policy
+
+    def alternatives(
+        self, node: dict[str, Any], path: DataPath, indicator_id: str, weight: Decimal | None, children: list[Indicator]
+    ) -> str | None:
+        """``alternatives: best`` or ``alternatives: {chosen_by: <text fact>}``: one child is scored for the parent."""
+        raw = node["alternatives"]
+        at = (*path, "alternatives")
+        for child in children:
+            if weight is not None and child.weight != weight:
+                message = f"alternative {child.id!r} weighs {to_text(child.weight)}; each alternative carries the parent's whole weight {to_text(weight)}"
+                self.error("weight-sum", message, at, indicator=indicator_id)
+        if raw == "best":
+            return "best"
+        fact = raw.get("chosen_by") if isinstance(raw, dict) and set(raw) == {"chosen_by"} else None
+        declaration = self.facts.get(fact) if isinstance(fact, str) else None
+        if declaration is None or declaration.type != "text":
+            self.error(
+                "bad-value",
+                "alternatives is 'best' or {chosen_by: <a text fact naming the chosen child>}",
+                at,
+                indicator=indicator_id,
+            )
+            return None
+        ids = [c.id for c in children]
+        if declaration.values is not None and not set(declaration.values) <= set(ids):
+            stray = ", ".join(v for v in declaration.values if v not in ids)
+            self.error(
+                "bad-value",
+                f"fact {fact!r} lists values that are not children of {indicator_id!r}: {stray}",
+                at,
+                indicator=indicator_id,
+            )
+        return fact
+
+    def sum_location(self, path: DataPath, node: dict[str, Any]) -> Location:
+        """The parent's weight; or, in a spec that extends another, the weight it changed there."""
+        places = [(*path, "weight")] + [(*path, "children", i, "weight") for i in range(len(node["children"]))]
+        locations = [location for place in places if (location := self.document.location(place)).line]
+        own = [location for location in locations if location.file == self.document.file]
+        return (own or locations or [self.document.location(places[0])])[0]
+
+    def indicator_id(self, node: dict[str, Any], path: DataPath) -> str:
+        raw = node.get("id")
+        fallback = f"#{'.'.join(str(p) for p in path if isinstance(p, int))}"
+        if raw is None:
+            self.error("missing-key", "every indicator needs an 'id'", path)
+            return fallback
+        if not isinstance(raw, str):
+            hint = (
+                f'; quote it: id: "{to_text(raw) if isinstance(raw, Decimal) else raw}"'
+                if isinstance(raw, (int, Decimal))
+                else ""
+            )
+            self.error("bad-id", f"indicator id {raw!r} is not text{hint}", (*path, "id"))
+            return fallback
+        if not INDICATOR_ID.fullmatch(raw):
+            odd = next((char for char in raw if not char.isascii()), None)
+            found = f" (it has {describe(odd)})" if odd else ""
+            msg = (
+                f"indicator id {raw!r} must be 1-64 ASCII letters, digits, '.', '_' or '-',"
+                f" starting with a letter or digit{found}"
+            )
+            self.error("bad-id", msg, (*path, "id"))
+        elif raw in self.locations:
+            first = self.locations[raw]
+            self.error(
+                "duplicate-id",
+                f"indicator id {raw!r} is already used at line {first.line}",
+                (*path, "id"),
+                indicator=raw,
+            )
+        return raw
+
+    def weight(self, node: dict[str, Any], path: DataPath, indicator_id: str) -> Decimal | None:
+        if "weight" not in node:
+            if not any(did_you_mean(key, ["weight"]) for key in node):  # else reported as a misspelt key
+                self.error("missing-key", "every indicator needs a 'weight'", path, indicator=indicator_id)
+            return None
+        weight = self.number(node, path, "weight", indicator=indicator_id)
+        if weight is None:
+            return None
+        if weight < 0:
+            self.error(
+                "weight-negative", f"weight {to_text(weight)} is below 0", (*path, "weight"), indicator=indicator_id
+            )
+        if decimal_places(weight) > self.precision:
+            msg = f"weight {to_text(weight)} has more decimals than the precision {self.precision}"
+            self.error("weight-decimals", msg, (*path, "weight"), indicator=indicator_id)
+        return weight
+
+    def leaf_rule(
+        self, node: dict[str, Any], path: DataPath, indicator_id: str, weight: Decimal | None
+    ) -> tuple[str | None, dict[str, Any], Rule | None]:
+        kind_name = node.get("kind", "expression" if "expression" in node else None)
+        if kind_name is None:
+            msg = "a leaf needs a 'kind' (self_assessed, bands, ...) or an 'expression'; a parent needs 'children'"
+            self.error("missing-kind", msg, path, indicator=indicator_id)
+            return None, {}, None
+        try:
+            kind = self.registry.indicator_kinds[kind_name]
+        except (KeyError, TypeError):
+            kinds = self.registry.indicator_kinds
+            msg = f"unknown kind {kind_name!r}{did_you_mean(str(kind_name), kinds)}; known: {', '.join(sorted(kinds))}"
+            self.error("unknown-kind", msg, (*path, "kind"), indicator=indicator_id)
+            return None, {}, None
+        self.unknown_keys(node, path, (*_INDICATOR_KEYS, "assumed", *sorted(kind.parameters)), indicator=indicator_id)
+        for key in sorted(kind.required - set(node)):
+            self.error("missing-key", f"kind {kind_name!r} needs {key!r}", path, indicator=indicator_id)
+        parameters = {key: node[key] for key in kind.parameters if key in node}
+        if weight is None or kind.required - set(node):
+            return kind_name, parameters, None
+        context = _KindContext(self, path, indicator_id, weight)
+        rule = self.compile(kind_name, kind, parameters, context)
+        if rule is not None and rule.expression is not None:
+            self.check_expression(rule.expression, path, indicator_id)
+        return kind_name, parameters, rule
+
+    def compile(self, name: str, kind: Any, parameters: dict[str, Any], context: _KindContext) -> Rule | None:
+        """The kind's rule; whatever goes wrong in the kind's code becomes a located problem naming the kind."""
+        origin = f"kind {name!r} from {self.registry.provider('indicator_kinds', name) or 'an unknown plugin'}"
+        try:
+            rule = kind.compile(parameters, context)
+        except ExpressionError as e:
+            context.error(f"{origin} made an invalid rule: {e.args[0]}")
+            return None
+        except Exception as e:
+            context.error(f"{origin} failed: {type(e).__name__}: {e}", code="kind-failed")
+            return None
+        if rule is not None and not isinstance(rule, Rule):
+            context.error(f"{origin} returned {rule!r:.80}, not a Rule", code="kind-failed")
+            return None
+        return rule
+
+    def check_expression(self, expression: Expression, path: DataPath, indicator_id: str) -> None:
+        at = (*path, "expression")
+        known = {*self.facts, *RESERVED_NAMES}
+        for name in sorted(expression.names - known):
+            msg = f"unknown name {name!r} in {expression.source!r}{did_you_mean(name, known)}"
+            self.error("unknown-name", msg, at, indicator=indicator_id)
+        functions = self.registry.functions
+        for name in sorted(expression.functions - set(functions)):
+            hint = spreadsheet_hint(expression.source) or did_you_mean(name, functions)
+            msg = f"unknown function {name!r:.80} in {expression.source!r:.120}{hint}"
+            self.error("unknown-function", msg, at, indicator=indicator_id)
+        for name, count in expression.call_arities():
+            problem = arity_problem(functions[name], count) if name in functions else None
+            if problem:
+                self.error("arity", f"{name}() {problem} in {expression.source!r:.120}", at, indicator=indicator_id)
+        types = {name: declaration.type for name, declaration in self.facts.items()} | dict.fromkeys(
+            RESERVED_NAMES, "number"
+        )
+        for problem in expression.type_problems(types, BUILTIN_RETURNS):
+            self.error("expression-type", f"{problem} in {expression.source!r:.120}", at, indicator=indicator_id)
+
+    def read_grades(self, raw: Any, full_marks: Decimal) -> tuple[GradingScale, str | None]:
+        name = "default" if raw is None else raw
+        if isinstance(name, str):
+            scales = self.registry.grading_scales
+            if name not in scales:
+                self.error("unknown-scale", f"unknown grading scale {name!r}{did_you_mean(name, scales)}", ("grades",))
+                return _placeholder_scale(), None
+            scale = scales[name]
+            unreachable = [band for band in scale.bands if band.min > full_marks]
+            if unreachable:
+                shown = ", ".join(f"{band.label} from {to_text(band.min)}" for band in scale.bands)
+                msg = (
+                    f"the grading scale {name!r} ({shown}) needs a total of at least {to_text(unreachable[-1].min)};"
+                    f" declare 'grades:' for a total of {to_text(full_marks)}"
+                )
+                self.error("grades-unreachable", msg, ("grades",) if raw is not None else ("indicators",), key=True)
+            return scale, name
+        if not isinstance(raw, list):
+            self.error("bad-value", "'grades' is a list of {min, label} (highest first) or a scale's name", ("grades",))
+            return _placeholder_scale(), None
+        bands = []
+        for index, band in enumerate(raw):
+            path: DataPath = ("grades", index)
+            if not isinstance(band, dict):
+                self.error("bad-value", "a grade is {min: 90, label: 优}", path)
+                continue
+            self.unknown_keys(band, path, _GRADE_KEYS)
+            low = self.number(band, path, "min")
+            label = self.text(band, path, "label", required=True)
+            if low is not None and label is not None:
+                bands.append(GradeBand(low, label, self.text(band, path, "label_en")))
+        if len(bands) != len(raw):
+            return _placeholder_scale(), None
+        for index, code, message in band_problems(bands):
+            self.error(code, message, ("grades", index))
+        self.check_reachable(bands, full_marks, lambda index: ("grades", index, "min"))
+        if self.problems:
+            return _placeholder_scale(), None
+        return GradingScale(bands), None
+
+    def check_reachable(self, bands: Any, full_marks: Decimal, path_of: Any) -> None:
+        for index, band in enumerate(bands):
+            if band.min > full_marks:
+                msg = f"grade {band.label!r} starts at {to_text(band.min)}, above the total {to_text(full_marks)}"
+                self.error("grades-unreachable", msg, path_of(index))
+
+
+def _placeholder_scale() -> GradingScale:
+    return GradingScale((GradeBand(Decimal(0), "?"),))
+
+
+class _KindContext:
+    """What a kind sees of the spec while compiling one indicator."""
+
+    def __init__(self, reader: SpecReader, path: DataPath, indicator_id: str, weight: Decimal) -> None:
+        self._reader = reader
+        self._path = path
+        self._indicator_id = indicator_id
+        self.weight = weight
+        self.precision = reader.precision
+        self.facts = reader.facts
+
+    def error(self, message: str, *path: str | int, code: str = "kind-parameter") -> None:
+        self._reader.error(code, message, (*self._path, *path), indicator=self._indicator_id)
