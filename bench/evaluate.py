@@ -62,39 +62,35 @@ def seed_by_hand(claims: dict[str, Decimal], executed: Decimal, budget: Decimal)
     return total, grade
 
 
-def wide_spec(leaves: int) -> str:
-    """A spec of *leaves* computed leaves under ten parents."""
+def tree_spec(leaves: int, head: list[str], expression: Callable[[int], str]) -> str:
+    """A spec of *leaves* computed leaves under ten parents, the i-th scored by ``expression(i)``."""
     per_parent = leaves // 10
-    lines = [
-        "spec: 1", "id: bench/wide", "version: '1'", "name: 宽", f"total: {leaves}",
-        "facts: {done: {type: number, min: 0}, due: {type: number, min: 0}}",
-        "grades: default" if leaves >= 90 else "grades: [{min: 0, label: 差}]",
-        "indicators:",
-    ]  # fmt: skip
+    lines = ["spec: 1", "version: '1'", f"total: {leaves}", *head, "indicators:"]
     for p in range(10):
         lines += [f"  - id: p{p}", f"    name: 父{p}", f"    weight: {per_parent}", "    children:"]
         lines += [
-            f"      - {{id: p{p}.{c}, name: 叶{c}, weight: 1, expression: 'weight * min(done / due, 1)'}}"
+            f"      - {{id: p{p}.{c}, name: 叶{c}, weight: 1, expression: '{expression(p * per_parent + c)}'}}"
             for c in range(per_parent)
         ]
     return "\n".join(lines) + "\n"
 
 
+def wide_spec(leaves: int) -> str:
+    """A spec of *leaves* computed leaves under ten parents, all reading the same two facts."""
+    head = [
+        "id: bench/wide", "name: 宽", "facts: {done: {type: number, min: 0}, due: {type: number, min: 0}}",
+        "grades: default" if leaves >= 90 else "grades: [{min: 0, label: 差}]",
+    ]  # fmt: skip
+    return tree_spec(leaves, head, lambda i: "weight * min(done / due, 1)")
+
+
 def own_facts_spec(leaves: int) -> tuple[str, dict[str, object]]:
     """A spec of *leaves* leaves under ten parents, each leaf reading a fact of its own, and facts for it."""
-    per_parent = leaves // 10
-    lines = [
-        "spec: 1", "id: bench/own", "version: '1'", "name: 各自", f"total: {leaves}", "facts:",
-        *(f"  f{i}: {{type: number, min: 0, max: 1}}" for i in range(leaves)),
-        "grades: [{min: 0, label: 差}]", "indicators:",
+    head = [
+        "id: bench/own", "name: 各自", "facts:", *(f"  f{i}: {{type: number, min: 0, max: 1}}" for i in range(leaves)),
+        "grades: [{min: 0, label: 差}]",
     ]  # fmt: skip
-    for p in range(10):
-        lines += [f"  - id: p{p}", f"    name: 父{p}", f"    weight: {per_parent}", "    children:"]
-        lines += [
-            f"      - {{id: p{p}.{c}, name: 叶{c}, weight: 1, expression: 'weight * f{p * per_parent + c}'}}"
-            for c in range(per_parent)
-        ]
-    return "\n".join(lines) + "\n", {"facts": {f"f{i}": "0.95" for i in range(leaves)}}
+    return tree_spec(leaves, head, lambda i: f"weight * f{i}"), {"facts": {f"f{i}": "0.95" for i in range(leaves)}}
 
 
 def per_leaf(repeats: int) -> None:

@@ -71,9 +71,9 @@ def _commands(ctx: click.Context) -> Mapping[str, click.Command]:
     try:
         registry = default_registry()
         own = _own_commands()
-        for name in sorted(own.keys() & registry.commands.keys()):
+        if taken := sorted(own.keys() & registry.commands.keys()):
             builtin = next(p for p in registry.plugins if p.plugin == BUILTIN)
-            msg = f"command {name!r} is registered by both {builtin} and {registry.provider('commands', name)}"
+            msg = f"command {taken[0]!r} is registered by both {builtin} and {registry.provider('commands', taken[0])}"
             raise AlreadyRegisteredError(msg)
     except PluginError as e:  # a broken plugin: say which, even for --help
         _report_problems(e)

@@ -8,14 +8,13 @@ from typing import Literal
 
 from attrs import field, frozen
 
-from .._diagnostics import Diagnostic, did_you_mean
+from .._diagnostics import Diagnostic
 from .._inputs.facts import Facts
 from .._inputs.review import Review
 from .._plugins.registry import Registry
 from .._rules.expression import Value
 from .._spec.grading import GradeBand
 from .._spec.model import Spec
-from ..exceptions import UnknownIndicatorError
 from .plan import Provenance
 
 ClaimsPolicy = Literal["self", "computed"]
@@ -138,9 +137,7 @@ class Evaluation:
         try:
             return self._by_id[indicator_id]
         except (KeyError, TypeError):
-            spec = self.spec
-            msg = f"no indicator {indicator_id!r:.80} in {spec.id}@{spec.version}{did_you_mean(str(indicator_id), self._by_id)}"
-            raise UnknownIndicatorError(msg) from None
+            raise self.spec.unknown(indicator_id, self._by_id) from None
 
     def walk(self) -> Iterator[IndicatorResult]:
         """Every result, parents before children, in the spec's order."""

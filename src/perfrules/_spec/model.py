@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -199,9 +199,12 @@ class Spec:
         for indicator in self.walk():
             if indicator.id == indicator_id:
                 return indicator
-        ids = [indicator.id for indicator in self.walk()]
-        msg = f"no indicator {indicator_id!r:.80} in {self.id}@{self.version}{did_you_mean(str(indicator_id), ids)}"
-        raise UnknownIndicatorError(msg)
+        raise self.unknown(indicator_id, [indicator.id for indicator in self.walk()])
+
+    def unknown(self, indicator_id: object, known: Iterable[str]) -> UnknownIndicatorError:
+        """The error for an id that names none of *known* (this spec's ids), suggesting the nearest."""
+        hint = did_you_mean(str(indicator_id), known)
+        return UnknownIndicatorError(f"no indicator {indicator_id!r:.80} in {self.id}@{self.version}{hint}")
 
     def indicator_locations(self) -> Mapping[str, Location]:
         """Where each indicator is written, by id."""
