@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
 from attrs import evolve
 
 import perfrules
-from perfrules._engine.plan import plan
+from perfrules._engine.plan import joined, plan
+from perfrules._spec.reader import SpecReader
+from perfrules._spec.slots import fill
 from perfrules.exceptions import EvaluationError
 from perfrules.testing import registry
 
@@ -96,3 +99,56 @@ class TestPlan:
         )
         assert Decimal("82.00") == perfrules.evaluate(spec, FACTS).total
         assert [Decimal("0.9"), Decimal("39.00")] == calls
+
+
+NATIONAL = Path(__file__).resolve().parents[1] / "specs" / "national" / "project-2020.yaml"
+
+
+def unit(first: str, kind: dict[str, Any]) -> dict[str, Any]:
+    """A unit's project form: its own leaves in the national skeleton's slots."""
+    return {
+        "facts": {"budget_initial": "100", "budget_full_year": "100", "executed": "90"},
+        "indicators": {
+            "1.1": [{"id": first, "name": "数量", "weight": 50, **kind}],
+            "2.2": [{"id": "b", "name": "社会", "weight": 30, "kind": "self_assessed", "score": 30}],
+            "3.1": [{"id": "c", "name": "满意度", "weight": 10, "target": "≥90%", "actual": "85%"}],
+        },
+    }
+
+
+class TestSkeletonPlan:
+    def test_units_join_the_skeletons_plan(self) -> None:
+        """Each unit's leaves are planned and joined to the skeleton's one plan, as if planned from scratch."""
+        spec = perfrules.load_spec(NATIONAL)
+        skeleton = plan(spec, spec.registry)  # type: ignore[arg-type]
+        for facts in (
+            unit("a", {"target": "≥100个", "actual": "120个"}),
+            unit("x", {"kind": "self_assessed", "score": 40}),
+        ):
+            filled, _ = fill(spec, perfrules.load_facts(facts), spec.registry)  # type: ignore[arg-type]
+            own = joined(skeleton, filled)
+            fresh = plan(evolve(filled), spec.registry)  # type: ignore[arg-type]
+            assert own.indicators.keys() == fresh.indicators.keys() and own.rules.keys() == fresh.rules.keys()
+            assert all(own.rules[i].reads == fresh.rules[i].reads for i in own.rules)
+            assert own.provenance == fresh.provenance and skeleton.provenance != own.provenance
+            assert all(own.rules[i] is skeleton.rules[i] for i in skeleton.rules)
+            assert skeleton is plan(spec, spec.registry)  # type: ignore[arg-type]
+        assert Decimal("4") == skeleton.rules["4"].run(
+            {"budget_full_year": Decimal(100), "executed": Decimal(40), "weight": Decimal(10)}
+        )
+
+    def test_the_skeleton_is_not_read_again(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Scoring a unit reads only its own leaves: the skeleton spec is never read a second time."""
+        spec = perfrules.load_spec(NATIONAL)
+
+        def refuse(self: SpecReader) -> None:
+            raise AssertionError(f"read {self.document.file} again")
+
+        monkeypatch.setattr(SpecReader, "read", refuse)
+        result = perfrules.evaluate(spec, unit("a", {"target": "≥100个", "actual": "120个"}))
+        assert (Decimal("50.00"), Decimal("9.44"), Decimal("98.44")) == (
+            result["a"].score,
+            result["c"].score,
+            result.total,
+        )
+        assert "target" in result.provenance.kinds

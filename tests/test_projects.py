@@ -338,3 +338,21 @@ class TestReviewedTargets:
         facts["assessments"] = {"t": {"score": 5}}
         with pytest.raises(FactsError):
             perfrules.evaluate(NATIONAL, facts)
+
+
+def test_a_unit_id_taken_by_the_skeleton(tmp_path: Path) -> None:
+    """A unit's leaf reusing a skeleton id is reported at the facts file's line, naming where the skeleton uses it."""
+    path = tmp_path / "unit.yaml"
+    path.write_text(
+        "facts: {budget_initial: 1, budget_full_year: 1, executed: 1}\n"
+        "indicators:\n"
+        "  '1.1': [{id: '4', name: 甲, weight: 50, target: ≥1, actual: 1}]\n"
+        "  '2.2': [{id: b, name: 乙, weight: 30, kind: self_assessed, score: 30}]\n"
+        "  '3.1': [{id: c, name: 丙, weight: 10, kind: self_assessed, score: 10}]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(FactsError) as info:
+        perfrules.evaluate(NATIONAL, path)
+    [problem] = info.value.problems
+    assert ("duplicate-id", str(path), 3) == (problem.code, problem.location.file, problem.location.line)
+    assert f"already used at {NATIONAL}:" in problem.message

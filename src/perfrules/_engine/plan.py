@@ -8,10 +8,10 @@ plan: nothing per form costs more than one visit of each indicator, whatever the
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 
-from attrs import frozen
+from attrs import evolve, field, frozen
 
 from .._plugins.registry import Provider, Registry
 from .._rules.expression import Expression, Interpreter, Value
@@ -41,17 +41,31 @@ class Provenance:
     @classmethod
     def of(cls, spec: Spec, registry: Registry) -> Provenance:
         """The provenance of scoring *spec* with *registry*."""
-        kinds = sorted({i.kind for i in spec.walk() if i.kind})
-        functions = sorted(
-            {name for i in spec.walk() if i.rule and i.rule.expression for name in i.rule.expression.functions}
-        )
-        return cls(
+        empty = cls(
             spec_file=spec.file,
             base_files=spec.bases,
             spec=spec.provider,
-            kinds={kind: registry.provider("indicator_kinds", kind) for kind in kinds},
-            functions={name: registry.provider("functions", name) for name in functions},
+            kinds={},
+            functions={},
             grades=registry.provider("grading_scales", spec.grades_name) if spec.grades_name else None,
+        )
+        return empty.with_indicators(spec.walk(), registry)
+
+    def with_indicators(self, indicators: Iterable[Indicator], registry: Registry) -> Provenance:
+        """This provenance with the kinds and functions *indicators* use added."""
+        indicators = list(indicators)
+        kinds = {i.kind for i in indicators if i.kind} - self.kinds.keys()
+        functions = {
+            name for i in indicators if i.rule and i.rule.expression for name in i.rule.expression.functions
+        } - self.functions.keys()
+        if not kinds and not functions:
+            return self
+        return evolve(
+            self,
+            kinds=dict(sorted({**self.kinds, **{k: registry.provider("indicator_kinds", k) for k in kinds}}.items())),
+            functions=dict(
+                sorted({**self.functions, **{f: registry.provider("functions", f) for f in functions}}.items())
+            ),
         )
 
 
@@ -88,6 +102,7 @@ class Plan:
     indicators: Mapping[str, Indicator]
     rules: Mapping[str, LeafRule]
     provenance: Provenance
+    _interpreter: Interpreter = field(repr=False, alias="interpreter")
 
 
 def plan(spec: Spec, registry: Registry) -> Plan:
@@ -100,13 +115,39 @@ def plan(spec: Spec, registry: Registry) -> Plan:
     return made
 
 
+def joined(skeleton: Plan, filled: Spec) -> Plan:
+    """The plan of *filled*: the skeleton's spec with one unit's leaves in its slots.
+
+    Only the unit's leaves are planned; the skeleton's rules and provenance are reused.
+    """
+    if filled is skeleton.spec:
+        return skeleton
+    indicators = {indicator.id: indicator for indicator in filled.walk()}
+    own = [indicator for id_, indicator in indicators.items() if id_ not in skeleton.indicators]
+    return Plan(
+        filled,
+        skeleton.registry,
+        MappingProxyType(indicators),
+        MappingProxyType({**skeleton.rules, **_rules(skeleton._interpreter, own, filled)}),
+        skeleton.provenance.with_indicators(own, skeleton.registry),
+        skeleton._interpreter,
+    )
+
+
 def _make(spec: Spec, registry: Registry) -> Plan:
     interpreter = Interpreter(registry.functions)
     indicators = {indicator.id: indicator for indicator in spec.walk()}
+    rules = _rules(interpreter, indicators.values(), spec)
+    provenance = Provenance.of(spec, registry)
+    return Plan(spec, registry, MappingProxyType(indicators), MappingProxyType(rules), provenance, interpreter)
+
+
+def _rules(interpreter: Interpreter, indicators: Iterable[Indicator], spec: Spec) -> dict[str, LeafRule]:
+    """The rules of the computed leaves among *indicators*, run by *interpreter*."""
     rules = {}
-    for indicator in indicators.values():
+    for indicator in indicators:
         expression = indicator.rule.expression if indicator.rule else None
         if indicator.is_leaf and expression is not None:
             run = functools.partial(interpreter.run, expression)
             rules[indicator.id] = LeafRule(expression, run, tuple(sorted(expression.names & spec.facts.keys())))
-    return Plan(spec, registry, MappingProxyType(indicators), MappingProxyType(rules), Provenance.of(spec, registry))
+    return rules

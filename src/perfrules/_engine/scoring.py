@@ -18,7 +18,7 @@ from .._spec.model import Indicator, Spec
 from .._spec.slots import fill
 from ..exceptions import EvaluationError, ReviewError
 from .binding import bind, rule_names
-from .plan import LeafRule, Plan, plan
+from .plan import LeafRule, Plan, joined, plan
 from .results import EXCLUDED, ClaimsPolicy, Evaluation, IndicatorResult
 
 
@@ -31,8 +31,9 @@ def score(spec: Spec, facts: Facts, registry: Registry, *, claims: ClaimsPolicy 
         EvaluationError: a rule failed for these facts (e.g. a zero denominator).
         ReviewError: the facts' review does not fit the form.
     """
+    skeleton = plan(spec, registry)
     spec, facts = fill(spec, facts, registry)
-    planned = plan(spec, registry)
+    planned = joined(skeleton, spec)
     values = bind(planned, facts)
     scorer = _Scorer(planned, facts, values, claims or spec.claims)  # type: ignore[arg-type]
     # The form as a whole renormalises too: an excluded top-level block gives its weight to the others.

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import keyword
 import re
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from attrs import evolve
 
@@ -33,9 +34,6 @@ from .model import (
     Spec,
 )
 from .sources import read_base, read_spec_document, registered_spec
-
-if TYPE_CHECKING:
-    pass
 
 INDICATOR_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 SPEC_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)*")
@@ -91,12 +89,13 @@ class SpecReader(DocumentReader):
 
     what = "spec"
 
-    def __init__(self, document: Document, registry: Registry) -> None:
+    def __init__(self, document: Document, registry: Registry, *, within: Spec | None = None) -> None:
+        """Read *document*; *within* a spec, its indicators are read as new leaves of that spec's tree."""
         super().__init__(document)
         self.registry = registry
-        self.locations: dict[str, Location] = {}
-        self.precision = 2
-        self.facts: dict[str, FactDeclaration] = {}
+        self.locations: dict[str, Location] = dict(within.indicator_locations()) if within else {}
+        self.precision = within.precision if within else 2
+        self.facts: Mapping[str, FactDeclaration] = within.facts if within else {}
 
     def read(self) -> Spec:
         data = self.document.data
@@ -423,9 +422,10 @@ class SpecReader(DocumentReader):
             self.error("bad-id", msg, (*path, "id"))
         elif raw in self.locations:
             first = self.locations[raw]
+            where = f"line {first.line}" if first.file == self.document.file else str(first)
             self.error(
                 "duplicate-id",
-                f"indicator id {raw!r} is already used at line {first.line}",
+                f"indicator id {raw!r} is already used at {where}",
                 (*path, "id"),
                 indicator=raw,
             )

@@ -7,6 +7,8 @@ like any spec, each problem pointing at the facts file's line.
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -15,14 +17,11 @@ from attrs import evolve
 from .._diagnostics import Diagnostic, did_you_mean
 from .._document import Document
 from .._inputs.facts import NOT_APPLICABLE_MARK, Assessment, Facts
-from .._numbers import to_decimal
+from .._numbers import to_decimal, to_text
 from .._plugins.registry import Registry
-from .._yaml import Marks
-from ..exceptions import FactsError, SpecError
-from .inheritance import indicator_index
-from .model import Spec
+from ..exceptions import FactsError
+from .model import Indicator, Spec
 from .reader import SpecReader
-from .writer import spec_document
 
 # Keys of a unit's leaf that belong to its assessment, not to the indicator.
 _ASSESSMENT_KEYS = ("score", "reason", "measure")
@@ -30,6 +29,8 @@ _ASSESSMENT_KEYS = ("score", "reason", "measure")
 
 def fill(spec: Spec, facts: Facts, registry: Registry) -> tuple[Spec, Facts]:
     """The spec with *facts*' own indicators in its slots, and the facts with their claims.
+
+    Only the unit's leaves are read, as new leaves of the skeleton; the skeleton itself is not read again.
 
     Raises:
         FactsError: a slot that does not exist or is filled wrongly, a leaf
@@ -39,17 +40,17 @@ def fill(spec: Spec, facts: Facts, registry: Registry) -> tuple[Spec, Facts]:
     slots = {i.id: (i, slot) for i in spec.walk() if (slot := i.slot) is not None}
     if not slots and not facts.indicators:
         return spec, facts
-    source = facts.source()
-    marks: dict[int, Marks] = dict(source.marks()) if source is not None else {}
     problems: list[Diagnostic] = []
 
     def error(code: str, message: str, *path: str | int, indicator: str | None = None, key: bool = False) -> None:
         problems.append(Diagnostic("error", code, message, indicator, facts.location(*path, key=key)))
 
-    document = spec_document(spec)
-    nodes = indicator_index(document["indicators"])
+    document = facts.source() or Document(facts.file, {"indicators": dict(facts.indicators)}, facts.sha256)
+    reader = SpecReader(document, registry, within=spec)
+    depths = {indicator.id: depth for indicator, depth in _depths(spec.indicators, 1)}
     assessments = dict(facts.assessments)
     inline: dict[str, tuple[str | int, ...]] = {}
+    filled: dict[str, list[Indicator]] = {}
     for slot_id, leaves in facts.indicators.items():
         if not leaves:  # an empty list is a slot left empty
             continue
@@ -73,9 +74,7 @@ def fill(spec: Spec, facts: Facts, registry: Registry) -> tuple[Spec, Facts]:
                 slot_id,
                 indicator=slot_id,
             )
-        children: list[dict[str, Any]] = []
-        listed = marks.get(id(leaves))
-        children_marks = Marks(listed.at) if listed is not None else None
+        children = filled[slot_id] = []
         for index, leaf in enumerate(leaves):
             at = ("indicators", slot_id, index)
             if not isinstance(leaf, dict):
@@ -86,7 +85,7 @@ def fill(spec: Spec, facts: Facts, registry: Registry) -> tuple[Spec, Facts]:
                     indicator=slot_id,
                 )
                 continue
-            node, assessment = _split(leaf, marks)
+            node, assessment = _split(leaf)
             if "target" in node:
                 node.setdefault("kind", "target")
             if leaf.get("score") not in (None, NOT_APPLICABLE_MARK) and assessment.score is None:
@@ -97,7 +96,7 @@ def fill(spec: Spec, facts: Facts, registry: Registry) -> tuple[Spec, Facts]:
                     "score",
                     indicator=str(leaf.get("id")),
                 )
-            kind = node.get("kind", "target" if "target" in node else "expression" if "expression" in node else None)
+            kind = node.get("kind", "expression" if "expression" in node else None)
             if kind is not None and kind not in slot.kinds:
                 error(
                     "slot-kind",
@@ -109,8 +108,6 @@ def fill(spec: Spec, facts: Facts, registry: Registry) -> tuple[Spec, Facts]:
                 node = {k: v for k, v in node.items() if k not in ("kind", "target", "actual", "nature")}
                 node["kind"] = "self_assessed"
                 node.setdefault("not_applicable", "exclude")
-                if id(leaf) in marks:
-                    marks[id(node)] = marks[id(leaf)]
             own = assessment.score is not None or assessment.not_applicable or assessment.reason or assessment.measure
             if isinstance(node.get("id"), str) and own:
                 if node["id"] in facts.assessments:
@@ -118,63 +115,84 @@ def fill(spec: Spec, facts: Facts, registry: Registry) -> tuple[Spec, Facts]:
                     error("bad-value", message, *at, indicator=node["id"])
                 assessments[node["id"]] = assessment
                 inline[node["id"]] = at
-            if children_marks is not None and listed is not None:
-                children_marks.values[len(children)] = children_marks.keys[len(children)] = listed.values[index]
-            children.append(node)
-        if children_marks is not None:
-            marks[id(children)] = children_marks
-        _, parent = nodes[slot_id]
-        del parent["slot"]
-        parent["children"] = children
-        # The filled slot is written where the facts list its indicators, so sums point there.
-        where = facts.location("indicators", slot_id)
-        place = (where.file, where.line or 1, where.column or 1)
-        marks[id(parent)] = Marks(place, keys={"weight": place}, values={"weight": place})
-        if slot.weight is None:
-            weights = [to_decimal(child.get("weight")) for child in children]
-            parent["weight"] = sum((w for w in weights if w is not None), Decimal(0))
-    for slot_id, (indicator, slot) in slots.items():
-        if not facts.indicators.get(slot_id):
-            if slot.min > 0:
-                message = f"slot {slot_id!r} ({indicator.name}) needs at least {slot.min} indicators"
-                error("slot-count", message, "indicators", indicator=slot_id)
-            siblings, node = nodes[slot_id]
-            siblings.remove(node)  # an empty slot weighs nothing and shows nothing
+            indicator = reader.read_indicator(node, at, depths[slot_id] + 1)
+            if indicator is not None:
+                children.append(indicator)
     emptied = set()
+    for indicator, slot in slots.values():
+        if not facts.indicators.get(indicator.id) and slot.min > 0:
+            message = f"slot {indicator.id!r} ({indicator.name}) needs at least {slot.min} indicators"
+            error("slot-count", message, "indicators", indicator=indicator.id)
     for block in spec.walk():
         if block.children and all(c.slot is not None and not facts.indicators.get(c.id) for c in block.children):
             emptied.add(block.id)
             slots_named = ", ".join(f"{c.id} {c.name}" for c in block.children)
             message = f"{block.name} has no indicators: write them under {slots_named}"
             error("slot-count", message, "indicators", indicator=block.id)
-    merged = Document(facts.file, document, facts.sha256, marks=marks)
-    try:
-        concrete = SpecReader(merged, registry).read()
-    except SpecError as e:
-        # An empty block was reported above; what follows from it would only say it again.
-        problems.extend(
-            p for p in e.diagnostics if p.indicator not in emptied and not (emptied and p.code == "total-sum")
-        )
+    sums = _Sums(spec, facts, filled, emptied)
+    indicators = tuple(i for i in (sums.fill(indicator) for indicator in spec.indicators) if i is not None)
+    top = sum((i.weight for i in indicators), Decimal(0))
+    if spec.total is not None and top != spec.total and not emptied:
+        message = f"the top-level indicators weigh {to_text(top)} in all, not the declared total {to_text(spec.total)}"
+        error("total-sum", message, "indicators")
+    problems.extend(sums.problems)
+    problems.extend(reader.problems)  # the leaves' own problems
     if problems:  # the slots' own problems and the leaves', all at once
         raise FactsError(_headline(facts, len(problems)), problems)
-    locations = {**concrete.indicator_locations(), **spec.indicator_locations()}
-    concrete = evolve(
-        concrete,
-        file=spec.file,
-        sha256=spec.sha256,
-        registry=spec.registry,
-        provider=spec.provider,
-        bases=spec.bases,
-        locations=locations,
-    )
+    concrete = evolve(spec, indicators=indicators, locations=reader.locations)
     return concrete, evolve(facts, assessments=assessments, inline=inline)
 
 
-def _split(leaf: dict[str, Any], marks: dict[int, Marks]) -> tuple[dict[str, Any], Assessment]:
-    """A unit's leaf as the indicator (a new mapping keeping the leaf's marks) and its assessment."""
+class _Sums:
+    """The skeleton's tree with the filled slots in place, each changed parent's weights checked."""
+
+    def __init__(self, spec: Spec, facts: Facts, filled: Mapping[str, list[Indicator]], emptied: set[str]) -> None:
+        self.spec = spec
+        self.facts = facts
+        self.filled = filled
+        self.emptied = emptied
+        self.problems: list[Diagnostic] = []
+
+    def fill(self, indicator: Indicator) -> Indicator | None:
+        """*indicator* with its slots filled; None for a slot left empty (it weighs nothing and shows nothing)."""
+        slot = indicator.slot
+        if slot is not None:
+            children = self.filled.get(indicator.id)
+            if not children:
+                return None
+            weight = sum((child.weight for child in children), Decimal(0))
+            if slot.weight is not None and weight != slot.weight:
+                self.mismatch(indicator, weight, slot.weight)
+            return evolve(
+                indicator, slot=None, weight=weight if slot.weight is None else slot.weight, children=tuple(children)
+            )
+        if not indicator.children:
+            return indicator
+        children = [c for c in (self.fill(child) for child in indicator.children) if c is not None]
+        if len(children) == len(indicator.children) and all(map(operator.is_, children, indicator.children)):
+            return indicator
+        weight = sum((child.weight for child in children), Decimal(0))
+        if indicator.alternatives is None and indicator.id not in self.emptied and weight != indicator.weight:
+            self.mismatch(indicator, weight, indicator.weight)
+        return evolve(indicator, children=tuple(children))
+
+    def mismatch(self, parent: Indicator, weight: Decimal, declared: Decimal) -> None:
+        message = f"the children of {parent.id!r} weigh {to_text(weight)} in all, not its weight {to_text(declared)}"
+        # Reported where the unit wrote the indicators that make the sum.
+        filled = [c.id for c in (parent, *parent.children) if c.id in self.filled]
+        location = self.facts.location("indicators", *filled[:1]) if filled else self.spec.location(parent.id)
+        self.problems.append(Diagnostic("error", "weight-sum", message, parent.id, location))
+
+
+def _depths(indicators: tuple[Indicator, ...], depth: int) -> Iterator[tuple[Indicator, int]]:
+    for indicator in indicators:
+        yield indicator, depth
+        yield from _depths(indicator.children, depth + 1)
+
+
+def _split(leaf: dict[str, Any]) -> tuple[dict[str, Any], Assessment]:
+    """A unit's leaf as the indicator and its assessment."""
     node = {key: value for key, value in leaf.items() if key not in _ASSESSMENT_KEYS}
-    if id(leaf) in marks:
-        marks[id(node)] = marks[id(leaf)]
     score = leaf.get("score")
     marked = score == NOT_APPLICABLE_MARK or NOT_APPLICABLE_MARK in (leaf.get("target"), leaf.get("actual"))
     number = to_decimal(score) if not marked else None
