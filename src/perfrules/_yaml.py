@@ -2,27 +2,43 @@
 
 Loading is deliberately narrow: one document, no anchors, aliases or tags,
 duplicate keys refused, floats read from their source text as Decimal. The
-result is plain data (dict, list, str, int, Decimal, bool, None, date) plus the
+result is plain data (dict, list, str, int, Decimal, bool, None) plus the
 line and column of every key and value, so later checks can point at them.
+
+The data is built straight from the parser's events, so nothing refused is ever
+built. The events come from libyaml's parser (ruamel.yaml.clib) where it is
+installed, some thirty times faster than the pure-Python parser used otherwise;
+both give the same events, and the same data and marks.
 """
 
 from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.composer import Composer
-from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import AliasEvent, DocumentStartEvent, ScalarEvent
-from ruamel.yaml.representer import RoundTripRepresenter
+from ruamel.yaml.events import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    StreamEndEvent,
+)
+from ruamel.yaml.nodes import ScalarNode
+from ruamel.yaml.resolver import Resolver
 
 from ._unicode import REFUSED_CHARACTER, refusal
+
+try:
+    from ruamel.yaml.cyaml import CParser  # type: ignore[attr-defined]
+except ImportError:  # no compiled parser on this platform: the pure-Python one gives the same events
+    CParser = None
 
 Path = tuple[str | int, ...]
 Position = tuple[int, int]
@@ -31,7 +47,7 @@ Place = tuple[str, int, int] | tuple[str, int, int, str]
 
 MAX_DEPTH = 64
 MAX_INT_DIGITS = 100  # far past any accepted number (40 digits), far below any slow conversion
-MAX_NODES = 50_000  # parsing takes about 2 s of CPU at this size (pure-Python YAML)
+MAX_NODES = 50_000  # parsing takes about 2 s of CPU at this size with the pure-Python parser
 
 
 class YamlProblem(Exception):
@@ -45,101 +61,6 @@ class YamlProblem(Exception):
         self.line = line
         self.column = column
         self.code = code
-
-
-class _StrictComposer(Composer):
-    """Refuses what perfrules does not accept while composing, before any value is built."""
-
-    _nodes = 0
-    _depth = 0
-
-    def compose_document(self) -> Any:
-        event = self.parser.peek_event()
-        if isinstance(event, DocumentStartEvent) and (event.version not in (None, (1, 2)) or event.tags):
-            raise _refusal("only YAML 1.2 is read: remove the %YAML or %TAG directive", event)
-        return super().compose_document()
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        event = self.parser.peek_event()
-        if isinstance(event, AliasEvent) or event.anchor is not None:
-            raise _refusal("anchors and aliases (& and *) are not allowed", event)
-        if getattr(event, "tag", None) is not None:
-            raise _refusal(f"tags such as {event.tag!s} are not allowed", event)
-        if isinstance(event, ScalarEvent) and event.value == "<<" and event.style is None and index is None:
-            raise _refusal("merge keys (<<) are not allowed", event)
-        self._nodes += 1
-        if self._nodes > MAX_NODES:
-            raise _refusal(f"the document has more than {MAX_NODES} nodes", event)
-        if self._depth >= MAX_DEPTH:
-            raise _refusal(f"the document nests deeper than {MAX_DEPTH} levels", event)
-        self._depth += 1
-        try:
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
-
-
-def _refusal(message: str, event: Any) -> YamlProblem:
-    mark = event.start_mark
-    return YamlProblem(message, mark.line + 1, mark.column + 1)
-
-
-class _DecimalConstructor(RoundTripConstructor):
-    pass
-
-
-# Floats come from their source text, so 0.10 stays Decimal("0.10") and no
-# binary float is ever built.
-def _construct_decimal(constructor: Any, node: Any) -> Decimal:
-    try:
-        value = Decimal(node.value.replace("_", ""))
-    except InvalidOperation:
-        value = Decimal("NaN")
-    if not value.is_finite():
-        mark = node.start_mark
-        raise YamlProblem(f"{node.value!r} is not a finite number", mark.line + 1, mark.column + 1)
-    return value
-
-
-def _construct_int(constructor: Any, node: Any) -> Any:
-    # Counted before converting: a million-digit integer would cost seconds to convert.
-    digits = sum(character.isalnum() for character in node.value)  # hex and octal digits too
-    if digits > MAX_INT_DIGITS:
-        mark = node.start_mark
-        raise YamlProblem(f"a number of {digits} digits is too long", mark.line + 1, mark.column + 1)
-    return constructor.construct_yaml_int(node)
-
-
-def _construct_text(constructor: Any, node: Any) -> str:
-    # YAML 1.2's core schema has no dates: 2023-06-30 is text, as written (and 2024-02-30 no error).
-    return str(node.value)
-
-
-_DecimalConstructor.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
-_DecimalConstructor.add_constructor("tag:yaml.org,2002:int", _construct_int)
-_DecimalConstructor.add_constructor("tag:yaml.org,2002:timestamp", _construct_text)
-
-
-class _DecimalRepresenter(RoundTripRepresenter):
-    def ignore_aliases(self, data: Any) -> bool:
-        return True  # perfrules refuses aliases on reading, so it never writes them
-
-
-def _represent_decimal(representer: Any, value: Decimal) -> Any:
-    text = format(value, "f")
-    # A whole number is written as an int, so it reads back without an explicit tag.
-    tag = "tag:yaml.org,2002:float" if "." in text else "tag:yaml.org,2002:int"
-    return representer.represent_scalar(tag, text)
-
-
-_DecimalRepresenter.add_representer(Decimal, _represent_decimal)
-
-
-def _loader() -> YAML:
-    yaml = YAML(typ="rt", pure=True)
-    yaml.Composer = _StrictComposer
-    yaml.Constructor = _DecimalConstructor
-    return yaml
 
 
 @dataclass
@@ -159,75 +80,178 @@ def load_yaml(text: str, file: str) -> tuple[Any, dict[int, Marks]]:
         YamlProblem: the text is not one plain YAML document.
     """
     try:
-        tree = _loader().load(text)
+        return _parse(text, file)
     except YamlProblem:
         raise
     except MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
-        message = " ".join(str(part) for part in (e.context, e.problem) if part)
-        message = message.split("\n")[0].replace("while constructing a mapping ", "")
+        message = " ".join(str(part) for part in (e.context, e.problem) if part).split("\n")[0]
         if mark is None:
             raise YamlProblem(message) from None
         raise YamlProblem(message, mark.line + 1, mark.column + 1) from None
     except (YAMLError, ValueError, OverflowError, RecursionError) as e:
         raise YamlProblem(str(e).split("\n")[0]) from None
-    if tree is None:
-        raise YamlProblem("the document is empty", 1, 1)
-    return _to_plain(tree, file)
 
 
-def _to_plain(tree: Any, file: str) -> tuple[Any, dict[int, Marks]]:
-    """Copy ruamel's tree into plain containers, iteratively, marking where each entry is.
+def _parse(text: str, file: str) -> tuple[Any, dict[int, Marks]]:
+    if CParser is not None:
+        try:
+            return _Builder(text, iter(CParser(text).get_event, None), file).document()
+        except YAMLError:
+            # libyaml refuses some text YAML 1.2 allows (JSON's escaped surrogate pairs): the pure parser decides,
+            # and says what is wrong in the same words whichever parser is installed.
+            pass
+    from ruamel.yaml import YAML
+
+    return _Builder(text, YAML(typ="safe", pure=True).parse(text), file).document()
+
+
+class _Builder:
+    """Plain data and marks from a parser's events, refusing what perfrules does not accept as it goes.
 
     Marks are kept by container rather than by path, so they stay right when
     containers are moved, as merging an ``extends`` spec does.
     """
-    marks: dict[int, Marks] = {}
-    root = _scalar(tree)
-    stack: list[tuple[Any, Any, Position]] = [(tree, root, (1, 1))]
-    while stack:
-        source, target, at = stack.pop()
-        if not isinstance(source, (CommentedMap, CommentedSeq)):
-            continue
-        mark = marks[id(target)] = Marks((file, *at))
-        if isinstance(source, CommentedMap):
-            for key, value in source.items():
-                if not isinstance(key, str):
-                    line, column = source.lc.key(key)
-                    raise YamlProblem(f'key {key} is not text; quote it: "{key}"', line + 1, column + 1)
-                key_position = _one_based(source.lc.key(key))
-                value_position = _one_based(source.lc.value(key))
-                clean = _whole_characters(key, key_position)
-                mark.keys[clean] = (file, *key_position)
-                mark.values[clean] = (file, *value_position)
-                target[clean] = _scalar(value, value_position)
-                stack.append((value, target[clean], value_position))
-        else:
-            for index, value in enumerate(source):
-                position = _one_based(source.lc.item(index))
-                mark.values[index] = mark.keys[index] = (file, *position)
-                target.append(_scalar(value, position))
-                stack.append((value, target[index], position))
-    return root, marks
+
+    _resolver = Resolver()  # YAML 1.2's core schema: ``no`` is text, ``0o17`` octal
+
+    def __init__(self, text: str, events: Iterator[Any], file: str) -> None:
+        self.text = text
+        self.events = events
+        self.next: Any = None
+        self.file = file
+        self.marks: dict[int, Marks] = {}
+        self.nodes = 0
+        self.depth = 0
+
+    def peek(self) -> Any:
+        if self.next is None:
+            self.next = next(self.events)
+        return self.next
+
+    def take(self) -> Any:
+        event = self.peek()
+        self.next = None
+        return event
+
+    def directive(self) -> Position:
+        """Where the first directive is: the parsers' events place it differently."""
+        lines = self.text.splitlines()
+        return next((number, 1) for number, line in enumerate(lines, 1) if line.startswith("%"))
+
+    def document(self) -> tuple[Any, dict[int, Marks]]:
+        self.take()  # the stream's start
+        if isinstance(self.peek(), StreamEndEvent):
+            raise YamlProblem("the document is empty", 1, 1)
+        event = self.take()
+        if isinstance(event, DocumentStartEvent) and (event.version not in (None, (1, 2)) or event.tags):
+            raise YamlProblem("only YAML 1.2 is read: remove the %YAML or %TAG directive", *self.directive())
+        root = self.node((1, 1))
+        self.take()  # the document's end
+        if not isinstance(self.peek(), StreamEndEvent):
+            raise _refusal("expected a single document in the stream but found another document", self.peek())
+        if root is None:
+            raise YamlProblem("the document is empty", 1, 1)
+        return root, self.marks
+
+    def node(self, at: Position) -> Any:
+        event = self.take()
+        if isinstance(event, AliasEvent) or event.anchor is not None:
+            raise _refusal("anchors and aliases (& and *) are not allowed", event)
+        if getattr(event, "tag", None) is not None:
+            raise _refusal(f"tags such as {event.tag!s} are not allowed", event)
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise _refusal(f"the document has more than {MAX_NODES} nodes", event)
+        if self.depth >= MAX_DEPTH:
+            raise _refusal(f"the document nests deeper than {MAX_DEPTH} levels", event)
+        if isinstance(event, ScalarEvent):
+            return self.scalar(event, at)
+        self.depth += 1
+        try:
+            return self.mapping(at) if isinstance(event, MappingStartEvent) else self.sequence(at)
+        finally:
+            self.depth -= 1
+
+    def mapping(self, at: Position) -> dict[str, Any]:
+        target: dict[str, Any] = {}
+        mark = self.marks[id(target)] = Marks((self.file, *at))
+        while not isinstance(event := self.peek(), MappingEndEvent):
+            if isinstance(event, ScalarEvent) and event.value == "<<" and not event.style:
+                raise _refusal("merge keys (<<) are not allowed", event)
+            key_at = _position(event)
+            key = self.node(key_at)
+            if isinstance(key, (dict, list)):
+                raise YamlProblem(f"a key is text, not a {'mapping' if isinstance(key, dict) else 'list'}", *key_at)
+            if not isinstance(key, str):
+                raise YamlProblem(f'key {key} is not text; quote it: "{key}"', *key_at)
+            if key in target:
+                first = mark.keys[key][1]
+                raise YamlProblem(f"duplicate key {key!r}: it is already written at line {first}", *key_at)
+            value_at = _position(self.peek())
+            target[key] = self.node(value_at)
+            mark.keys[key] = (self.file, *key_at)
+            mark.values[key] = (self.file, *value_at)
+        self.take()
+        return target
+
+    def sequence(self, at: Position) -> list[Any]:
+        target: list[Any] = []
+        mark = self.marks[id(target)] = Marks((self.file, *at))
+        while not isinstance(event := self.peek(), SequenceEndEvent):
+            item_at = _position(event)
+            mark.values[len(target)] = mark.keys[len(target)] = (self.file, *item_at)
+            target.append(self.node(item_at))
+        self.take()
+        return target
+
+    def scalar(self, event: Any, at: Position) -> Any:
+        tag = str(self._resolver.resolve(ScalarNode, event.value, event.implicit))
+        value: str = event.value
+        if tag == "tag:yaml.org,2002:null":
+            return None
+        if tag == "tag:yaml.org,2002:bool":
+            return value.lower() == "true"
+        if tag == "tag:yaml.org,2002:int":
+            return _integer(value, at)
+        if tag == "tag:yaml.org,2002:float":
+            return _decimal(value, at)
+        # Text, and what YAML 1.1 read as a date: YAML 1.2's core schema has none (2024-02-30 is text, as written).
+        return _whole_characters(value, at)
 
 
-def _one_based(position: tuple[int, int]) -> Position:
-    return position[0] + 1, position[1] + 1
+def _position(event: Any) -> Position:
+    return event.start_mark.line + 1, event.start_mark.column + 1
 
 
-def _scalar(value: Any, position: Position = (1, 1)) -> Any:
-    """An empty plain container for a collection, a plain value for a scalar."""
-    if isinstance(value, CommentedMap):
-        return {}
-    if isinstance(value, CommentedSeq):
-        return []
-    if isinstance(value, bool) or value is None or isinstance(value, Decimal):
-        return value
-    if isinstance(value, int):
-        return int(value)
-    if isinstance(value, str):
-        return _whole_characters(str(value), position)
+def _refusal(message: str, event: Any) -> YamlProblem:
+    return YamlProblem(message, *_position(event))
+
+
+# Floats come from their source text, so 0.10 stays Decimal("0.10") and no binary float is ever built.
+def _decimal(text: str, at: Position) -> Decimal:
+    try:
+        value = Decimal(text.replace("_", ""))
+    except InvalidOperation:
+        value = Decimal("NaN")
+    if not value.is_finite():
+        raise YamlProblem(f"{text!r} is not a finite number", *at)
     return value
+
+
+_INT_BASES = {"0x": 16, "0o": 8, "0b": 2}
+
+
+def _integer(text: str, at: Position) -> int:
+    # Counted before converting: a million-digit integer would cost seconds to convert.
+    digits = sum(character.isalnum() for character in text)  # hex and octal digits too
+    if digits > MAX_INT_DIGITS:
+        raise YamlProblem(f"a number of {digits} digits is too long", *at)
+    plain = text.replace("_", "")
+    sign = -1 if plain.startswith("-") else 1
+    plain = plain.lstrip("+-")
+    base = _INT_BASES.get(plain[:2], 10)
+    return sign * int(plain[2:] if base != 10 else plain, base)
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -250,8 +274,22 @@ def _whole_characters(text: str, position: Position) -> str:
 
 def dump_yaml(data: Any) -> str:
     """Write plain *data* as block-style YAML 1.2 that `load_yaml` reads back."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.representer import RoundTripRepresenter
+
+    class Representer(RoundTripRepresenter):
+        def ignore_aliases(self, data: Any) -> bool:
+            return True  # perfrules refuses aliases on reading, so it never writes them
+
+    def represent_decimal(representer: Any, value: Decimal) -> Any:
+        text = format(value, "f")
+        # A whole number is written as an int, so it reads back without an explicit tag.
+        tag = "tag:yaml.org,2002:float" if "." in text else "tag:yaml.org,2002:int"
+        return representer.represent_scalar(tag, text)
+
+    Representer.add_representer(Decimal, represent_decimal)
     yaml = YAML(typ="rt", pure=True)
-    yaml.Representer = _DecimalRepresenter
+    yaml.Representer = Representer
     yaml.default_flow_style = False
     yaml.allow_unicode = True
     yaml.width = 4096
