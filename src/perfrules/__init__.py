@@ -15,11 +15,11 @@ print(perfrules.render_summary(perfrules.summarize([result, ...])))  # many unit
 from __future__ import annotations
 
 import functools
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from . import exceptions, hookspecs
 from ._analysis.explain import Explanation, Input, explain
-from ._analysis.findings import Finding, findings
-from ._analysis.summary import GradeCount, IndicatorLoss, RankedUnit, Summary, summarize
 from ._api import default_registry, evaluate, load_facts, load_spec, plugin_manager, render, render_summary, template
 from ._diagnostics import Diagnostic, Location
 from ._engine.plan import Provenance
@@ -31,9 +31,20 @@ from ._rules.expression import Condition, Expression, Trace
 from ._rules.kinds import IndicatorKind, KindContext, Rule
 from ._spec.grading import GradeBand, GradingScale
 from ._spec.model import FactDeclaration, Indicator, Spec
-from ._spec.writer import dump_spec
 from .exceptions import PerfrulesError
 from .hookspecs import hookimpl
+
+if TYPE_CHECKING:
+    from ._analysis.findings import Finding, findings
+    from ._analysis.summary import GradeCount, IndicatorLoss, RankedUnit, Summary, summarize
+    from ._spec.writer import dump_spec
+
+# Imported at first use, so scoring a form (the command line, a batch job) does not build what it never calls.
+_ON_FIRST_USE = {
+    **dict.fromkeys(("Finding", "findings"), "._analysis.findings"),
+    **dict.fromkeys(("GradeCount", "IndicatorLoss", "RankedUnit", "Summary", "summarize"), "._analysis.summary"),
+    "dump_spec": "._spec.writer",
+}
 
 __all__ = [
     "Assessment",
@@ -87,11 +98,18 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> str:
-    if name != "__version__":
+def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        return _version()
+    if name not in _ON_FIRST_USE:
         msg = f"module {__name__!r} has no attribute {name!r}"
         raise AttributeError(msg)
-    return _version()
+    value = globals()[name] = getattr(importlib.import_module(_ON_FIRST_USE[name], __name__), name)
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
 
 
 @functools.cache

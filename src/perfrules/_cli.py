@@ -11,14 +11,12 @@ import sys
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from ._analysis.explain import LANGUAGES, Language
 from ._analysis.explain import explain as explain_evaluation
-from ._analysis.findings import SEVERITY_WORDS, Finding, findings
-from ._analysis.summary import summarize
 from ._api import default_registry, evaluate, load_facts, load_spec, render, render_summary
 from ._api import template as blank_workbook
 from ._document import is_file
@@ -27,6 +25,9 @@ from ._inputs.facts import facts_reader
 from ._numbers import to_decimal, to_text
 from ._plugins.registry import BUILTIN
 from .exceptions import AlreadyRegisteredError, PerfrulesError, PluginError, SourceNotFoundError, UnknownIndicatorError
+
+if TYPE_CHECKING:
+    from ._analysis.findings import Finding
 
 SUFFIX_FORMATS = {"md": "markdown", "htm": "html", "txt": "table"}
 """Output file suffixes that are not a format's own name."""
@@ -298,6 +299,8 @@ def summary(*, spec: str, facts: tuple[str, ...], output_format: str | None, out
     output_format = output_format or _format_of(output, formats)
     if output_format not in formats:
         raise click.BadParameter(f"choose from {', '.join(sorted(formats))}", param_hint="--format")
+    from ._analysis.summary import summarize
+
     evaluations = [
         _evaluate(spec, source, claims=None, review=None, as_json=output_format == "json") for source in facts
     ]
@@ -370,6 +373,8 @@ def review(
     without a reason, a reason on a full score, scores without the facts behind them,
     and review scores that differ from the self scores.
     """
+    from ._analysis.findings import findings
+
     evaluation = _evaluate(spec, facts, claims=claims, review=review, as_json=output_format == "json")
     found = findings(evaluation, tolerance=tolerance)
     if output_format == "json":
@@ -383,6 +388,8 @@ def review(
 
 
 def _findings_text(evaluation: Evaluation, found: tuple[Finding, ...], tolerance: Decimal, lang: Language) -> str:
+    from ._analysis.findings import SEVERITY_WORDS
+
     subject = evaluation.facts.subject or evaluation.facts.file
     total, grade = to_text(evaluation.total), evaluation.grade
     if lang == "en":

@@ -9,7 +9,6 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .._forms.layout import percent
 from .._numbers import to_text
 
 if TYPE_CHECKING:
@@ -61,6 +60,8 @@ def render_table(evaluation: Evaluation) -> str:
 
 def render_summary_table(summary: Summary) -> str:
     """Several units' forms: the ranking, the grade distribution, the indicators that lose the most points."""
+    from .._forms.layout import percent  # the official layouts only when a summary is asked for
+
     console = Console(file=io.StringIO(), width=WIDTH, color_system=None, legacy_windows=False, emoji=False)
     title = f"{summary.spec_name} 汇总（{len(summary.units)} 个单位） {summary.spec_id}@{summary.spec_version}"
     console.print(Text(title))
