@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+import perfrules
+
 from .conftest import ROOT, SEED_FACTS, SEED_SPEC
 
 PACKAGE = ROOT / "src" / "perfrules"
@@ -130,6 +132,37 @@ class TestImports:
         )
         done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)  # noqa: S603
         assert [] == json.loads(done.stdout)
+
+    def test_the_score_command_builds_only_what_it_prints(self) -> None:
+        """`perfrules score` to the terminal imports no workbook or PDF library, no findings, summaries, official
+        layouts or spec writer: each costs the cold start of every command run."""
+        unused = (
+            "openpyxl",
+            "xlsxwriter",
+            "weasyprint",
+            "perfrules._analysis.findings",
+            "perfrules._analysis.summary",
+            "perfrules._forms.layout",
+            "perfrules._spec.writer",
+        )
+        script = (
+            "import json, sys\n"
+            "from perfrules._cli import main\n"
+            f"sys.argv = ['perfrules', 'score', {str(SEED_SPEC)!r}, {str(SEED_FACTS)!r}]\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            f"print(json.dumps([name for name in {unused!r} if name in sys.modules]), file=sys.stderr)\n"
+        )
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)  # noqa: S603
+        assert "95.91" in done.stdout and [] == json.loads(done.stderr)
+
+    def test_names_imported_at_first_use(self) -> None:
+        """The public names imported at first use are there, in ``dir()``, and an unknown one is an AttributeError."""
+        from perfrules import Summary, dump_spec  # the import is what is tested
+
+        assert perfrules.summarize.__module__ == Summary.__module__ == "perfrules._analysis.summary"
+        assert callable(dump_spec) and {"Finding", "findings", "summarize"} <= set(dir(perfrules))
+        with pytest.raises(AttributeError, match="no attribute 'summarise'"):
+            perfrules.summarise  # noqa: B018
 
     @pytest.mark.parametrize(("format", "library"), [("table", "rich"), ("xlsx", "xlsxwriter")])
     def test_a_format_imports_its_library_when_used(self, format: str, library: str) -> None:

@@ -20,7 +20,7 @@ def slow_facts(path: Path) -> Path:
     """A facts file within every size limit that takes seconds of CPU to parse: 24,000 entries, then an escaped
     surrogate pair (as JSON writes 𠀀) that libyaml refuses, so the pure-Python parser reads it all again."""
     entries = "".join(f"  f{i}: {i}\n" for i in range(24_000))
-    path.write_text(f"facts:\n{entries}subject: \"\\ud840\\udc00\"\n", encoding="utf-8")
+    path.write_text(f'facts:\n{entries}subject: "\\ud840\\udc00"\n', encoding="utf-8")
     return path
 
 
