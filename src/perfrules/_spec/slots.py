@@ -1,8 +1,9 @@
 """Skeleton specs: slots whose leaves each unit writes in its facts file (项目支出 三级指标).
 
 `fill` turns a skeleton and one unit's facts into the concrete spec and facts
-for that unit: its leaves are put in their slots and the whole tree is checked
-like any spec, each problem pointing at the facts file's line.
+for that unit: its leaves are read as any spec's leaves are, put in their slots,
+and every parent they change is summed again, each problem pointing at the facts
+file's line. The skeleton itself was checked when it was loaded and is not read again.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ def fill(spec: Spec, facts: Facts, registry: Registry) -> tuple[Spec, Facts]:
 
     document = facts.source() or Document(facts.file, {"indicators": dict(facts.indicators)}, facts.sha256)
     reader = SpecReader(document, registry, within=spec)
-    depths = {indicator.id: depth for indicator, depth in _depths(spec.indicators, 1)}
+    depths = {indicator.id: depth for indicator, depth in _depths(spec.indicators, 1) if indicator.slot}
     assessments = dict(facts.assessments)
     inline: dict[str, tuple[str | int, ...]] = {}
     filled: dict[str, list[Indicator]] = {}
