@@ -15,6 +15,7 @@ import resource
 import sys
 from typing import Any
 
+from . import _yaml
 from ._api import evaluate, render
 from ._reports.json import diagnostics_to_data
 from .exceptions import PerfrulesError
@@ -26,6 +27,8 @@ def main() -> None:
     # Soft CPU limit: SIGXCPU stops the process; the hard limit a second later kills it whatever it does.
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    # libyaml out of memory can crash the process instead of raising MemoryError; the pure parser raises it.
+    _yaml.CParser = None
     answer: dict[str, Any]
     try:
         evaluation = evaluate(request["spec"], request["facts"], claims=request["claims"], review=request["review"])
