@@ -15,6 +15,7 @@ import pluggy
 from attrs import evolve
 
 from ._document import Source
+from ._engine.plan import ENGINES, Engine
 from ._engine.results import ClaimsPolicy, Evaluation
 from ._engine.scoring import score
 from ._inputs.facts import Facts, read_facts
@@ -24,6 +25,8 @@ from ._plugins.registry import ALLOW_VARIABLE, DISABLE_VARIABLE, Registry, looku
 from ._spec.model import Spec
 from ._spec.reader import read_spec
 from ._spec.slots import fill
+
+ENGINE_VARIABLE = "PERFRULES_ENGINE"
 
 if TYPE_CHECKING:
     from ._analysis.summary import Summary
@@ -99,6 +102,7 @@ def evaluate(
     claims: ClaimsPolicy | None = None,
     review: Review | Source | None = None,
     registry: Registry | None = None,
+    engine: Engine | None = None,
 ) -> Evaluation:
     """Score *facts* against *spec* and return the filled form.
 
@@ -111,6 +115,8 @@ def evaluate(
             takes; it replaces the facts file's own ``review:`` section.
         registry: The registry to load *spec* with; a loaded spec is scored with
             the registry it was checked against.
+        engine: How the rules run: ``compiled`` (generated code, the default) or
+            ``interpreter`` (the reference); the ``PERFRULES_ENGINE`` variable sets the default.
 
     Raises:
         FactsError: facts missing, undeclared or mistyped; bad claims.
@@ -119,6 +125,10 @@ def evaluate(
     """
     if claims not in (None, "self", "computed"):
         msg = f"claims must be 'self' or 'computed', not {claims!r:.40}"
+        raise ValueError(msg)
+    engine = engine or os.environ.get(ENGINE_VARIABLE) or "compiled"  # type: ignore[assignment]
+    if engine not in ENGINES:
+        msg = f"engine ({ENGINE_VARIABLE}) must be one of {', '.join(ENGINES)}, not {engine!r:.40}"
         raise ValueError(msg)
     if registry is not None and not isinstance(registry, Registry):  # callers without type checking
         msg = f"registry must be a perfrules.Registry, not {type(registry).__name__}"  # type: ignore[unreachable]
@@ -133,7 +143,7 @@ def evaluate(
         facts = read_facts(facts, registry, spec=spec)
     if review is not None:
         facts = evolve(facts, review=review if isinstance(review, Review) else load_review(review))
-    return score(spec, facts, registry, claims=claims)
+    return score(spec, facts, registry, claims=claims, engine=engine)
 
 
 def render(evaluation: Evaluation, format: str = "table", *, registry: Registry | None = None) -> str | bytes:

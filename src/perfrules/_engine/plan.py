@@ -10,12 +10,19 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
+from typing import Literal
 
 from attrs import evolve, field, frozen
 
-from .._plugins.registry import Provider, Registry
+from .._plugins.registry import BUILTIN, Provider, Registry
+from .._rules.compiler import NotCompiled, compile_rule
 from .._rules.expression import Expression, Interpreter, Value
+from .._rules.functions import BUILTIN_RETURNS
 from .._spec.model import Indicator, Spec
+
+Engine = Literal["compiled", "interpreter"]
+ENGINES: tuple[Engine, ...] = ("compiled", "interpreter")
+"""How rules run: as generated code (the default) or through the interpreter, the reference."""
 
 
 @frozen
@@ -76,13 +83,15 @@ class LeafRule:
     Attributes:
         expression: The vetted expression.
         run: Its value for the names given (the facts it reads, ``weight``, ``claim``), raising
-            `EvaluationError` when it fails: the seam where a compiled rule can stand in.
+            `EvaluationError` when it fails: compiled code, or the interpreter running the expression.
         reads: The declared facts it reads, sorted.
+        compiled: Whether *run* is compiled code.
     """
 
     expression: Expression
     run: Callable[[Mapping[str, Value]], Value]
     reads: tuple[str, ...]
+    compiled: bool = False
 
 
 @frozen
@@ -95,6 +104,8 @@ class Plan:
         indicators: Every indicator by id, parents before children.
         rules: The computed leaves' rules, by indicator id.
         provenance: Where the spec, kinds, functions and scale came from.
+        engine: ``compiled`` or ``interpreter`` (see `ENGINES`).
+        fallbacks: The leaves whose rules the interpreter runs although the plan is compiled, with why.
     """
 
     spec: Spec
@@ -102,16 +113,18 @@ class Plan:
     indicators: Mapping[str, Indicator]
     rules: Mapping[str, LeafRule]
     provenance: Provenance
+    engine: Engine
+    fallbacks: Mapping[str, str]
     _interpreter: Interpreter = field(repr=False, alias="interpreter")
 
 
-def plan(spec: Spec, registry: Registry) -> Plan:
+def plan(spec: Spec, registry: Registry, engine: Engine = "compiled") -> Plan:
     """The plan of *spec* with *registry*: made at its first use, then kept with the spec."""
     plans = spec._plans  # the spec keeps its plans; only this module makes them
-    kept = plans.get(id(registry))
+    kept = plans.get((id(registry), engine))
     if kept is not None and kept.registry is registry:
         return kept
-    made = plans[id(registry)] = _make(spec, registry)
+    made = plans[id(registry), engine] = _make(spec, registry, engine)
     return made
 
 
@@ -124,30 +137,60 @@ def joined(skeleton: Plan, filled: Spec) -> Plan:
         return skeleton
     indicators = {indicator.id: indicator for indicator in filled.walk()}
     own = [indicator for id_, indicator in indicators.items() if id_ not in skeleton.indicators]
+    rules, fallbacks = _rules(skeleton, own, filled)
     return Plan(
         filled,
         skeleton.registry,
         MappingProxyType(indicators),
-        MappingProxyType({**skeleton.rules, **_rules(skeleton._interpreter, own, filled)}),
+        MappingProxyType({**skeleton.rules, **rules}),
         skeleton.provenance.with_indicators(own, skeleton.registry),
+        skeleton.engine,
+        MappingProxyType({**skeleton.fallbacks, **fallbacks}),
         skeleton._interpreter,
     )
 
 
-def _make(spec: Spec, registry: Registry) -> Plan:
-    interpreter = Interpreter(registry.functions)
+def _make(spec: Spec, registry: Registry, engine: Engine) -> Plan:
     indicators = {indicator.id: indicator for indicator in spec.walk()}
-    rules = _rules(interpreter, indicators.values(), spec)
-    provenance = Provenance.of(spec, registry)
-    return Plan(spec, registry, MappingProxyType(indicators), MappingProxyType(rules), provenance, interpreter)
+    bare = Plan(
+        spec,
+        registry,
+        MappingProxyType(indicators),
+        MappingProxyType({}),
+        Provenance.of(spec, registry),
+        engine,
+        MappingProxyType({}),
+        Interpreter(registry.functions),
+    )
+    rules, fallbacks = _rules(bare, indicators.values(), spec)
+    return evolve(bare, rules=MappingProxyType(rules), fallbacks=MappingProxyType(fallbacks))
 
 
-def _rules(interpreter: Interpreter, indicators: Iterable[Indicator], spec: Spec) -> dict[str, LeafRule]:
-    """The rules of the computed leaves among *indicators*, run by *interpreter*."""
-    rules = {}
+def _rules(within: Plan, indicators: Iterable[Indicator], spec: Spec) -> tuple[dict[str, LeafRule], dict[str, str]]:
+    """The rules of the computed leaves among *indicators*, compiled if *within* is; and why any is not."""
+    registry = within.registry
+    types = {name: declaration.type for name, declaration in spec.facts.items()} | {
+        "weight": "number",
+        "claim": "number",
+    }
+    returns = {
+        name: kind
+        for name, kind in BUILTIN_RETURNS.items()
+        if (provider := registry.provider("functions", name)) is not None and provider.plugin == BUILTIN
+    }
+    rules, fallbacks = {}, {}
     for indicator in indicators:
         expression = indicator.rule.expression if indicator.rule else None
-        if indicator.is_leaf and expression is not None:
-            run = functools.partial(interpreter.run, expression)
-            rules[indicator.id] = LeafRule(expression, run, tuple(sorted(expression.names & spec.facts.keys())))
-    return rules
+        if not indicator.is_leaf or expression is None:
+            continue
+        reads = tuple(sorted(expression.names & spec.facts.keys()))
+        if within.engine == "compiled":
+            try:
+                compiled = compile_rule(expression, registry.functions, types, returns)
+            except NotCompiled as e:
+                fallbacks[indicator.id] = str(e)
+            else:
+                rules[indicator.id] = LeafRule(expression, compiled, reads, compiled=True)
+                continue
+        rules[indicator.id] = LeafRule(expression, functools.partial(within._interpreter.run, expression), reads)
+    return rules, fallbacks

@@ -18,12 +18,14 @@ from .._spec.model import Indicator, Spec
 from .._spec.slots import fill
 from ..exceptions import EvaluationError, ReviewError
 from .binding import bind, rule_names
-from .plan import LeafRule, Plan, joined, plan
+from .plan import Engine, LeafRule, Plan, joined, plan
 from .results import EXCLUDED, ClaimsPolicy, Evaluation, IndicatorResult
 
 
 @exact
-def score(spec: Spec, facts: Facts, registry: Registry, *, claims: ClaimsPolicy | None = None) -> Evaluation:
+def score(
+    spec: Spec, facts: Facts, registry: Registry, *, claims: ClaimsPolicy | None = None, engine: Engine = "compiled"
+) -> Evaluation:
     """Score *facts* against *spec* with *registry*'s functions (`perfrules.evaluate`, everything loaded).
 
     Raises:
@@ -31,7 +33,7 @@ def score(spec: Spec, facts: Facts, registry: Registry, *, claims: ClaimsPolicy 
         EvaluationError: a rule failed for these facts (e.g. a zero denominator).
         ReviewError: the facts' review does not fit the form.
     """
-    skeleton = plan(spec, registry)
+    skeleton = plan(spec, registry, engine)
     spec, facts = fill(spec, facts, registry)
     planned = joined(skeleton, spec)
     values = bind(planned, facts)

@@ -721,22 +721,32 @@ class Interpreter:
                 return run()
             except RecursionError:  # deep in the caller's stack: a fresh one has room for any accepted rule
                 return _fresh_stack(run)
-        except ZeroDivisionError:
-            zeros = sorted(n for n in expression._denominators if names.get(n) == 0)
-            which = f" ({', '.join(f'{n} = 0' for n in zeros)})" if zeros else ""
-            msg = f"division by zero in {source!r:.120}{which}"
-            raise EvaluationError(msg) from None
-        except _Refusal as e:  # a function's own words, complete as they are
-            raise EvaluationError(str(e)) from None
-        except _TypeRule as e:
-            raise EvaluationError(f"{e} in {source!r:.120}") from None
-        except decimal.Overflow:
-            raise EvaluationError(f"a number grew too large in {source!r:.120}") from None
-        except (ArithmeticError, InvalidExpression, TypeError, ValueError) as e:
-            raise EvaluationError(f"{e} in {source!r:.120}") from None
+        except Exception as e:
+            failure = _failure(e, expression, names)
+            if failure is None:
+                raise
+            raise failure from None
         finally:
             evaluator.names = {}
             self._idle.append(evaluator)
+
+
+def _failure(error: Exception, expression: Expression, names: Mapping[str, Value]) -> EvaluationError | None:
+    """The `EvaluationError` saying why *expression* failed with *names*; None for an error that is not its own."""
+    source = expression.source
+    if isinstance(error, ZeroDivisionError):
+        zeros = sorted(n for n in expression._denominators if names.get(n) == 0)
+        which = f" ({', '.join(f'{n} = 0' for n in zeros)})" if zeros else ""
+        return EvaluationError(f"division by zero in {source!r:.120}{which}")
+    if isinstance(error, _Refusal):  # a function's own words, complete as they are
+        return EvaluationError(str(error))
+    if isinstance(error, _TypeRule):
+        return EvaluationError(f"{error} in {source!r:.120}")
+    if isinstance(error, decimal.Overflow):
+        return EvaluationError(f"a number grew too large in {source!r:.120}")
+    if isinstance(error, (ArithmeticError, InvalidExpression, TypeError, ValueError)):
+        return EvaluationError(f"{error} in {source!r:.120}")
+    return None
 
 
 def arity_problem(function: Function, count: int) -> str | None:

@@ -177,8 +177,9 @@ class Spec:
     provider: Provider | None = field(default=None, eq=False, repr=False)
     bases: tuple[str, ...] = field(default=(), eq=False, repr=False)
     _locations: Mapping[str, Location] = field(factory=dict, eq=False, repr=False, alias="locations")
-    # Its plans by registry (`perfrules._engine.plan.plan`), made at first use; a changed copy (evolve) starts without.
-    _plans: dict[int, Plan] = field(factory=dict, init=False, eq=False, repr=False)
+    # Its plans by registry and engine (`perfrules._engine.plan.plan`), made at first use; a changed copy (evolve)
+    # starts without.
+    _plans: dict[tuple[int, str], Plan] = field(factory=dict, init=False, eq=False, repr=False)
 
     @property
     def full_marks(self) -> Decimal:

@@ -1,0 +1,225 @@
+"""Compiled rules: a vetted expression turned into one generated Python function, computing what the interpreter does.
+
+The code is generated from the expression's checked tree only, never from its text: the tree holds nothing but
+the allow-listed nodes (`expression._ALLOWED`). Names are read through keys and literals come from a table of
+constants, so no text of the spec ever appears in the generated source; the function runs with no builtins.
+Where the types are proven (declared facts, literals, ``weight``, built-in functions, arithmetic), operators are
+Python's own on Decimals; elsewhere they are the interpreter's checked operators. Errors are the interpreter's,
+in the interpreter's words. The interpreter stays the reference: a property test holds the two equal.
+"""
+
+from __future__ import annotations
+
+import ast
+import decimal
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from .._numbers import ARITHMETIC
+from ..exceptions import PerfrulesError
+from .expression import _OPERATORS, Expression, Function, Value, _divide, _failure, _kind, _Refusal, _TypeRule
+
+Run = Callable[[Mapping[str, Value]], Value]
+
+_NAMES = {
+    ast.Add: "add",
+    ast.Sub: "sub",
+    ast.Mult: "mul",
+    ast.Div: "divide_numbers",
+    ast.USub: "neg",
+    ast.UAdd: "pos",
+    ast.Not: "not_",
+    ast.Eq: "eq",
+    ast.NotEq: "ne",
+    ast.Lt: "lt",
+    ast.LtE: "le",
+    ast.Gt: "gt",
+    ast.GtE: "ge",
+}
+# Python's own operator where both operands are proven numbers (or, for == and !=, proven alike).
+_NATIVE = {
+    ast.Add: "+",
+    ast.Sub: "-",
+    ast.Mult: "*",
+    ast.Eq: "==",
+    ast.NotEq: "!=",
+    ast.Lt: "<",
+    ast.LtE: "<=",
+    ast.Gt: ">",
+    ast.GtE: ">=",
+}
+
+
+class NotCompiled(Exception):
+    """The expression cannot be compiled; the interpreter runs it instead."""
+
+
+def compile_rule(
+    expression: Expression,
+    functions: Mapping[str, Function],
+    types: Mapping[str, str],
+    returns: Mapping[str, str],
+) -> Run:
+    """*expression* as a function of the names it reads, equal to `Interpreter.run` on every input.
+
+    Args:
+        expression: The vetted expression.
+        functions: The functions it may call, resolved now.
+        types: The type proven for each name (``number``, ``boolean``, ``text``), where one is.
+        returns: The type each function is known to return.
+
+    Raises:
+        NotCompiled: a part the compiler does not handle, or code Python cannot compile.
+    """
+    source, namespace = generate(expression, functions, types, returns)
+    try:
+        code = compile(source, "<perfrules rule>", "exec")
+    except (RecursionError, MemoryError, SyntaxError) as e:
+        raise NotCompiled(f"{type(e).__name__}: {e}") from None
+    exec(code, namespace)  # noqa: S102  # generated from the vetted tree only; see the module's docstring
+    rule: Run = namespace["rule"]
+
+    def run(names: Mapping[str, Value]) -> Value:
+        try:
+            with decimal.localcontext(ARITHMETIC):
+                return rule(names)
+        except Exception as e:
+            # Only reading a name raises KeyError: functions are guarded.
+            error = _TypeRule(f"no value for {e.args[0]!r:.80}") if isinstance(e, KeyError) else e
+            failure = _failure(error, expression, names)
+            if failure is None:
+                raise
+            raise failure from None
+
+    return run
+
+
+def generate(
+    expression: Expression,
+    functions: Mapping[str, Function],
+    types: Mapping[str, str],
+    returns: Mapping[str, str],
+) -> tuple[str, dict[str, Any]]:
+    """The source of *expression*'s function ``rule(names)``, and the namespace it runs in (no builtins).
+
+    Raises:
+        NotCompiled: as `compile_rule` does.
+    """
+    emitter = _Emitter(functions, types, returns)
+    try:
+        body, _ = emitter.emit(expression._tree)
+    except (RecursionError, MemoryError) as e:
+        raise NotCompiled(f"{type(e).__name__}: {e}") from None
+    return f"def rule(names):\n    return {body}\n", {"__builtins__": {}, **emitter.namespace}
+
+
+class _Emitter:
+    """Python source for each node, and the constants and helpers that source refers to."""
+
+    def __init__(self, functions: Mapping[str, Function], types: Mapping[str, str], returns: Mapping[str, str]):
+        self.functions = functions
+        self.types = types
+        self.returns = returns
+        self.namespace: dict[str, Any] = {f"_{name}": _OPERATORS[node] for node, name in _NAMES.items()}
+        self.namespace.update(_div=_divide, _cond=_condition, _call=_call)
+        self.constants: dict[tuple[type, str], str] = {}
+        self.temporaries = 0
+
+    def name(self, value: Any) -> str:
+        """The namespace name holding *value*, one per distinct value."""
+        key = (type(value), repr(value))  # Decimal("1.0") and Decimal("1.00") compute differently
+        if key not in self.constants:
+            self.constants[key] = f"_k{len(self.constants)}"
+            self.namespace[self.constants[key]] = value
+        return self.constants[key]
+
+    def temporary(self) -> str:
+        self.temporaries += 1
+        return f"_t{self.temporaries}"
+
+    def emit(self, node: ast.AST) -> tuple[str, str | None]:
+        """The code computing *node*, and its proven type (None when not proven)."""
+        if isinstance(node, ast.Constant):
+            value = node.value
+            kind = "boolean" if isinstance(value, bool) else "text" if isinstance(value, str) else "number"
+            return self.name(value), kind
+        if isinstance(node, ast.Name):
+            return f"names[{self.name(node.id)}]", self.types.get(node.id)
+        if isinstance(node, ast.BinOp):
+            left, left_type = self.emit(node.left)
+            right, right_type = self.emit(node.right)
+            op = type(node.op)
+            if op is ast.Div:
+                if left_type == right_type == "number":
+                    return f"_div({left}, {right})", "number"
+            elif left_type == right_type == "number":
+                return f"({left} {_NATIVE[op]} {right})", "number"
+            return f"_{_NAMES[op]}({left}, {right})", "number"
+        if isinstance(node, ast.UnaryOp):
+            operand, operand_type = self.emit(node.operand)
+            if isinstance(node.op, ast.Not):
+                return (f"(not {operand})" if operand_type == "boolean" else f"_not_({operand})"), "boolean"
+            if operand_type == "number":
+                return (f"(-{operand})" if isinstance(node.op, ast.USub) else operand), "number"
+            return f"_{_NAMES[type(node.op)]}({operand})", "number"
+        if isinstance(node, ast.BoolOp):
+            word = "and" if isinstance(node.op, ast.And) else "or"
+            parts = [self.condition(value, word) for value in node.values]
+            return f"({f' {word} '.join(parts)})", "boolean"
+        if isinstance(node, ast.Compare):
+            return self.compare(node), "boolean"
+        if isinstance(node, ast.IfExp):
+            test = self.condition(node.test, "if")
+            body, body_type = self.emit(node.body)
+            orelse, orelse_type = self.emit(node.orelse)
+            return f"({body} if {test} else {orelse})", body_type if body_type == orelse_type else None
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            function = self.functions.get(node.func.id)
+            if function is None:
+                raise NotCompiled(f"no function {node.func.id}() is registered")
+            arguments = "".join(f", {self.emit(argument)[0]}" for argument in node.args)
+            label = self.name(node.func.id)
+            return f"_call({self.name(function)}, {label}{arguments})", self.returns.get(node.func.id)
+        raise NotCompiled(f"{type(node).__name__} is not compiled")
+
+    def condition(self, node: ast.expr, word: str) -> str:
+        code, kind = self.emit(node)
+        return code if kind == "boolean" else f"_cond({code}, {self.name(word)})"
+
+    def compare(self, node: ast.Compare) -> str:
+        """A chain ``a < b <= c``: each operand computed once, left to right, stopping at the first false link."""
+        operands = [self.emit(operand) for operand in (node.left, *node.comparators)]
+        links = []
+        left, left_type = operands[0]
+        for index, (op, (code, right_type)) in enumerate(zip(node.ops, operands[1:], strict=True)):
+            if index < len(node.ops) - 1:  # the next link compares this operand again: keep its value
+                right = self.temporary()
+                bound = f"({right} := {code})"
+            else:
+                right = bound = code
+            kind = type(op)
+            proven = left_type is not None and left_type == right_type
+            if proven and (left_type == "number" or kind in (ast.Eq, ast.NotEq)):
+                links.append(f"({left} {_NATIVE[kind]} {bound})")
+            else:
+                links.append(f"_{_NAMES[kind]}({left}, {bound})")
+            left, left_type = right, right_type
+        return links[0] if len(links) == 1 else f"({' and '.join(links)})"
+
+
+def _condition(value: Any, word: str) -> bool:
+    if not isinstance(value, bool):
+        raise _TypeRule(f"'{word}' needs a condition, got {_kind(value)}")
+    return value
+
+
+def _call(function: Function, name: str, *args: Any) -> Value:
+    """The interpreter's guard around a function call."""
+    try:
+        return function(*args)
+    except _TypeRule:
+        raise
+    except PerfrulesError as e:
+        raise _Refusal(e.args[0]) from None
+    except Exception as e:
+        raise _TypeRule(f"{name}() failed: {type(e).__name__}: {e}") from None
