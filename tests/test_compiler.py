@@ -194,7 +194,8 @@ class TestPlans:
         text = "spec: 1\nid: t/c\nversion: '1'\nname: 测\nfacts: {x: {}}\nindicators:\n  - {id: a, name: 甲, weight: 10, expression: 'min(double(x), weight)'}\ngrades: [{min: 0, label: 差}]\n"
         spec = perfrules.load_spec(text, registry=registry(Plugin()))
         planned = plan(spec, registry())
-        assert ["a"] == list(planned.fallbacks) and "double" in planned.fallbacks["a"]
+        assert ["a", "t/c"] == list(planned.fallbacks) and "double" in planned.fallbacks["a"]
+        assert planned.program is None and "double" in planned.fallbacks["t/c"]
         assert not planned.rules["a"].compiled
         assert {} == dict(plan(spec, spec.registry).fallbacks)  # type: ignore[arg-type]
 

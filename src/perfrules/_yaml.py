@@ -93,6 +93,13 @@ def load_yaml(text: str, file: str) -> tuple[Any, dict[int, Marks]]:
         raise YamlProblem(str(e).split("\n")[0]) from None
 
 
+def prefer_pure_parser() -> None:
+    """Read YAML with the pure-Python parser from now on: libyaml out of memory can crash the process instead of
+    raising MemoryError (the sandbox's worker, under a memory limit)."""
+    global CParser  # noqa: PLW0603  # one switch, set once, before anything is read
+    CParser = None
+
+
 def _parse(text: str, file: str) -> tuple[Any, dict[int, Marks]]:
     if CParser is not None:
         try:

@@ -19,6 +19,7 @@ from .._rules.compiler import NotCompiled, compile_rule
 from .._rules.expression import Expression, Interpreter, Value
 from .._rules.functions import BUILTIN_RETURNS
 from .._spec.model import Indicator, Spec
+from .program import Program, compile_form
 
 Engine = Literal["compiled", "interpreter"]
 ENGINES: tuple[Engine, ...] = ("compiled", "interpreter")
@@ -105,7 +106,10 @@ class Plan:
         rules: The computed leaves' rules, by indicator id.
         provenance: Where the spec, kinds, functions and scale came from.
         engine: ``compiled`` or ``interpreter`` (see `ENGINES`).
-        fallbacks: The leaves whose rules the interpreter runs although the plan is compiled, with why.
+        program: The whole form compiled, when the engine is ``compiled`` and the spec allows it.
+        fallbacks: What is not compiled although the engine is, with why: leaves whose rules the interpreter
+            runs, by id; the form as a whole, by the spec's id.
+        slotted: Whether the spec has open slots a unit fills.
     """
 
     spec: Spec
@@ -116,6 +120,8 @@ class Plan:
     engine: Engine
     fallbacks: Mapping[str, str]
     _interpreter: Interpreter = field(repr=False, alias="interpreter")
+    program: Program | None = None
+    slotted: bool = False
 
 
 def plan(spec: Spec, registry: Registry, engine: Engine = "compiled") -> Plan:
@@ -137,7 +143,10 @@ def joined(skeleton: Plan, filled: Spec) -> Plan:
         return skeleton
     indicators = {indicator.id: indicator for indicator in filled.walk()}
     own = [indicator for id_, indicator in indicators.items() if id_ not in skeleton.indicators]
-    rules, fallbacks = _rules(skeleton, own, filled)
+    # The unit's form is compiled whole (its code kept for units that fill the skeleton alike); should it go
+    # to the general scorer, the interpreter runs the unit's own rules rather than compiling each for one form.
+    rules, fallbacks = _rules(skeleton, own, filled, compiled=False)
+    program = _program(filled, skeleton.registry, skeleton.engine, fallbacks)
     return Plan(
         filled,
         skeleton.registry,
@@ -147,7 +156,19 @@ def joined(skeleton: Plan, filled: Spec) -> Plan:
         skeleton.engine,
         MappingProxyType({**skeleton.fallbacks, **fallbacks}),
         skeleton._interpreter,
+        program,
     )
+
+
+def _program(spec: Spec, registry: Registry, engine: Engine, fallbacks: dict[str, str]) -> Program | None:
+    """*spec*'s compiled form, if the engine compiles and the spec allows; if it does not, why not, in *fallbacks*."""
+    if engine != "compiled":
+        return None
+    try:
+        return compile_form(spec, registry)
+    except NotCompiled as e:
+        fallbacks[spec.id] = str(e)
+        return None
 
 
 def _make(spec: Spec, registry: Registry, engine: Engine) -> Plan:
@@ -163,11 +184,19 @@ def _make(spec: Spec, registry: Registry, engine: Engine) -> Plan:
         Interpreter(registry.functions),
     )
     rules, fallbacks = _rules(bare, indicators.values(), spec)
-    return evolve(bare, rules=MappingProxyType(rules), fallbacks=MappingProxyType(fallbacks))
+    slotted = any(indicator.slot is not None for indicator in indicators.values())
+    # A skeleton's forms are compiled per unit, once its slots are filled (`joined`).
+    program = None if slotted else _program(spec, registry, engine, fallbacks)
+    return evolve(
+        bare, rules=MappingProxyType(rules), fallbacks=MappingProxyType(fallbacks), program=program, slotted=slotted
+    )
 
 
-def _rules(within: Plan, indicators: Iterable[Indicator], spec: Spec) -> tuple[dict[str, LeafRule], dict[str, str]]:
-    """The rules of the computed leaves among *indicators*, compiled if *within* is; and why any is not."""
+def _rules(
+    within: Plan, indicators: Iterable[Indicator], spec: Spec, *, compiled: bool = True
+) -> tuple[dict[str, LeafRule], dict[str, str]]:
+    """The rules of the computed leaves among *indicators*, compiled if *within* is (and *compiled*); and why any
+    that should be is not."""
     registry = within.registry
     types = {name: declaration.type for name, declaration in spec.facts.items()} | {
         "weight": "number",
@@ -184,13 +213,13 @@ def _rules(within: Plan, indicators: Iterable[Indicator], spec: Spec) -> tuple[d
         if not indicator.is_leaf or expression is None:
             continue
         reads = tuple(sorted(expression.names & spec.facts.keys()))
-        if within.engine == "compiled":
+        if within.engine == "compiled" and compiled:
             try:
-                compiled = compile_rule(expression, registry.functions, types, returns)
+                run = compile_rule(expression, registry.functions, types, returns)
             except NotCompiled as e:
                 fallbacks[indicator.id] = str(e)
             else:
-                rules[indicator.id] = LeafRule(expression, compiled, reads, compiled=True)
+                rules[indicator.id] = LeafRule(expression, run, reads, compiled=True)
                 continue
         rules[indicator.id] = LeafRule(expression, functools.partial(within._interpreter.run, expression), reads)
     return rules, fallbacks

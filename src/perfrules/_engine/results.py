@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from attrs import field, frozen
 
@@ -89,6 +89,11 @@ class IndicatorResult:
             yield from child.walk()
 
 
+def _built(value: Any) -> Any:
+    """A deferred value, built: results are compared as they read."""
+    return value() if callable(value) else value
+
+
 @frozen
 class Evaluation:
     """The filled form: every indicator's score, the total and the grade.
@@ -108,25 +113,54 @@ class Evaluation:
         self_grade: When reviewed, the grade of that total.
         values: The facts as bound to the spec (numbers as Decimal), by name.
         registry: The registry the form was scored with.
+        compiled: Whether the compiled form scored it; False when the general scorer did (the interpreter
+            engine, or a form with something to report: see docs/performance.md).
+
+    The compiled form keeps its scores flat: ``indicators`` and ``values`` are built when first read, and
+    `scores` reads the flat scores without building any result.
     """
 
     spec: Spec
     facts: Facts
     total: Decimal
     grade: GradeBand
-    indicators: tuple[IndicatorResult, ...]
+    _indicators: tuple[IndicatorResult, ...] | Callable[[], tuple[IndicatorResult, ...]] = field(
+        alias="indicators", eq=_built, repr=False
+    )
     diagnostics: tuple[Diagnostic, ...] = ()
     claims: ClaimsPolicy = "self"
     provenance: Provenance | None = None
     review: Review | None = None
     self_total: Decimal | None = None
     self_grade: GradeBand | None = None
-    values: Mapping[str, Value] = field(factory=dict, eq=False, repr=False)
+    _values: Mapping[str, Value] | Callable[[], Mapping[str, Value]] = field(
+        factory=dict, alias="values", eq=False, repr=False
+    )
     registry: Registry | None = field(default=None, eq=False, repr=False)
-    _by_id: Mapping[str, IndicatorResult] = field(init=False, eq=False, repr=False)
+    compiled: bool = field(default=False, eq=False)
+    _flat: tuple[tuple[str, ...], tuple[Decimal, ...]] | None = field(default=None, alias="flat", eq=False, repr=False)
+    _by_id: Mapping[str, IndicatorResult] | None = field(init=False, default=None, eq=False, repr=False)
 
-    def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "_by_id", {r.id: r for r in self.walk()})
+    @property
+    def indicators(self) -> tuple[IndicatorResult, ...]:
+        """Results for the top level of the tree."""
+        if callable(self._indicators):
+            object.__setattr__(self, "_indicators", self._indicators())
+        return self._indicators  # type: ignore[return-value]
+
+    @property
+    def values(self) -> Mapping[str, Value]:
+        """The facts as bound to the spec (numbers as Decimal), by name."""
+        if callable(self._values):
+            object.__setattr__(self, "_values", self._values())
+        return self._values  # type: ignore[return-value]
+
+    @property
+    def scores(self) -> dict[str, Decimal]:
+        """Every indicator's score by id, parents before children, without building any result."""
+        if self._flat is not None:
+            return dict(zip(*self._flat, strict=True))
+        return {result.id: result.score for result in self.walk()}
 
     def __getitem__(self, indicator_id: str) -> IndicatorResult:
         """The result for one indicator id.
@@ -134,10 +168,12 @@ class Evaluation:
         Raises:
             UnknownIndicatorError: no such indicator (a `KeyError`; the message suggests the nearest).
         """
+        if self._by_id is None:
+            object.__setattr__(self, "_by_id", {r.id: r for r in self.walk()})
         try:
-            return self._by_id[indicator_id]
+            return self._by_id[indicator_id]  # type: ignore[index]
         except (KeyError, TypeError):
-            raise self.spec.unknown(indicator_id, self._by_id) from None
+            raise self.spec.unknown(indicator_id, self._by_id) from None  # type: ignore[arg-type]
 
     def walk(self) -> Iterator[IndicatorResult]:
         """Every result, parents before children, in the spec's order."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import decimal
+import functools
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +21,7 @@ from .._spec.slots import fill
 from ..exceptions import EvaluationError, ReviewError
 from .binding import bind, rule_names
 from .plan import Engine, LeafRule, Plan, joined, plan
+from .program import Event, Program
 from .results import EXCLUDED, ClaimsPolicy, Evaluation, IndicatorResult
 
 
@@ -28,16 +31,27 @@ def score(
 ) -> Evaluation:
     """Score *facts* against *spec* with *registry*'s functions (`perfrules.evaluate`, everything loaded).
 
+    The compiled form scores the forms it can (`program`); the general scorer, the others.
+
     Raises:
         FactsError: facts missing, undeclared or mistyped; bad claims.
         EvaluationError: a rule failed for these facts (e.g. a zero denominator).
         ReviewError: the facts' review does not fit the form.
     """
-    skeleton = plan(spec, registry, engine)
-    spec, facts = fill(spec, facts, registry)
-    planned = joined(skeleton, spec)
+    planned = plan(spec, registry, engine)
+    policy: ClaimsPolicy = claims or spec.claims  # type: ignore[assignment]
+    if planned.slotted or facts.indicators:
+        spec, facts = fill(spec, facts, registry)
+        planned = joined(planned, spec)
+    if planned.program is not None and facts.review is None:
+        try:
+            outcome = planned.program.run(facts.values, facts.assessments, policy == "self")
+        except Exception:  # a rule failed: the general scorer says how
+            outcome = "failed"
+        if not isinstance(outcome, str):
+            return _compiled(planned, planned.program, facts, policy, outcome)
     values = bind(planned, facts)
-    scorer = _Scorer(planned, facts, values, claims or spec.claims)  # type: ignore[arg-type]
+    scorer = _Scorer(planned, facts, values, policy)
     # The form as a whole renormalises too: an excluded top-level block gives its weight to the others.
     results = scorer.renormalised(spec.full_marks, [scorer.score(indicator) for indicator in spec.indicators])
     if scorer.errors:
@@ -46,8 +60,8 @@ def score(
         raise EvaluationError(msg, scorer.errors)
     total = scorer.total(results)
     grade = spec.grades.grade(total)
-    scorer.check_stated(total, grade)
-    scorer.check_funds()
+    scorer.warnings.extend(_stated(spec, facts, total, grade))
+    scorer.warnings.extend(_funds(facts))
     self_total = self_grade = None
     if facts.review is not None:
         results = scorer.reviewed(results, facts.review)
@@ -62,7 +76,7 @@ def score(
         grade,
         results,
         diagnostics,
-        scorer.claims,
+        policy,
         planned.provenance,
         facts.review,
         self_total,
@@ -70,6 +84,106 @@ def score(
         values=values,
         registry=registry,
     )
+
+
+def _compiled(plan: Plan, program: Program, facts: Facts, policy: ClaimsPolicy, outcome: tuple[Any, ...]) -> Evaluation:
+    """The evaluation of a form the compiled form scored: its rows built when first read."""
+    scores, computed, total, events = outcome
+    spec = plan.spec
+    grade = spec.grades.grade(total)
+    diagnostics: tuple[Diagnostic, ...] = ()
+    if events or facts.stated or facts.funds:
+        worded = [_worded(plan, facts, policy, event) for event in events]
+        diagnostics = (*worded, *_stated(spec, facts, total, grade), *_funds(facts))
+    return Evaluation(
+        spec,
+        facts,
+        total,
+        grade,
+        functools.partial(_rows, spec, facts, scores, computed),
+        diagnostics,
+        policy,
+        plan.provenance,
+        values=functools.partial(bind, plan, facts),
+        registry=plan.registry,
+        compiled=True,
+        flat=(program.ids, scores),
+    )
+
+
+def _worded(plan: Plan, facts: Facts, policy: ClaimsPolicy, event: Event) -> Diagnostic:
+    """A warning the compiled form noted, in the general scorer's words."""
+    code, indicator_id, first, second = event
+    indicator = plan.indicators[indicator_id]
+    if code == "score-clamped":
+        source = indicator.rule.expression.source  # type: ignore[union-attr]
+        message = f"{source!r} gives {to_text(first)}; clamped to {to_text(second)} (0 to the weight {to_text(indicator.weight)})"
+        return Diagnostic("warning", code, message, indicator_id, plan.spec.location(indicator_id))
+    return Diagnostic(
+        "warning", code, _differs(first, second, policy), indicator_id, facts.location("assessments", indicator_id)
+    )
+
+
+def _differs(claim: Decimal, computed: Decimal, policy: ClaimsPolicy) -> str:
+    reported = "the claim is reported" if policy == "self" else "the computed score is reported"
+    return f"claimed {to_text(claim)}, but the rule computes {to_text(computed)}; {reported}"
+
+
+def _rows(
+    spec: Spec,
+    facts: Facts,
+    scores: tuple[Decimal, ...],
+    computed: tuple[Decimal | None, ...],
+) -> tuple[IndicatorResult, ...]:
+    """The rows of a form the compiled form scored, from its flat scores: what the general scorer builds."""
+    position = iter(range(len(scores)))
+
+    def row(indicator: Indicator) -> IndicatorResult:
+        index = next(position)
+        assessment = facts.assessments.get(indicator.id)
+        claim = assessment.score if assessment else None
+        children = tuple(map(row, indicator.children))
+        return IndicatorResult(
+            id=indicator.id,
+            name=indicator.name,
+            name_en=indicator.name_en,
+            kind=indicator.kind,
+            weight=indicator.weight,
+            declared_weight=None,
+            score=scores[index],
+            reason=assessment.reason if assessment else None,
+            measure=assessment.measure if assessment else None,
+            explanation=indicator.explanation,
+            rule=indicator.rule.words if indicator.rule else None,
+            computed=computed[index],
+            claim=None if children or claim is None else quantize(claim, spec.precision, spec.rounding),
+            children=children,
+        )
+
+    with decimal.localcontext(EXACT):
+        return tuple(map(row, spec.indicators))
+
+
+def _stated(spec: Spec, facts: Facts, total: Decimal, grade: GradeBand) -> list[Diagnostic]:
+    """Warnings where the paper form states another total or grade than the scores give."""
+    stated = facts.stated
+    found = []
+    if stated is not None and stated.total is not None and stated.total != total:
+        message = f"the form states a total of {to_text(stated.total)}; the scores add up to {to_text(total)}"
+        found.append(("stated-total", message))
+    if stated is not None and stated.grade is not None and stated.grade != grade.label:
+        message = f"the form states grade {stated.grade}; a total of {to_text(total)} is {grade.label}"
+        found.append(("stated-grade", message))
+    return [Diagnostic("warning", code, message, None, facts.location("stated")) for code, message in found]
+
+
+def _funds(facts: Facts) -> list[Diagnostic]:
+    """Warnings where the funds table's parts do not add up to its total row, column by column."""
+    found = []
+    for total_name, column, stated, added in facts.funds_gaps():
+        message = f"funds: {FUNDS_LABELS[column]} of {total_name} is {to_text(stated)}, but its parts add up to {to_text(added)}"
+        found.append(Diagnostic("warning", "funds-sum", message, None, facts.location("funds", total_name, column)))
+    return found
 
 
 class _Scorer:
@@ -84,14 +198,9 @@ class _Scorer:
         self.notes: list[Diagnostic] = []
         self.exact: dict[str, Decimal] = {}
 
-    def warn(self, code: str, message: str, indicator: Indicator | None, *, in_facts: bool = False) -> None:
-        if indicator is None:
-            location = self.facts.location("stated")
-        elif in_facts:
-            location = self.facts.location("assessments", indicator.id)
-        else:
-            location = self.spec.location(indicator.id)
-        self.warnings.append(Diagnostic("warning", code, message, indicator.id if indicator else None, location))
+    def warn(self, code: str, message: str, indicator: Indicator, *, in_facts: bool = False) -> None:
+        location = self.facts.location("assessments", indicator.id) if in_facts else self.spec.location(indicator.id)
+        self.warnings.append(Diagnostic("warning", code, message, indicator.id, location))
 
     def total(self, results: tuple[IndicatorResult, ...]) -> Decimal:
         return self.round(sum((r.score for r in results), Decimal(0)))
@@ -252,17 +361,8 @@ class _Scorer:
         if claim is None:
             return computed
         if self.round(computed) != claim:
-            reported = "the claim is reported" if self.claims == "self" else "the computed score is reported"
-            msg = f"claimed {to_text(claim)}, but the rule computes {to_text(self.round(computed))}; {reported}"
-            self.warn("claim-differs", msg, indicator, in_facts=True)
+            self.warn("claim-differs", _differs(claim, self.round(computed), self.claims), indicator, in_facts=True)
         return claim if self.claims == "self" else computed
-
-    def check_funds(self) -> None:
-        """The funds table's parts must add up to its total row, column by column."""
-        for total_name, column, stated, added in self.facts.funds_gaps():
-            message = f"funds: {FUNDS_LABELS[column]} of {total_name} is {to_text(stated)}, but its parts add up to {to_text(added)}"
-            location = self.facts.location("funds", total_name, column)
-            self.warnings.append(Diagnostic("warning", "funds-sum", message, None, location))
 
     def reviewed(self, results: tuple[IndicatorResult, ...], review: Review) -> tuple[IndicatorResult, ...]:
         """*results* with the review applied: each reviewed leaf's final score by the spec's rule, parents re-added."""
@@ -311,20 +411,3 @@ class _Scorer:
             review_score=reviewed,
             review_note=note,
         )
-
-    def check_stated(self, total: Decimal, grade: GradeBand) -> None:
-        stated = self.facts.stated
-        if stated is None:
-            return
-        if stated.total is not None and stated.total != total:
-            self.warn(
-                "stated-total",
-                f"the form states a total of {to_text(stated.total)}; the scores add up to {to_text(total)}",
-                None,
-            )
-        if stated.grade is not None and stated.grade != grade.label:
-            self.warn(
-                "stated-grade",
-                f"the form states grade {stated.grade}; a total of {to_text(total)} is {grade.label}",
-                None,
-            )

@@ -120,6 +120,8 @@ def _load_entry_points(manager: _Manager) -> None:
             continue
         try:
             plugin = entry_point.load()
+        except MemoryError:  # not the plugin's fault: the process is out of memory
+            raise
         except Exception as e:
             msg = (
                 f"plugin {name!r} from {_shipped(distribution)} cannot be loaded: {type(e).__name__}: {e}{_hint(name)}"

@@ -15,9 +15,17 @@ import decimal
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .._numbers import ARITHMETIC
+from .._numbers import ARITHMETIC, MAX_DIGITS, MAX_MAGNITUDE
 from ..exceptions import PerfrulesError
 from .expression import _OPERATORS, Expression, Function, Value, _divide, _failure, _kind, _Refusal, _TypeRule
+
+# Raises for a non-zero Decimal that is out of range: more than 40 digits, or its size past 10**±30 (as `in_range`).
+FIT = decimal.Context(
+    prec=MAX_DIGITS,
+    Emax=MAX_MAGNITUDE - 1,
+    Emin=-MAX_MAGNITUDE,
+    traps=[decimal.Rounded, decimal.Overflow, decimal.Subnormal, decimal.InvalidOperation],
+)
 
 Run = Callable[[Mapping[str, Value]], Value]
 
@@ -105,7 +113,7 @@ def generate(
     Raises:
         NotCompiled: as `compile_rule` does.
     """
-    emitter = _Emitter(functions, types, returns)
+    emitter = Emitter(functions, types, returns)
     try:
         body, _ = emitter.emit(expression._tree)
     except (RecursionError, MemoryError) as e:
@@ -113,15 +121,45 @@ def generate(
     return f"def rule(names):\n    return {body}\n", {"__builtins__": {}, **emitter.namespace}
 
 
-class _Emitter:
-    """Python source for each node, and the constants and helpers that source refers to."""
+class Emitter:
+    """Python source for each node of vetted expressions, and the constants and helpers that source refers to.
 
-    def __init__(self, functions: Mapping[str, Function], types: Mapping[str, str], returns: Mapping[str, str]):
+    Args:
+        functions: The functions the expressions may call, resolved now.
+        types: The type proven for each name (``number``, ``boolean``, ``text``), where one is.
+        returns: The type each function is known to return; the built-in functions listed here, called with
+            proven numbers, are written inline, their results checked as the registry's guard checks them.
+        reads: The code reading each name; by default ``names[...]``, from the mapping a rule is given.
+        native_division: Divide with Python's ``/`` where both operands are proven numbers: for code whose
+            every exception sends the form back to the interpreter, which then says what failed.
+    """
+
+    def __init__(
+        self,
+        functions: Mapping[str, Function],
+        types: Mapping[str, str],
+        returns: Mapping[str, str],
+        reads: Mapping[str, str] | None = None,
+        *,
+        native_division: bool = False,
+    ):
         self.functions = functions
         self.types = types
         self.returns = returns
+        self.reads = reads
+        self.native_division = native_division
         self.namespace: dict[str, Any] = {f"_{name}": _OPERATORS[node] for node, name in _NAMES.items()}
-        self.namespace.update(_div=_divide, _cond=_condition, _call=_call)
+        self.namespace.update(
+            _div=_divide,
+            _cond=_condition,
+            _call=_call,
+            _checked=_checked,
+            _abs=abs,
+            _min=min,
+            _max=max,
+            _FLOOR=decimal.ROUND_FLOOR,
+            _HALF_UP=decimal.ROUND_HALF_UP,
+        )
         self.constants: dict[tuple[type, str], str] = {}
         self.temporaries = 0
 
@@ -144,14 +182,15 @@ class _Emitter:
             kind = "boolean" if isinstance(value, bool) else "text" if isinstance(value, str) else "number"
             return self.name(value), kind
         if isinstance(node, ast.Name):
-            return f"names[{self.name(node.id)}]", self.types.get(node.id)
+            read = self.reads[node.id] if self.reads is not None else f"names[{self.name(node.id)}]"
+            return read, self.types.get(node.id)
         if isinstance(node, ast.BinOp):
             left, left_type = self.emit(node.left)
             right, right_type = self.emit(node.right)
             op = type(node.op)
             if op is ast.Div:
                 if left_type == right_type == "number":
-                    return f"_div({left}, {right})", "number"
+                    return (f"({left} / {right})" if self.native_division else f"_div({left}, {right})"), "number"
             elif left_type == right_type == "number":
                 return f"({left} {_NATIVE[op]} {right})", "number"
             return f"_{_NAMES[op]}({left}, {right})", "number"
@@ -177,10 +216,38 @@ class _Emitter:
             function = self.functions.get(node.func.id)
             if function is None:
                 raise NotCompiled(f"no function {node.func.id}() is registered")
-            arguments = "".join(f", {self.emit(argument)[0]}" for argument in node.args)
+            emitted = [self.emit(argument) for argument in node.args]
+            if node.func.id in self.returns and all(kind == "number" for _, kind in emitted):
+                inline = self.builtin(node.func.id, [code for code, _ in emitted], node.args)
+                if inline is not None:
+                    return f"_checked({inline})", "number"
+            arguments = "".join(f", {code}" for code, _ in emitted)
             label = self.name(node.func.id)
             return f"_call({self.name(function)}, {label}{arguments})", self.returns.get(node.func.id)
         raise NotCompiled(f"{type(node).__name__} is not compiled")
+
+    def builtin(self, name: str, arguments: list[str], nodes: list[ast.expr]) -> str | None:
+        """A built-in function written inline, computing what it computes; None where it is not."""
+        if name in ("min", "max") and len(arguments) == 2:
+            # min() and max() give the first of equal arguments (1.0 or 1.00): so does this.
+            first, second = self.temporary(), self.temporary()
+            keep = "<=" if name == "min" else ">="
+            return f"({first} if ({first} := {arguments[0]}) {keep} ({second} := {arguments[1]}) else {second})"
+        if name in ("min", "max") and arguments:
+            return f"_{name}({', '.join(arguments)})"
+        if name == "abs" and len(arguments) == 1:
+            return f"_abs({arguments[0]})"
+        if name == "floor" and len(arguments) == 1:
+            return f"{arguments[0]}.to_integral_value(_FLOOR)"
+        constants: list[object] = [node.value if isinstance(node, ast.Constant) else None for node in nodes]
+        places = constants[1] if name == "round" and len(arguments) == 2 else None
+        if isinstance(places, decimal.Decimal) and places == places.to_integral_value() and 0 <= places <= 10:
+            return f"{arguments[0]}.quantize({self.name(decimal.Decimal(1).scaleb(-int(places)))}, _HALF_UP)"
+        low, high = constants[1:3] if name == "clamp" and len(arguments) == 3 else (None, None)
+        if isinstance(low, decimal.Decimal) and isinstance(high, decimal.Decimal) and low <= high:
+            raised = self.builtin("max", arguments[:2], nodes[:2])
+            return self.builtin("min", [raised or "", arguments[2]], nodes[1:])
+        return None
 
     def condition(self, node: ast.expr, word: str) -> str:
         code, kind = self.emit(node)
@@ -205,6 +272,13 @@ class _Emitter:
                 links.append(f"_{_NAMES[kind]}({left}, {bound})")
             left, left_type = right, right_type
         return links[0] if len(links) == 1 else f"({' and '.join(links)})"
+
+
+def _checked(value: decimal.Decimal) -> decimal.Decimal:
+    """*value*, raising as the registry's guard would refuse it: a built-in function's result out of range."""
+    if value:
+        FIT.plus(value)
+    return value
 
 
 def _condition(value: Any, word: str) -> bool:

@@ -1,0 +1,250 @@
+"""The compiled form: a plan's whole form as one generated function of a unit's facts and claims.
+
+The function is straight-line exact code, generated once per plan from the plan alone: each declared fact read
+and checked once, each leaf's rule written inline (`_rules.compiler.Emitter`) with its weight folded in, clamped
+and rounded, each parent the sum of its children, the total rounded. It scores the forms that need nothing more:
+every fact present and valid, claims only on leaves and within their weights, no indicator marked not
+applicable, nothing to warn about and no rule failing. For any other form it returns why not, and the general
+scorer (`scoring`) scores the form instead, with everything it has to say; so the compiled form never has to
+explain anything. Results are built from its flat scores only when they are read.
+"""
+
+from __future__ import annotations
+
+import decimal
+import functools
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from types import CodeType
+from typing import Any
+
+from attrs import frozen
+
+from .._inputs.facts import Assessment
+from .._numbers import ARITHMETIC, EXACT, ROUNDING_MODES, quantize, to_decimal
+from .._plugins.registry import BUILTIN, Registry
+from .._rules.compiler import FIT, Emitter, NotCompiled
+from .._rules.functions import BUILTIN_RETURNS
+from .._spec.model import Indicator, Spec
+
+Event = tuple[str, str, Decimal, Decimal]
+"""A warning to word: ``score-clamped`` (id, value, clamped) or ``claim-differs`` (id, claim, computed rounded)."""
+Outcome = tuple[tuple[Decimal, ...], tuple[Decimal | None, ...], Decimal, list[Event]] | str
+"""Every indicator's score and computed value in walk order, the total and the warnings to word; or why the form
+is not scored here."""
+
+
+@frozen
+class Program:
+    """A spec's whole form, compiled.
+
+    Attributes:
+        spec: The spec.
+        ids: Every indicator's id, parents before children (the order of the scores).
+        run: ``run(values, assessments, keep_claims)``: the facts as written, the assessments, and whether
+            claims are reported (the ``self`` policy); gives the scores, computed values and claims, or the
+            reason the general scorer must score the form.
+        source: The generated code, for reading.
+    """
+
+    spec: Spec
+    ids: tuple[str, ...]
+    run: Callable[[Mapping[str, Any], Mapping[str, Assessment], bool], Outcome]
+    source: str
+
+
+def compile_form(spec: Spec, registry: Registry) -> Program:
+    """*spec*'s form as one generated function.
+
+    Raises:
+        NotCompiled: the spec has a feature the compiled form does not cover (alternatives, open slots).
+    """
+    for indicator in spec.walk():
+        if indicator.alternatives is not None:
+            raise NotCompiled(f"{indicator.id}: alternatives are scored by the general scorer")
+        if indicator.slot is not None and indicator.is_leaf:
+            raise NotCompiled(f"{indicator.id}: an open slot is filled per unit")
+    writer = _Writer(spec, registry)
+    source = writer.source()
+    try:
+        code = _code(source)
+    except (RecursionError, MemoryError, SyntaxError) as e:
+        raise NotCompiled(f"{type(e).__name__}: {e}") from None
+    namespace = writer.emitter.namespace
+    exec(code, namespace)  # noqa: S102  # generated from the plan's vetted trees only; see docs/security.md
+    return Program(spec, tuple(i.id for i in spec.walk()), namespace["form"], source)
+
+
+@functools.lru_cache(maxsize=256)
+def _code(source: str) -> CodeType:
+    """*source* compiled; kept, since the forms of units that fill a skeleton alike differ only in constants."""
+    return compile(source, "<perfrules form>", "exec")
+
+
+class _Writer:
+    """The generated source of one spec's form function."""
+
+    def __init__(self, spec: Spec, registry: Registry) -> None:
+        self.spec = spec
+        facts = list(spec.facts.items())
+        self.locals = {name: f"f{index}" for index, (name, _) in enumerate(facts)}
+        types = {name: declaration.type for name, declaration in facts} | {"weight": "number", "claim": "number"}
+        returns = {
+            name: kind
+            for name, kind in BUILTIN_RETURNS.items()
+            if (provider := registry.provider("functions", name)) is not None and provider.plugin == BUILTIN
+        }
+        self.emitter = Emitter(registry.functions, types, returns, self.locals, native_division=True)
+        self.emitter.namespace.update(
+            __builtins__={},
+            _D=Decimal,
+            _len=len,
+            _bool=bool,
+            _str=str,
+            _Z=Decimal(0),
+            _EXACT=EXACT,
+            _ARITHMETIC=functools.partial(decimal.localcontext, ARITHMETIC),
+            _MODE=ROUNDING_MODES[spec.rounding],
+            _Q=Decimal(1).scaleb(-spec.precision),
+            _FIT=FIT.plus,
+            _number=to_decimal,
+            _ZERO=quantize(Decimal(0), spec.precision, spec.rounding),
+        )
+        self.lines: list[str] = []
+        self.scores: dict[str, str] = {}
+        self.computed: dict[str, str] = {}
+
+    def name(self, value: object) -> str:
+        return self.emitter.name(value)
+
+    def line(self, text: str, depth: int = 1) -> None:
+        self.lines.append("    " * depth + text)
+
+    def source(self) -> str:
+        self.line(f"if _len(raw) != {len(self.spec.facts)}:")
+        self.line('return "facts"', 2)
+        for name, declaration in self.spec.facts.items():
+            self.fact(self.locals[name], name, declaration)
+        self.line("assessment_of = assessments.get")
+        self.line("seen = 0")
+        self.line("events = []")
+        self.line("with _ARITHMETIC():")
+        for indicator in self.spec.walk():
+            if indicator.is_leaf:
+                self.leaf(indicator)
+        # An assessment of a parent, or of no indicator at all, is for the general scorer to judge.
+        self.line("if seen != _len(assessments):")
+        self.line('return "assessments"', 2)
+        # Sums and the total in the caller's exact context, as the general scorer adds them.
+        for indicator in _post_order(self.spec.indicators):
+            if not indicator.is_leaf:
+                terms = " + ".join(self.scores[child.id] for child in indicator.children)
+                self.scores[indicator.id] = variable = f"s{len(self.scores)}"
+                self.line(f"{variable} = _Z + {terms}")
+        top = " + ".join(self.scores[indicator.id] for indicator in self.spec.indicators)
+        self.line(f"total = (_Z + {top}).quantize(_Q, _MODE, _EXACT)")
+        walk = list(self.spec.walk())
+        scores = ", ".join(self.scores[i.id] for i in walk)
+        computed = ", ".join(self.computed.get(i.id, "None") for i in walk)
+        self.line(f"return ({scores},), ({computed},), total, events")
+        return "def form(raw, assessments, keep_claims):\n" + "\n".join(self.lines) + "\n"
+
+    def fact(self, local: str, name: str, declaration: Any) -> None:
+        """Read fact *name* into *local*, returning the reason for the general scorer when it is not plainly valid."""
+        self.line(f"{local} = raw.get({self.name(name)})")
+        if declaration.type == "number":
+            # The common case checked inline; anything else (ints, numerals, zeros, odd decimals) as bind() does.
+            self.line(
+                f"if {local}.__class__ is not _D or not ({local}.is_finite() and {local}) or _FIT({local}) is None:"
+            )
+            self.line(f"{local} = _number({local})", 2)
+            self.line(f"if {local} is None:", 2)
+            self.line('return "facts"', 3)
+            bounds = []
+            if declaration.min is not None:
+                bounds.append(f"{local} < {self.name(declaration.min)}")
+            if declaration.max is not None:
+                bounds.append(f"{local} > {self.name(declaration.max)}")
+            if bounds:
+                self.line(f"if {' or '.join(bounds)}:")
+                self.line('return "facts"', 2)
+        elif declaration.type == "boolean":
+            self.line(f"if {local}.__class__ is not _bool:")
+            self.line('return "facts"', 2)
+        else:
+            self.line(f"if {local}.__class__ is not _str:")
+            self.line('return "facts"', 2)
+            if declaration.values is not None:
+                self.line(f"if {local} not in {self.name(frozenset(declaration.values))}:")
+                self.line('return "facts"', 2)
+
+    def claim(self, indicator: Indicator) -> None:
+        """Read the leaf's claim into ``c``, rounded as the general scorer rounds it; None when it has none."""
+        self.line(f"a = assessment_of({self.name(indicator.id)})", 2)
+        self.line("if a is None:", 2)
+        self.line("c = None", 3)
+        self.line("else:", 2)
+        self.line("seen += 1", 3)
+        self.line("if a.not_applicable:", 3)
+        self.line('return "not-applicable"', 4)
+        self.line("c = a.score", 3)
+        self.line("if c is not None:", 3)
+        # Within the weight and no more decimals than the precision (so rounding it changes no value), as bind()
+        # checks; a zero comes out positive, as quantize() gives it.
+        self.line(f"if not _Z <= c <= {self.name(indicator.weight)}:", 4)
+        self.line('return "claim"', 5)
+        self.line("q = c.quantize(_Q, _MODE, _EXACT)", 4)
+        self.line("if q != c:", 4)
+        self.line('return "claim"', 5)
+        self.line("c = q if q else _ZERO", 4)
+
+    def leaf(self, indicator: Indicator) -> None:
+        """Score one leaf into ``s<n>`` (and its computed value into ``m<n>``)."""
+        index = len(self.scores)
+        score = self.scores[indicator.id] = f"s{index}"
+        self.claim(indicator)
+        expression = indicator.rule.expression if indicator.rule else None
+        if expression is None:  # self-assessed: the claim is the score
+            self.line("if c is None:", 2)
+            self.line('return "missing-claim"', 3)
+            self.line(f"{score} = c", 2)
+            return
+        if "claim" in expression.names:
+            self.line("if c is None:", 2)
+            self.line('return "missing-claim"', 3)
+        computed = self.computed[indicator.id] = f"m{index}"
+        reads = {**self.locals, "weight": self.name(indicator.weight), "claim": "c"}
+        self.emitter.reads = reads
+        code, kind = self.emitter.emit(expression._tree)
+        weight = self.name(indicator.weight)
+        self.line(f"v = {code}", 2)
+        if kind != "number":
+            self.line("if v.__class__ is not _D:", 2)
+            self.line('return "not-a-number"', 3)
+        # Clamped as bounded() does, noting it: the caller words the warning when there is one.
+        self.line("if v <= _Z:", 2)
+        self.line("if v:", 3)
+        self.line(f'events.append(("score-clamped", {self.name(indicator.id)}, v, _Z))', 4)
+        self.line("v = _Z", 3)
+        self.line(f"elif v > {weight}:", 2)
+        self.line(f'events.append(("score-clamped", {self.name(indicator.id)}, v, {weight}))', 3)
+        self.line(f"v = {weight}", 3)
+        rounded = "v.quantize(_Q, _MODE, _EXACT)"
+        if self.spec.round_at == "indicator":
+            self.line(f"v = {rounded}", 2)
+            rounded = "v"
+        self.line(f"{computed} = v", 2)
+        self.line("if c is None:", 2)
+        self.line(f"{score} = v", 3)
+        self.line("else:", 2)
+        self.line(f"if {rounded} != c:", 3)
+        self.line(f'events.append(("claim-differs", {self.name(indicator.id)}, c, {rounded}))', 4)
+        self.line(f"{score} = c if keep_claims else v", 3)
+
+
+def _post_order(indicators: tuple[Indicator, ...]) -> list[Indicator]:
+    found: list[Indicator] = []
+    for indicator in indicators:
+        found.extend(_post_order(indicator.children))
+        found.append(indicator)
+    return found
