@@ -14,6 +14,7 @@ from typing import Literal
 
 from attrs import evolve, field, frozen
 
+from .._numbers import exact
 from .._plugins.registry import BUILTIN, Provider, Registry
 from .._rules.compiler import NotCompiled, compile_rule
 from .._rules.expression import Expression, Interpreter, Value
@@ -171,6 +172,7 @@ def _program(spec: Spec, registry: Registry, engine: Engine, fallbacks: dict[str
         return None
 
 
+@exact
 def _make(spec: Spec, registry: Registry, engine: Engine) -> Plan:
     indicators = {indicator.id: indicator for indicator in spec.walk()}
     bare = Plan(

@@ -29,9 +29,9 @@ from .._spec.model import Indicator, Spec
 
 Event = tuple[str, str, Decimal, Decimal]
 """A warning to word: ``score-clamped`` (id, value, clamped) or ``claim-differs`` (id, claim, computed rounded)."""
-Outcome = tuple[tuple[Decimal, ...], tuple[Decimal | None, ...], Decimal, list[Event]] | str
-"""Every indicator's score and computed value in walk order, the total and the warnings to word; or why the form
-is not scored here."""
+Outcome = tuple[dict[str, Decimal], tuple[Decimal, ...], Decimal, list[Event]] | str
+"""Every indicator's score by id (parents before children), the computed leaves' values (in `Program.computed`'s
+order), the total and the warnings to word; or why the form is not scored here."""
 
 
 @frozen
@@ -40,7 +40,7 @@ class Program:
 
     Attributes:
         spec: The spec.
-        ids: Every indicator's id, parents before children (the order of the scores).
+        computed: The ids of the leaves whose rules compute, in the order of their values.
         run: ``run(values, assessments, keep_claims)``: the facts as written, the assessments, and whether
             claims are reported (the ``self`` policy); gives the scores, computed values and claims, or the
             reason the general scorer must score the form.
@@ -48,7 +48,7 @@ class Program:
     """
 
     spec: Spec
-    ids: tuple[str, ...]
+    computed: tuple[str, ...]
     run: Callable[[Mapping[str, Any], Mapping[str, Assessment], bool], Outcome]
     source: str
 
@@ -72,7 +72,7 @@ def compile_form(spec: Spec, registry: Registry) -> Program:
         raise NotCompiled(f"{type(e).__name__}: {e}") from None
     namespace = writer.emitter.namespace
     exec(code, namespace)  # noqa: S102  # generated from the plan's vetted trees only; see docs/security.md
-    return Program(spec, tuple(i.id for i in spec.walk()), namespace["form"], source)
+    return Program(spec, tuple(writer.computed), namespace["form"], source)
 
 
 @functools.lru_cache(maxsize=256)
@@ -94,7 +94,7 @@ class _Writer:
             for name, kind in BUILTIN_RETURNS.items()
             if (provider := registry.provider("functions", name)) is not None and provider.plugin == BUILTIN
         }
-        self.emitter = Emitter(registry.functions, types, returns, self.locals, native_division=True)
+        self.emitter = Emitter(registry.functions, types, returns, self.locals, native=True)
         self.emitter.namespace.update(
             __builtins__={},
             _D=Decimal,
@@ -104,9 +104,10 @@ class _Writer:
             _Z=Decimal(0),
             _EXACT=EXACT,
             _ARITHMETIC=functools.partial(decimal.localcontext, ARITHMETIC),
+            _EXACT_CONTEXT=functools.partial(decimal.localcontext, EXACT),
+            _FIT=FIT.plus,
             _MODE=ROUNDING_MODES[spec.rounding],
             _Q=Decimal(1).scaleb(-spec.precision),
-            _FIT=FIT.plus,
             _number=to_decimal,
             _ZERO=quantize(Decimal(0), spec.precision, spec.rounding),
         )
@@ -121,62 +122,69 @@ class _Writer:
         self.lines.append("    " * depth + text)
 
     def source(self) -> str:
-        self.line(f"if _len(raw) != {len(self.spec.facts)}:")
-        self.line('return "facts"', 2)
-        for name, declaration in self.spec.facts.items():
-            self.fact(self.locals[name], name, declaration)
-        self.line("assessment_of = assessments.get")
-        self.line("seen = 0")
-        self.line("events = []")
+        # One decimal context for all of it, the interpreter's; the sums and the total too, where every partial
+        # sum is exact in it (scores rounded per indicator, few enough digits), else the general scorer's.
+        spec = self.spec
         self.line("with _ARITHMETIC():")
-        for indicator in self.spec.walk():
+        self.line(f"if _len(raw) != {len(spec.facts)}:", 2)
+        self.line('return "facts"', 3)
+        for name, declaration in spec.facts.items():
+            self.fact(self.locals[name], name, declaration)
+        self.line("assessment_of = assessments.get", 2)
+        self.line("seen = 0", 2)
+        self.line("events = []", 2)
+        for indicator in spec.walk():
             if indicator.is_leaf:
                 self.leaf(indicator)
         # An assessment of a parent, or of no indicator at all, is for the general scorer to judge.
-        self.line("if seen != _len(assessments):")
-        self.line('return "assessments"', 2)
-        # Sums and the total in the caller's exact context, as the general scorer adds them.
-        for indicator in _post_order(self.spec.indicators):
+        self.line("if seen != _len(assessments):", 2)
+        self.line('return "assessments"', 3)
+        depth = 2
+        if spec.round_at != "indicator" or spec.full_marks.adjusted() + 1 + spec.precision > ARITHMETIC.prec:
+            self.line("with _EXACT_CONTEXT():", 2)
+            depth = 3
+        for indicator in _post_order(spec.indicators):
             if not indicator.is_leaf:
                 terms = " + ".join(self.scores[child.id] for child in indicator.children)
                 self.scores[indicator.id] = variable = f"s{len(self.scores)}"
-                self.line(f"{variable} = _Z + {terms}")
-        top = " + ".join(self.scores[indicator.id] for indicator in self.spec.indicators)
-        self.line(f"total = (_Z + {top}).quantize(_Q, _MODE, _EXACT)")
-        walk = list(self.spec.walk())
-        scores = ", ".join(self.scores[i.id] for i in walk)
-        computed = ", ".join(self.computed.get(i.id, "None") for i in walk)
-        self.line(f"return ({scores},), ({computed},), total, events")
+                self.line(f"{variable} = _Z + {terms}", depth)
+        top = " + ".join(self.scores[indicator.id] for indicator in spec.indicators)
+        self.line(f"total = (_Z + {top}).quantize(_Q, _MODE, _EXACT)", depth)
+        scores = ", ".join(f"{self.name(i.id)}: {self.scores[i.id]}" for i in spec.walk())
+        computed = "".join(f"{self.computed[i]}, " for i in self.computed)
+        self.line(f"return {{{scores}}}, ({computed}), total, events", 2)
         return "def form(raw, assessments, keep_claims):\n" + "\n".join(self.lines) + "\n"
 
     def fact(self, local: str, name: str, declaration: Any) -> None:
         """Read fact *name* into *local*, returning the reason for the general scorer when it is not plainly valid."""
-        self.line(f"{local} = raw.get({self.name(name)})")
+        self.line(f"{local} = raw.get({self.name(name)})", 2)
         if declaration.type == "number":
-            # The common case checked inline; anything else (ints, numerals, zeros, odd decimals) as bind() does.
-            self.line(
-                f"if {local}.__class__ is not _D or not ({local}.is_finite() and {local}) or _FIT({local}) is None:"
-            )
-            self.line(f"{local} = _number({local})", 2)
-            self.line(f"if {local} is None:", 2)
-            self.line('return "facts"', 3)
+            bounded = declaration.min is not None and declaration.max is not None
+            # The common case checked inline, the rest (ints, numerals, zeros) as bind() does; FIT raises for a
+            # number out of range; an infinity or NaN fails the bounds, where both are declared.
+            finite = "" if bounded else f" or not {local}.is_finite()"
+            self.line(f"if {local}.__class__ is not _D or not {local}{finite}:", 2)
+            self.line(f"{local} = _number({local})", 3)
+            self.line(f"if {local} is None:", 3)
+            self.line('return "facts"', 4)
+            self.line(f"_FIT({local})", 2)
             bounds = []
             if declaration.min is not None:
                 bounds.append(f"{local} < {self.name(declaration.min)}")
             if declaration.max is not None:
                 bounds.append(f"{local} > {self.name(declaration.max)}")
             if bounds:
-                self.line(f"if {' or '.join(bounds)}:")
-                self.line('return "facts"', 2)
+                self.line(f"if {' or '.join(bounds)}:", 2)
+                self.line('return "facts"', 3)
         elif declaration.type == "boolean":
-            self.line(f"if {local}.__class__ is not _bool:")
-            self.line('return "facts"', 2)
+            self.line(f"if {local}.__class__ is not _bool:", 2)
+            self.line('return "facts"', 3)
         else:
-            self.line(f"if {local}.__class__ is not _str:")
-            self.line('return "facts"', 2)
+            self.line(f"if {local}.__class__ is not _str:", 2)
+            self.line('return "facts"', 3)
             if declaration.values is not None:
-                self.line(f"if {local} not in {self.name(frozenset(declaration.values))}:")
-                self.line('return "facts"', 2)
+                self.line(f"if {local} not in {self.name(frozenset(declaration.values))}:", 2)
+                self.line('return "facts"', 3)
 
     def claim(self, indicator: Indicator) -> None:
         """Read the leaf's claim into ``c``, rounded as the general scorer rounds it; None when it has none."""

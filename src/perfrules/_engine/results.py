@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any, Literal
 
 from attrs import field, frozen
@@ -138,7 +139,7 @@ class Evaluation:
     )
     registry: Registry | None = field(default=None, eq=False, repr=False)
     compiled: bool = field(default=False, eq=False)
-    _flat: tuple[tuple[str, ...], tuple[Decimal, ...]] | None = field(default=None, alias="flat", eq=False, repr=False)
+    _flat: Mapping[str, Decimal] | None = field(default=None, alias="flat", eq=False, repr=False)
     _by_id: Mapping[str, IndicatorResult] | None = field(init=False, default=None, eq=False, repr=False)
 
     @property
@@ -156,11 +157,11 @@ class Evaluation:
         return self._values  # type: ignore[return-value]
 
     @property
-    def scores(self) -> dict[str, Decimal]:
+    def scores(self) -> Mapping[str, Decimal]:
         """Every indicator's score by id, parents before children, without building any result."""
         if self._flat is not None:
-            return dict(zip(*self._flat, strict=True))
-        return {result.id: result.score for result in self.walk()}
+            return MappingProxyType(self._flat)
+        return MappingProxyType({result.id: result.score for result in self.walk()})
 
     def __getitem__(self, indicator_id: str) -> IndicatorResult:
         """The result for one indicator id.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import decimal
 import functools
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -25,13 +26,13 @@ from .program import Event, Program
 from .results import EXCLUDED, ClaimsPolicy, Evaluation, IndicatorResult
 
 
-@exact
 def score(
     spec: Spec, facts: Facts, registry: Registry, *, claims: ClaimsPolicy | None = None, engine: Engine = "compiled"
 ) -> Evaluation:
     """Score *facts* against *spec* with *registry*'s functions (`perfrules.evaluate`, everything loaded).
 
-    The compiled form scores the forms it can (`program`); the general scorer, the others.
+    The compiled form scores the forms it can (`program`, in its own decimal contexts); the general scorer, the
+    others (in the `EXACT` context, whatever the caller's is).
 
     Raises:
         FactsError: facts missing, undeclared or mistyped; bad claims.
@@ -41,15 +42,29 @@ def score(
     planned = plan(spec, registry, engine)
     policy: ClaimsPolicy = claims or spec.claims  # type: ignore[assignment]
     if planned.slotted or facts.indicators:
-        spec, facts = fill(spec, facts, registry)
-        planned = joined(planned, spec)
-    if planned.program is not None and facts.review is None:
+        planned, facts = _filled(planned, facts)
+    program = planned.program
+    if program is not None and facts.review is None:
         try:
-            outcome = planned.program.run(facts.values, facts.assessments, policy == "self")
+            outcome = program.run(facts.values, facts.assessments, policy == "self")
         except Exception:  # a rule failed: the general scorer says how
             outcome = "failed"
         if not isinstance(outcome, str):
-            return _compiled(planned, planned.program, facts, policy, outcome)
+            return _compiled(planned, program, facts, policy, outcome)
+    return _general(planned, facts, policy)
+
+
+@exact
+def _filled(skeleton: Plan, facts: Facts) -> tuple[Plan, Facts]:
+    """The plan of the unit's own form: *facts*' indicators in the skeleton's slots."""
+    spec, facts = fill(skeleton.spec, facts, skeleton.registry)
+    return joined(skeleton, spec), facts
+
+
+@exact
+def _general(planned: Plan, facts: Facts, policy: ClaimsPolicy) -> Evaluation:
+    """The general scorer: every feature, every diagnostic, a result object per indicator."""
+    spec, registry = planned.spec, planned.registry
     values = bind(planned, facts)
     scorer = _Scorer(planned, facts, values, policy)
     # The form as a whole renormalises too: an excluded top-level block gives its weight to the others.
@@ -100,14 +115,14 @@ def _compiled(plan: Plan, program: Program, facts: Facts, policy: ClaimsPolicy, 
         facts,
         total,
         grade,
-        functools.partial(_rows, spec, facts, scores, computed),
+        functools.partial(_rows, spec, facts, scores, dict(zip(program.computed, computed, strict=True))),
         diagnostics,
         policy,
         plan.provenance,
         values=functools.partial(bind, plan, facts),
         registry=plan.registry,
         compiled=True,
-        flat=(program.ids, scores),
+        flat=scores,
     )
 
 
@@ -132,14 +147,12 @@ def _differs(claim: Decimal, computed: Decimal, policy: ClaimsPolicy) -> str:
 def _rows(
     spec: Spec,
     facts: Facts,
-    scores: tuple[Decimal, ...],
-    computed: tuple[Decimal | None, ...],
+    scores: Mapping[str, Decimal],
+    computed: Mapping[str, Decimal],
 ) -> tuple[IndicatorResult, ...]:
     """The rows of a form the compiled form scored, from its flat scores: what the general scorer builds."""
-    position = iter(range(len(scores)))
 
     def row(indicator: Indicator) -> IndicatorResult:
-        index = next(position)
         assessment = facts.assessments.get(indicator.id)
         claim = assessment.score if assessment else None
         children = tuple(map(row, indicator.children))
@@ -150,12 +163,12 @@ def _rows(
             kind=indicator.kind,
             weight=indicator.weight,
             declared_weight=None,
-            score=scores[index],
+            score=scores[indicator.id],
             reason=assessment.reason if assessment else None,
             measure=assessment.measure if assessment else None,
             explanation=indicator.explanation,
             rule=indicator.rule.words if indicator.rule else None,
-            computed=computed[index],
+            computed=computed.get(indicator.id),
             claim=None if children or claim is None else quantize(claim, spec.precision, spec.rounding),
             children=children,
         )

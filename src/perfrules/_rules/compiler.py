@@ -130,8 +130,9 @@ class Emitter:
         returns: The type each function is known to return; the built-in functions listed here, called with
             proven numbers, are written inline, their results checked as the registry's guard checks them.
         reads: The code reading each name; by default ``names[...]``, from the mapping a rule is given.
-        native_division: Divide with Python's ``/`` where both operands are proven numbers: for code whose
-            every exception sends the form back to the interpreter, which then says what failed.
+        native: Divide with Python's ``/`` and write the built-in functions inline where the operands are proven
+            numbers: for code whose every exception sends the form back to the interpreter, which then says
+            what failed (the values are the same; only the errors are not worded).
     """
 
     def __init__(
@@ -141,19 +142,19 @@ class Emitter:
         returns: Mapping[str, str],
         reads: Mapping[str, str] | None = None,
         *,
-        native_division: bool = False,
+        native: bool = False,
     ):
         self.functions = functions
         self.types = types
         self.returns = returns
         self.reads = reads
-        self.native_division = native_division
+        self.native = native
         self.namespace: dict[str, Any] = {f"_{name}": _OPERATORS[node] for node, name in _NAMES.items()}
         self.namespace.update(
             _div=_divide,
             _cond=_condition,
             _call=_call,
-            _checked=_checked,
+            _FIT=FIT.plus,
             _abs=abs,
             _min=min,
             _max=max,
@@ -190,7 +191,7 @@ class Emitter:
             op = type(node.op)
             if op is ast.Div:
                 if left_type == right_type == "number":
-                    return (f"({left} / {right})" if self.native_division else f"_div({left}, {right})"), "number"
+                    return (f"({left} / {right})" if self.native else f"_div({left}, {right})"), "number"
             elif left_type == right_type == "number":
                 return f"({left} {_NATIVE[op]} {right})", "number"
             return f"_{_NAMES[op]}({left}, {right})", "number"
@@ -217,10 +218,12 @@ class Emitter:
             if function is None:
                 raise NotCompiled(f"no function {node.func.id}() is registered")
             emitted = [self.emit(argument) for argument in node.args]
-            if node.func.id in self.returns and all(kind == "number" for _, kind in emitted):
+            if self.native and node.func.id in self.returns and all(kind == "number" for _, kind in emitted):
                 inline = self.builtin(node.func.id, [code for code, _ in emitted], node.args)
                 if inline is not None:
-                    return f"_checked({inline})", "number"
+                    # The registry's guard refuses a result out of range: FIT raises for one, zeros pass.
+                    checked = self.temporary()
+                    return f"({checked} if _FIT({checked} := {inline}) else {checked})", "number"
             arguments = "".join(f", {code}" for code, _ in emitted)
             label = self.name(node.func.id)
             return f"_call({self.name(function)}, {label}{arguments})", self.returns.get(node.func.id)
@@ -272,13 +275,6 @@ class Emitter:
                 links.append(f"_{_NAMES[kind]}({left}, {bound})")
             left, left_type = right, right_type
         return links[0] if len(links) == 1 else f"({' and '.join(links)})"
-
-
-def _checked(value: decimal.Decimal) -> decimal.Decimal:
-    """*value*, raising as the registry's guard would refuse it: a built-in function's result out of range."""
-    if value:
-        FIT.plus(value)
-    return value
 
 
 def _condition(value: Any, word: str) -> bool:
