@@ -241,3 +241,34 @@ class TestSafety:
         )
         with pytest.raises(NotCompiled, match="Attribute"):
             compile_rule(forged, FUNCTIONS, TYPED, BUILTIN_RETURNS)
+
+    def test_no_spec_text_in_the_form(self) -> None:
+        """A whole form's generated code holds no text of the spec: ids, names, fact names and literals are
+        entries of its namespace; it runs with no builtins, and scores as the interpreter does."""
+        injected = "\"); import os; os.system('echo') #"
+        document = {
+            "spec": 1,
+            "id": "t/inject",
+            "version": "1",
+            "name": injected,
+            "facts": {"mode": {"type": "text", "values": [injected, "plain"]}, "rate": {"min": 0, "max": 1}},
+            "indicators": [
+                {
+                    "id": "x1",
+                    "name": injected,
+                    "weight": 5,
+                    "expression": f"weight if mode == {json.dumps(injected)} else 0",
+                },
+                {"id": "x2", "name": injected, "weight": 5, "expression": "weight * rate"},
+            ],
+            "grades": [{"min": 0, "label": "差"}],
+        }
+        spec = perfrules.load_spec(document)
+        program = plan(spec, spec.registry).program  # type: ignore[arg-type]
+        assert program is not None
+        for text in (injected, "mode", "rate", "x1", "x2", "t/inject"):
+            assert text not in program.source
+        facts = perfrules.load_facts({"facts": {"mode": injected, "rate": Decimal("0.5")}})
+        compiled = perfrules.evaluate(spec, facts)
+        assert compiled.compiled and {"x1": Decimal(5), "x2": Decimal("2.5")} == dict(compiled.scores)
+        assert compiled == perfrules.evaluate(spec, facts, engine="interpreter")
