@@ -11,6 +11,7 @@ explain anything. Results are built from its flat scores only when they are read
 
 from __future__ import annotations
 
+import ast
 import decimal
 import functools
 from collections.abc import Callable, Mapping
@@ -188,10 +189,8 @@ class _Writer:
 
     def claim(self, indicator: Indicator) -> None:
         """Read the leaf's claim into ``c``, rounded as the general scorer rounds it; None when it has none."""
-        self.line(f"a = assessment_of({self.name(indicator.id)})", 2)
-        self.line("if a is None:", 2)
-        self.line("c = None", 3)
-        self.line("else:", 2)
+        self.line("c = None", 2)
+        self.line(f"if assessments and (a := assessment_of({self.name(indicator.id)})) is not None:", 2)
         self.line("seen += 1", 3)
         self.line("if a.not_applicable:", 3)
         self.line('return "not-applicable"', 4)
@@ -229,6 +228,9 @@ class _Writer:
         if kind != "number":
             self.line("if v.__class__ is not _D:", 2)
             self.line('return "not-a-number"', 3)
+        if self.within_weight(expression._tree, indicator.weight):
+            self.finish(indicator, score, computed)
+            return
         # Clamped as bounded() does, noting it: the caller words the warning when there is one.
         self.line("if v <= _Z:", 2)
         self.line("if v:", 3)
@@ -237,6 +239,20 @@ class _Writer:
         self.line(f"elif v > {weight}:", 2)
         self.line(f'events.append(("score-clamped", {self.name(indicator.id)}, v, {weight}))', 3)
         self.line(f"v = {weight}", 3)
+        self.finish(indicator, score, computed)
+
+    def within_weight(self, node: ast.AST, weight: Decimal) -> bool:
+        """Whether the rule can only give constants that clamping leaves as they are (bands, binary, tiers)."""
+        if isinstance(node, ast.IfExp):
+            return self.within_weight(node.body, weight) and self.within_weight(node.orelse, weight)
+        value: object = node.value if isinstance(node, ast.Constant) else None
+        if not isinstance(value, Decimal):
+            return False
+        # bounded() gives Decimal(0) for any zero: the same once rounded per indicator, or when written so.
+        return 0 < value <= weight or (value == 0 and (self.spec.round_at == "indicator" or str(value) == "0"))
+
+    def finish(self, indicator: Indicator, score: str, computed: str) -> None:
+        """Round the leaf's value, keep it as computed, and choose between it and the claim."""
         rounded = "v.quantize(_Q, _MODE, _EXACT)"
         if self.spec.round_at == "indicator":
             self.line(f"v = {rounded}", 2)

@@ -115,7 +115,7 @@ def _compiled(plan: Plan, program: Program, facts: Facts, policy: ClaimsPolicy, 
         facts,
         total,
         grade,
-        functools.partial(_rows, spec, facts, scores, dict(zip(program.computed, computed, strict=True))),
+        functools.partial(_rows, spec, facts, scores, program.computed, computed),
         diagnostics,
         policy,
         plan.provenance,
@@ -148,9 +148,11 @@ def _rows(
     spec: Spec,
     facts: Facts,
     scores: Mapping[str, Decimal],
-    computed: Mapping[str, Decimal],
+    computed_ids: tuple[str, ...],
+    computed_values: tuple[Decimal, ...],
 ) -> tuple[IndicatorResult, ...]:
     """The rows of a form the compiled form scored, from its flat scores: what the general scorer builds."""
+    computed = dict(zip(computed_ids, computed_values, strict=True))
 
     def row(indicator: Indicator) -> IndicatorResult:
         assessment = facts.assessments.get(indicator.id)
