@@ -4,9 +4,10 @@ The function is straight-line exact code, generated once per plan from the plan 
 and checked once, each leaf's rule written inline (`_rules.compiler.Emitter`) with its weight folded in, clamped
 and rounded, each parent the sum of its children, the total rounded. It scores the forms that need nothing more:
 every fact present and valid, claims only on leaves and within their weights, no indicator marked not
-applicable, nothing to warn about and no rule failing. For any other form it returns why not, and the general
-scorer (`scoring`) scores the form instead, with everything it has to say; so the compiled form never has to
-explain anything. Results are built from its flat scores only when they are read.
+applicable and no rule failing; a clamped score or a claim that differs it notes, for the caller to word. For
+any other form it returns why not, and the general scorer (`scoring`) scores the form instead, with everything
+it has to say; so the compiled form never has to explain an error. Results are built from its flat scores only
+when they are read.
 """
 
 from __future__ import annotations
@@ -43,8 +44,8 @@ class Program:
         spec: The spec.
         computed: The ids of the leaves whose rules compute, in the order of their values.
         run: ``run(values, assessments, keep_claims)``: the facts as written, the assessments, and whether
-            claims are reported (the ``self`` policy); gives the scores, computed values and claims, or the
-            reason the general scorer must score the form.
+            claims are reported (the ``self`` policy); gives the `Outcome`: the scores, the computed values,
+            the total and the warnings to word, or the reason the general scorer must score the form.
         source: The generated code, for reading.
     """
 
