@@ -15,12 +15,11 @@ from typing import Literal
 from attrs import evolve, field, frozen
 
 from .._numbers import exact
-from .._plugins.registry import BUILTIN, Provider, Registry
+from .._plugins.registry import Provider, Registry
 from .._rules.compiler import NotCompiled, compile_rule
 from .._rules.expression import Expression, Interpreter, Value
-from .._rules.functions import BUILTIN_RETURNS
 from .._spec.model import Indicator, Spec
-from .program import Program, compile_form
+from .program import Program, compile_form, proven_types
 
 Engine = Literal["compiled", "interpreter"]
 ENGINES: tuple[Engine, ...] = ("compiled", "interpreter")
@@ -200,15 +199,7 @@ def _rules(
     """The rules of the computed leaves among *indicators*, compiled if *within* is (and *compiled*); and why any
     that should be is not."""
     registry = within.registry
-    types = {name: declaration.type for name, declaration in spec.facts.items()} | {
-        "weight": "number",
-        "claim": "number",
-    }
-    returns = {
-        name: kind
-        for name, kind in BUILTIN_RETURNS.items()
-        if (provider := registry.provider("functions", name)) is not None and provider.plugin == BUILTIN
-    }
+    types, returns = proven_types(spec, registry)
     rules, fallbacks = {}, {}
     for indicator in indicators:
         expression = indicator.rule.expression if indicator.rule else None

@@ -25,7 +25,7 @@ from attrs import frozen
 from .._inputs.facts import Assessment
 from .._numbers import ARITHMETIC, EXACT, ROUNDING_MODES, quantize, to_decimal
 from .._plugins.registry import BUILTIN, Registry
-from .._rules.compiler import FIT, Emitter, NotCompiled
+from .._rules.compiler import Emitter, NotCompiled
 from .._rules.functions import BUILTIN_RETURNS
 from .._spec.model import Indicator, Spec
 
@@ -77,6 +77,18 @@ def compile_form(spec: Spec, registry: Registry) -> Program:
     return Program(spec, tuple(writer.computed), namespace["form"], source)
 
 
+def proven_types(spec: Spec, registry: Registry) -> tuple[dict[str, str], dict[str, str]]:
+    """The types the spec's rules can rely on: of each name they read, and of each built-in function's result."""
+    types: dict[str, str] = {name: declaration.type for name, declaration in spec.facts.items()}
+    types |= {"weight": "number", "claim": "number"}
+    returns = {
+        name: kind
+        for name, kind in BUILTIN_RETURNS.items()
+        if (provider := registry.provider("functions", name)) is not None and provider.plugin == BUILTIN
+    }
+    return types, returns
+
+
 @functools.lru_cache(maxsize=256)
 def _code(source: str) -> CodeType:
     """*source* compiled; kept, since the forms of units that fill a skeleton alike differ only in constants."""
@@ -88,15 +100,8 @@ class _Writer:
 
     def __init__(self, spec: Spec, registry: Registry) -> None:
         self.spec = spec
-        facts = list(spec.facts.items())
-        self.locals = {name: f"f{index}" for index, (name, _) in enumerate(facts)}
-        types = {name: declaration.type for name, declaration in facts} | {"weight": "number", "claim": "number"}
-        returns = {
-            name: kind
-            for name, kind in BUILTIN_RETURNS.items()
-            if (provider := registry.provider("functions", name)) is not None and provider.plugin == BUILTIN
-        }
-        self.emitter = Emitter(registry.functions, types, returns, self.locals, native=True)
+        self.locals = {name: f"f{index}" for index, name in enumerate(spec.facts)}
+        self.emitter = Emitter(registry.functions, *proven_types(spec, registry), self.locals, native=True)
         self.emitter.namespace.update(
             __builtins__={},
             _D=Decimal,
@@ -107,7 +112,6 @@ class _Writer:
             _EXACT=EXACT,
             _ARITHMETIC=functools.partial(decimal.localcontext, ARITHMETIC),
             _EXACT_CONTEXT=functools.partial(decimal.localcontext, EXACT),
-            _FIT=FIT.plus,
             _MODE=ROUNDING_MODES[spec.rounding],
             _Q=Decimal(1).scaleb(-spec.precision),
             _number=to_decimal,
@@ -123,13 +127,17 @@ class _Writer:
     def line(self, text: str, depth: int = 1) -> None:
         self.lines.append("    " * depth + text)
 
+    def refuse(self, condition: str, reason: str, depth: int) -> None:
+        """Where *condition* holds, hand the form to the general scorer, saying why."""
+        self.line(f"if {condition}:", depth)
+        self.line(f"return {reason!r}", depth + 1)
+
     def source(self) -> str:
         # One decimal context for all of it, the interpreter's; the sums and the total too, where every partial
         # sum is exact in it (scores rounded per indicator, few enough digits), else the general scorer's.
         spec = self.spec
         self.line("with _ARITHMETIC():")
-        self.line(f"if _len(raw) != {len(spec.facts)}:", 2)
-        self.line('return "facts"', 3)
+        self.refuse(f"_len(raw) != {len(spec.facts)}", "facts", 2)
         for name, declaration in spec.facts.items():
             self.fact(self.locals[name], name, declaration)
         self.line("assessment_of = assessments.get", 2)
@@ -139,8 +147,7 @@ class _Writer:
             if indicator.is_leaf:
                 self.leaf(indicator)
         # An assessment of a parent, or of no indicator at all, is for the general scorer to judge.
-        self.line("if seen != _len(assessments):", 2)
-        self.line('return "assessments"', 3)
+        self.refuse("seen != _len(assessments)", "assessments", 2)
         depth = 2
         if spec.round_at != "indicator" or spec.full_marks.adjusted() + 1 + spec.precision > ARITHMETIC.prec:
             self.line("with _EXACT_CONTEXT():", 2)
@@ -167,8 +174,7 @@ class _Writer:
             finite = "" if bounded else f" or not {local}.is_finite()"
             self.line(f"if {local}.__class__ is not _D or not {local}{finite}:", 2)
             self.line(f"{local} = _number({local})", 3)
-            self.line(f"if {local} is None:", 3)
-            self.line('return "facts"', 4)
+            self.refuse(f"{local} is None", "facts", 3)
             self.line(f"_FIT({local})", 2)
             bounds = []
             if declaration.min is not None:
@@ -176,34 +182,27 @@ class _Writer:
             if declaration.max is not None:
                 bounds.append(f"{local} > {self.name(declaration.max)}")
             if bounds:
-                self.line(f"if {' or '.join(bounds)}:", 2)
-                self.line('return "facts"', 3)
+                self.refuse(" or ".join(bounds), "facts", 2)
         elif declaration.type == "boolean":
-            self.line(f"if {local}.__class__ is not _bool:", 2)
-            self.line('return "facts"', 3)
+            self.refuse(f"{local}.__class__ is not _bool", "facts", 2)
         else:
-            self.line(f"if {local}.__class__ is not _str:", 2)
-            self.line('return "facts"', 3)
+            self.refuse(f"{local}.__class__ is not _str", "facts", 2)
             if declaration.values is not None:
-                self.line(f"if {local} not in {self.name(frozenset(declaration.values))}:", 2)
-                self.line('return "facts"', 3)
+                self.refuse(f"{local} not in {self.name(frozenset(declaration.values))}", "facts", 2)
 
     def claim(self, indicator: Indicator) -> None:
         """Read the leaf's claim into ``c``, rounded as the general scorer rounds it; None when it has none."""
         self.line("c = None", 2)
         self.line(f"if assessments and (a := assessment_of({self.name(indicator.id)})) is not None:", 2)
         self.line("seen += 1", 3)
-        self.line("if a.not_applicable:", 3)
-        self.line('return "not-applicable"', 4)
+        self.refuse("a.not_applicable", "not-applicable", 3)
         self.line("c = a.score", 3)
         self.line("if c is not None:", 3)
         # Within the weight and no more decimals than the precision (so rounding it changes no value), as bind()
         # checks; a zero comes out positive, as quantize() gives it.
-        self.line(f"if not _Z <= c <= {self.name(indicator.weight)}:", 4)
-        self.line('return "claim"', 5)
+        self.refuse(f"not _Z <= c <= {self.name(indicator.weight)}", "claim", 4)
         self.line("q = c.quantize(_Q, _MODE, _EXACT)", 4)
-        self.line("if q != c:", 4)
-        self.line('return "claim"', 5)
+        self.refuse("q != c", "claim", 4)
         self.line("c = q if q else _ZERO", 4)
 
     def leaf(self, indicator: Indicator) -> None:
@@ -212,23 +211,18 @@ class _Writer:
         score = self.scores[indicator.id] = f"s{index}"
         self.claim(indicator)
         expression = indicator.rule.expression if indicator.rule else None
+        if expression is None or "claim" in expression.names:
+            self.refuse("c is None", "missing-claim", 2)
         if expression is None:  # self-assessed: the claim is the score
-            self.line("if c is None:", 2)
-            self.line('return "missing-claim"', 3)
             self.line(f"{score} = c", 2)
             return
-        if "claim" in expression.names:
-            self.line("if c is None:", 2)
-            self.line('return "missing-claim"', 3)
         computed = self.computed[indicator.id] = f"m{index}"
-        reads = {**self.locals, "weight": self.name(indicator.weight), "claim": "c"}
-        self.emitter.reads = reads
-        code, kind = self.emitter.emit(expression._tree)
         weight = self.name(indicator.weight)
+        self.emitter.reads = {**self.locals, "weight": weight, "claim": "c"}
+        code, kind = self.emitter.emit(expression._tree)
         self.line(f"v = {code}", 2)
         if kind != "number":
-            self.line("if v.__class__ is not _D:", 2)
-            self.line('return "not-a-number"', 3)
+            self.refuse("v.__class__ is not _D", "not-a-number", 2)
         if self.within_weight(expression._tree, indicator.weight):
             self.finish(indicator, score, computed)
             return

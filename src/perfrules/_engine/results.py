@@ -145,16 +145,20 @@ class Evaluation:
     @property
     def indicators(self) -> tuple[IndicatorResult, ...]:
         """Results for the top level of the tree."""
-        if callable(self._indicators):
-            object.__setattr__(self, "_indicators", self._indicators())
-        return self._indicators  # type: ignore[return-value]
+        return self._settled("_indicators")  # type: ignore[no-any-return]
 
     @property
     def values(self) -> Mapping[str, Value]:
         """The facts as bound to the spec (numbers as Decimal), by name."""
-        if callable(self._values):
-            object.__setattr__(self, "_values", self._values())
-        return self._values  # type: ignore[return-value]
+        return self._settled("_values")  # type: ignore[no-any-return]
+
+    def _settled(self, name: str) -> Any:
+        """The field *name*, built (and kept) if it was deferred."""
+        value = getattr(self, name)
+        if callable(value):
+            value = value()
+            object.__setattr__(self, name, value)
+        return value
 
     @property
     def scores(self) -> Mapping[str, Decimal]:

@@ -155,28 +155,40 @@ def _rows(
     computed = dict(zip(computed_ids, computed_values, strict=True))
 
     def row(indicator: Indicator) -> IndicatorResult:
-        assessment = facts.assessments.get(indicator.id)
-        claim = assessment.score if assessment else None
         children = tuple(map(row, indicator.children))
-        return IndicatorResult(
-            id=indicator.id,
-            name=indicator.name,
-            name_en=indicator.name_en,
-            kind=indicator.kind,
-            weight=indicator.weight,
-            declared_weight=None,
-            score=scores[indicator.id],
-            reason=assessment.reason if assessment else None,
-            measure=assessment.measure if assessment else None,
-            explanation=indicator.explanation,
-            rule=indicator.rule.words if indicator.rule else None,
+        assessment = facts.assessments.get(indicator.id)
+        claim = assessment.score if assessment and not children else None
+        return _result(
+            facts,
+            indicator,
+            scores[indicator.id],
             computed=computed.get(indicator.id),
-            claim=None if children or claim is None else quantize(claim, spec.precision, spec.rounding),
+            claim=None if claim is None else quantize(claim, spec.precision, spec.rounding),
             children=children,
         )
 
     with decimal.localcontext(EXACT):
         return tuple(map(row, spec.indicators))
+
+
+def _result(facts: Facts, indicator: Indicator, score: Decimal, **fields: Any) -> IndicatorResult:
+    """*indicator*'s row: its own fields, the unit's reason and measure, and *fields* (computed, claim, ...)."""
+    assessment = facts.assessments.get(indicator.id)
+    excluded = fields.get("not_applicable") in EXCLUDED
+    return IndicatorResult(
+        id=indicator.id,
+        name=indicator.name,
+        name_en=indicator.name_en,
+        kind=indicator.kind,
+        weight=Decimal(0) if excluded else indicator.weight,
+        declared_weight=indicator.weight if excluded else None,
+        score=score,
+        reason=assessment.reason if assessment else None,
+        measure=assessment.measure if assessment else None,
+        explanation=indicator.explanation,
+        rule=indicator.rule.words if indicator.rule else None,
+        **fields,
+    )
 
 
 def _stated(spec: Spec, facts: Facts, total: Decimal, grade: GradeBand) -> list[Diagnostic]:
@@ -259,22 +271,7 @@ class _Scorer:
         return self.round(value) if self.spec.round_at == "indicator" else value
 
     def result(self, indicator: Indicator, score: Decimal, **fields: Any) -> IndicatorResult:
-        assessment = self.facts.assessments.get(indicator.id)
-        excluded = fields.get("not_applicable") in EXCLUDED
-        return IndicatorResult(
-            id=indicator.id,
-            name=indicator.name,
-            name_en=indicator.name_en,
-            kind=indicator.kind,
-            weight=Decimal(0) if excluded else indicator.weight,
-            declared_weight=indicator.weight if excluded else None,
-            score=score,
-            reason=assessment.reason if assessment else None,
-            measure=assessment.measure if assessment else None,
-            explanation=indicator.explanation,
-            rule=indicator.rule.words if indicator.rule else None,
-            **fields,
-        )
+        return _result(self.facts, indicator, score, **fields)
 
     def unscored(self, indicator: Indicator, policy: str) -> IndicatorResult:
         """*indicator* and its subtree under a not-applicable *policy*: excluded, zero or full marks."""
