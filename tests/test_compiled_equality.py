@@ -1198,6 +1198,9 @@ FALLBACKS: list[tuple[str, str, dict[str, Any], Any, tuple[str, ...]]] = [
     ("a review", "mixed", {}, {"indicators": {"3.4": {"score": 5, "note": "复核"}}}, ("scored",)),
     ("a review in the facts", "mixed", {"review": {"indicators": {"1.2": {"score": 3}}}}, None, ("scored",)),
     ("a reason on a parent", "mixed", {"assessments": {"1": {"reason": "汇总说明"}}}, None, ("scored",)),
+    ("a fact of 21 digits", "mixed", {"facts": {"x": "1.00000000000000000001"}}, None, ("scored",)),
+    ("a fact below 10**-10", "mixed", {"facts": {"y": D("1E-11")}}, None, ("scored",)),
+    ("a zero with its last digit at 10**-30", "mixed", {"facts": {"y": D("0E-30")}}, None, ("scored",)),
     ("a zero denominator", "mixed", {"facts": {"d": 0}}, None, ("error", "EvaluationError", "evaluation")),
     (
         "a claim outside its tier",

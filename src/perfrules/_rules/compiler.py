@@ -17,6 +17,7 @@ from typing import Any
 
 from .._numbers import ARITHMETIC, MAX_DIGITS, MAX_MAGNITUDE
 from ..exceptions import PerfrulesError
+from .bounds import Bounds
 from .expression import _OPERATORS, Expression, Function, Value, _divide, _failure, _kind, _Refusal, _TypeRule
 
 # Raises for a non-zero Decimal that is out of range: more than 40 digits, or its size past 10**±30 (as `in_range`).
@@ -163,6 +164,7 @@ class Emitter:
         )
         self.constants: dict[tuple[type, str], str] = {}
         self.temporaries = 0
+        self.proven: Mapping[int, Bounds] = {}  # the bounds of the nodes being emitted (`bounds.prove`), by id
 
     def name(self, value: Any) -> str:
         """The namespace name holding *value*, one per distinct value."""
@@ -220,6 +222,9 @@ class Emitter:
             emitted = [self.emit(argument) for argument in node.args]
             if self.native and node.func.id in self.returns and all(kind == "number" for _, kind in emitted):
                 inline = self.builtin(node.func.id, [code for code, _ in emitted], node.args)
+                bounds = self.proven.get(id(node))
+                if inline is not None and bounds is not None and bounds.in_range:
+                    return inline, "number"  # the guard's range check cannot fail
                 if inline is not None:
                     # The registry's guard refuses a result out of range: FIT raises for one, zeros pass.
                     checked = self.temporary()
@@ -232,10 +237,11 @@ class Emitter:
     def builtin(self, name: str, arguments: list[str], nodes: list[ast.expr]) -> str | None:
         """A built-in function written inline, computing what it computes; None where it is not."""
         if name in ("min", "max") and len(arguments) == 2:
-            # min() and max() give the first of equal arguments (1.0 or 1.00): so does this.
-            first, second = self.temporary(), self.temporary()
+            # min() and max() give the first of equal arguments (1.0 or 1.00): so does this. A computed argument
+            # is kept, so it is computed once; a literal or a name is read again.
+            (first, computed_first), (second, computed_second) = map(self.kept, nodes, arguments)
             keep = "<=" if name == "min" else ">="
-            return f"({first} if ({first} := {arguments[0]}) {keep} ({second} := {arguments[1]}) else {second})"
+            return f"({first} if {computed_first} {keep} {computed_second} else {second})"
         if name in ("min", "max") and arguments:
             return f"_{name}({', '.join(arguments)})"
         if name == "abs" and len(arguments) == 1:
@@ -249,8 +255,15 @@ class Emitter:
         low, high = constants[1:3] if name == "clamp" and len(arguments) == 3 else (None, None)
         if isinstance(low, decimal.Decimal) and isinstance(high, decimal.Decimal) and low <= high:
             raised = self.builtin("max", arguments[:2], nodes[:2])
-            return self.builtin("min", [raised or "", arguments[2]], nodes[1:])
+            return self.builtin("min", [raised or "", arguments[2]], [ast.expr(), nodes[2]])
         return None
+
+    def kept(self, node: ast.expr, code: str) -> tuple[str, str]:
+        """How to read a value twice: a literal or a name as it is, anything computed through a temporary."""
+        if isinstance(node, ast.Constant | ast.Name):
+            return code, code
+        temporary = self.temporary()
+        return temporary, f"({temporary} := {code})"
 
     def condition(self, node: ast.expr, word: str) -> str:
         code, kind = self.emit(node)
