@@ -1286,6 +1286,21 @@ class TestEveryFallback:
             found = (*reference[:2], expected[-1] if expected[-1] in codes else codes)
         assert (expected, False) == (found, by_compiled_form)
 
+    @pytest.mark.parametrize("value", [D("NaN"), D("Infinity"), D("-Infinity"), D("sNaN")])
+    @pytest.mark.parametrize("declared", ["{type: number}", "{type: number, min: 0}", "{type: number, max: 5}"])
+    def test_not_a_finite_number(self, value: Decimal, declared: str) -> None:
+        """A fact given as an infinity or a NaN, however its range is declared, is refused alike."""
+        spec = perfrules.load_spec(
+            f"spec: 1\nid: t/nan\nversion: '1'\nname: 非数\ntotal: 5\nfacts:\n  x: {declared}\n"
+            "grades: [{min: 0, label: 差}]\nindicators:\n  - {id: '1', name: 甲, weight: 5, expression: 'weight if x > 1 else 0'}\n"
+        )
+        reference, by_compiled_form = check(spec, {"facts": {"x": value}}, simple=False)
+        assert (reference[:2], sorted({d.code for d in reference[3]}), by_compiled_form) == (
+            ("error", "FactsError"),
+            ["fact-type"],
+            False,
+        )
+
     @pytest.mark.parametrize(
         ("base", "changes"),
         [

@@ -205,8 +205,11 @@ class _Writer:
         self.line(f"{local} = raw[{self.name(name)}]", 2)
         if declaration.type == "number":
             # The common case checked inline, the rest (ints, numerals, zeros) as bind() does; USUAL raises for
-            # a number bind() refuses and for an unusual one (see `USUAL`), an infinity or NaN included.
-            self.line(f"if {local}.__class__ is not _D or not {local}:", 2)
+            # a number bind() refuses and for an unusual one (see `USUAL`), but lets an infinity or a NaN through:
+            # the declared bounds refuse those, where both are declared.
+            bounded = declaration.min is not None and declaration.max is not None
+            finite = "" if bounded else f" or not {local}.is_finite()"
+            self.line(f"if {local}.__class__ is not _D or not {local}{finite}:", 2)
             self.line(f"{local} = _number({local})", 3)
             self.refuse(f"{local} is None", "facts", 3)
             self.line(f"_USUAL({local})", 2)

@@ -115,7 +115,7 @@ class Evaluation:
         values: The facts as bound to the spec (numbers as Decimal), by name.
         registry: The registry the form was scored with.
         compiled: Whether the compiled form scored it; False when the general scorer did (the interpreter
-            engine, or a form with something to report: see docs/performance.md).
+            engine, or a form with something to report: see the README's Performance section).
 
     The compiled form keeps its scores flat: ``indicators`` and ``values`` are built when first read, and
     `scores` reads the flat scores without building any result.
