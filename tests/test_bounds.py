@@ -178,6 +178,8 @@ TEMPLATES = [
     *("(x if x < {a} else y)", "(x - {a} if x >= {a} else {a} - x)", "(x if {a} <= x < {b} else {b})"),
     *("(x if not (x > {a}) else {a})", "(y - x if (x > {a}) and (y < {b}) else x)", "(x if x == {a} else y)"),
     *("(x / {a} if x < {a} or y > {b} else {a} / x)", "weight - {a} * max(0, x - {b}) / 0.01", "x * {a} / {b}"),
+    # What is not known, carried on: a divisor that may be zero (unbounded y; x * 0.001 near zero), a chain failing
+    *("x / y - {a}", "x / y * {a}", "{a} / (x * 0.001)", "(x if {a} <= x < {b} else x)"),
     # Each comparison, either way round, holding and failing, alone and under not
     *(
         f"(x if {test} else x)"
