@@ -26,6 +26,9 @@ settings.register_profile(
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
 
+# Messages are pinned to English here, whatever the machine's locale: tests that read Chinese ask for it.
+os.environ["PERFRULES_LANG"] = "en"
+
 ROOT = Path(__file__).resolve().parents[1]
 SEED_SPEC = ROOT / "specs" / "guangzhou" / "department-overall-2022.yaml"
 SEED_FACTS = ROOT / "examples" / "huangpu-fic-2022.yaml"

@@ -53,7 +53,7 @@ class TestScore:
         assert 1 == code
         errors = json.loads(out)["errors"]
         assert "missing-fact" in {e["code"] for e in errors}
-        assert {"level", "code", "indicator", "message", "location"} == set(errors[0])
+        assert {"level", "code", "indicator", "message", "message_zh", "location"} == set(errors[0])
         assert "budget_full_year" in err and "Traceback" not in err
 
     def test_missing_file_exit_2(self) -> None:

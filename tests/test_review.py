@@ -264,7 +264,7 @@ class TestFindings:
 class TestCommand:
     def test_seed_review(self) -> None:
         """`perfrules review` on the seed lists the 1.1.3 discrepancy with both numbers and exits 1."""
-        code, out, _ = run("review", SEED_SPEC, SEED_FACTS)
+        code, out, _ = run("review", SEED_SPEC, SEED_FACTS, "--lang", "zh")
         assert 1 == code
         assert "广州市黄埔区工商业联合会：总分 95.91，等级 优；发现 2 项问题（容差 0 分）" == out.splitlines()[0]
         assert "警告 1.1.3 自评 9.91 分，按规则计算 9.97 分，相差 0.06 分" in out
@@ -288,7 +288,7 @@ class TestCommand:
         """A form with nothing to find exits 0."""
         (tmp_path / "spec.json").write_text(json.dumps(spec(), default=str), encoding="utf-8")
         (tmp_path / "facts.json").write_text(json.dumps(facts()), encoding="utf-8")
-        code, out, _ = run("review", tmp_path / "spec.json", tmp_path / "facts.json")
+        code, out, _ = run("review", tmp_path / "spec.json", tmp_path / "facts.json", "--lang", "zh")
         assert 0 == code
         assert "发现 0 项问题" in out
 
@@ -323,7 +323,7 @@ class TestCommand:
 
     def test_explain_json(self) -> None:
         """`perfrules explain --format json` gives each indicator's lines under its id."""
-        code, out, _ = run("explain", SEED_SPEC, SEED_FACTS, "1.1", "--format", "json")
+        code, out, _ = run("explain", SEED_SPEC, SEED_FACTS, "1.1", "--format", "json", "--lang", "zh")
         data = json.loads(out)
         assert 0 == code
         assert ["1.1", "1.1.1", "1.1.2", "1.1.3"] == [entry["id"] for entry in data["explanations"]]

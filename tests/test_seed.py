@@ -95,9 +95,9 @@ class TestSeedJson:
         assert 26 == sum(1 for node in by_id.values() if not node["children"])
 
     def test_diagnostic_shape(self, seed: perfrules.Evaluation) -> None:
-        """Diagnostics have level, code, indicator, message and a location."""
+        """Diagnostics have level, code, indicator, message (in English and Chinese) and a location."""
         [diagnostic] = json.loads(perfrules.render(seed, "json"))["diagnostics"]
-        assert {"level", "code", "indicator", "message", "location"} == set(diagnostic)
+        assert {"level", "code", "indicator", "message", "message_zh", "location"} == set(diagnostic)
         assert {"file", "line", "column", "sheet"} == set(diagnostic["location"])
         assert str(SEED_FACTS) == diagnostic["location"]["file"]
 

@@ -8,20 +8,20 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from ._analysis.explain import LANGUAGES, Language
 from ._analysis.explain import explain as explain_evaluation
 from ._api import default_registry, evaluate, load_facts, load_spec, render, render_summary
 from ._api import template as blank_workbook
 from ._document import is_file
 from ._engine.results import Evaluation
 from ._inputs.facts import facts_reader
+from ._lang import LANGUAGES, Language, default_language
 from ._numbers import to_decimal, to_text
 from ._plugins.registry import BUILTIN
 from .exceptions import AlreadyRegisteredError, PerfrulesError, PluginError, SourceNotFoundError, UnknownIndicatorError
@@ -61,9 +61,11 @@ class _Group(click.Group):
         except Exception as e:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            click.echo(
-                f"perfrules: internal error: {type(e).__name__}: {e} (a bug; --debug shows the traceback)", err=True
-            )
+            if _language() == "en":
+                message = f"internal error: {type(e).__name__}: {e} (a bug; --debug shows the traceback)"
+            else:
+                message = f"内部错误：{type(e).__name__}: {e}（程序缺陷；加 --debug 可显示调用栈）"
+            click.echo(f"perfrules: {message}", err=True)
             ctx.exit(EXIT_INTERNAL)
 
 
@@ -87,9 +89,10 @@ def _own_commands() -> dict[str, click.Command]:
 
 
 def _report_problems(error: PerfrulesError) -> None:
-    click.echo(f"perfrules: {error.args[0]}", err=True)
+    lang = _language()
+    click.echo(f"perfrules: {error.text(lang)}", err=True)
     for problem in error.diagnostics:
-        click.echo(f"  {problem}", err=True)
+        click.echo(f"  {problem.line(lang)}", err=True)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -122,9 +125,37 @@ _CLAIMS = click.option(
 _TEXT_OR_JSON = click.option(
     "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
-_LANG = click.option(
-    "--lang", type=click.Choice(LANGUAGES), default="zh", show_default=True, help="Chinese (zh) or English (en)."
-)
+
+
+def _chosen_language(ctx: click.Context, _param: click.Parameter, value: Language | None) -> Language:
+    """The ``--lang`` given, else the default (`default_language`); kept where the error reports find it."""
+    lang = value or default_language()
+    root = ctx.find_root()
+    root.obj = {**(root.obj or {}), "lang": lang}
+    return lang
+
+
+def _language() -> Language:
+    """The language of this command's messages."""
+    ctx = click.get_current_context(silent=True)
+    chosen = ctx.find_root().obj.get("lang") if ctx is not None and ctx.find_root().obj else None
+    return chosen or default_language()
+
+
+def _lang_option(*, expose: bool = True) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return click.option(
+        "--lang",
+        type=click.Choice(LANGUAGES),
+        default=None,
+        callback=_chosen_language,
+        is_eager=True,
+        expose_value=expose,
+        help="Messages in Chinese (zh) or English (en); default: PERFRULES_LANG, else zh (en on an en* locale).",
+    )
+
+
+_LANG = _lang_option()
+_LANG_OF_MESSAGES = _lang_option(expose=False)  # for commands whose own output does not change with it
 _OUTPUT = click.option("-o", "--output", metavar="FILE", help="Write the report to FILE instead of printing it.")
 _REVIEW = click.option(
     "--review",
@@ -153,6 +184,7 @@ _REVIEW = click.option(
 @_OUTPUT
 @_CLAIMS
 @_REVIEW
+@_LANG_OF_MESSAGES
 @click.option(
     "--isolate",
     is_flag=True,
@@ -271,6 +303,7 @@ def _fail(error: PerfrulesError, *, as_json: bool) -> NoReturn:
 @click.argument("spec")
 @click.option("-o", "--output", metavar="FILE", required=True, help="The workbook to write (.xlsx).")
 @click.option("--facts", "facts_source", metavar="FILE", help="Prefill from a facts file (last year's, say).")
+@_LANG_OF_MESSAGES
 def template(*, spec: str, output: str, facts_source: str | None) -> None:
     """Write a blank workbook of SPEC's form for a unit to fill, then score it with `perfrules score SPEC FILE`.
 
@@ -293,6 +326,7 @@ def template(*, spec: str, output: str, facts_source: str | None) -> None:
 )
 @_OUTPUT
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="How many indicators to list.")
+@_LANG_OF_MESSAGES
 def summary(*, spec: str, facts: tuple[str, ...], output_format: str | None, output: str | None, top: int) -> None:
     """Summarise several units' FACTS under SPEC: ranking, grade distribution, the indicators losing most points."""
     formats = default_registry().summary_formats
@@ -408,16 +442,21 @@ def _findings_text(evaluation: Evaluation, found: tuple[Finding, ...], tolerance
 
 @click.command()
 @click.argument("spec")
-def validate(spec: str) -> None:
+@_LANG
+def validate(spec: str, lang: Language) -> None:
     """Check SPEC and list every problem with its file:line:column."""
     loaded = load_spec(spec)
     leaves = sum(1 for indicator in loaded.walk() if indicator.is_leaf)
-    click.echo(f"{loaded.file}: ok: {loaded.id}@{loaded.version}, {leaves} leaves, total {loaded.full_marks}")
+    if lang == "en":
+        click.echo(f"{loaded.file}: ok: {loaded.id}@{loaded.version}, {leaves} leaves, total {loaded.full_marks}")
+    else:
+        click.echo(f"{loaded.file}：无误：{loaded.id}@{loaded.version}，末级指标 {leaves} 个，总分 {loaded.full_marks}")
 
 
 @click.command()
 @_TEXT_OR_JSON
-def plugins(output_format: str) -> None:
+@_LANG
+def plugins(output_format: str, lang: Language) -> None:
     """List the plugins, their versions and everything each registers."""
     registry = default_registry()
     registers = {p.plugin: registry.registered_by(p.plugin) for p in registry.plugins}
@@ -433,4 +472,17 @@ def plugins(output_format: str) -> None:
         shipped = f" ({provider.distribution} {provider.version})" if provider.distribution else ""
         click.echo(f"{provider.plugin}{shipped}")
         for what, names in registers[provider.plugin].items():
-            click.echo(f"  {what.replace('_', ' ')}: {', '.join(names)}")
+            label = what.replace("_", " ") if lang == "en" else _REGISTERED_ZH.get(what, what)
+            click.echo(f"  {label}: {', '.join(names)}")
+
+
+_REGISTERED_ZH = {
+    "commands": "命令",
+    "facts_readers": "填报数据读取器",
+    "functions": "函数",
+    "grading_scales": "等级标准",
+    "indicator_kinds": "指标类型",
+    "report_formats": "报告格式",
+    "specs": "规范",
+    "summary_formats": "汇总格式",
+}

@@ -8,7 +8,10 @@ from typing import Literal
 
 from attrs import frozen
 
+from ._lang import Language
+
 Level = Literal["error", "warning", "info"]
+LEVEL_WORDS = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
 @frozen
@@ -49,9 +52,10 @@ class Diagnostic:
         level: ``error`` (the input cannot be used), ``warning`` (the result stands
             but deserves a look) or ``info``.
         code: A stable kebab-case identifier such as ``weight-sum``.
-        message: What is wrong, in plain words.
+        message: What is wrong, in plain words (English).
         indicator: The id of the indicator concerned, if any.
         location: Where in which file, if known.
+        message_zh: The same in Chinese.
     """
 
     level: Level
@@ -59,6 +63,19 @@ class Diagnostic:
     message: str
     indicator: str | None = None
     location: Location | None = None
+    message_zh: str | None = None
+
+    def text(self, lang: Language = "zh") -> str:
+        """The message in *lang* (English where no Chinese text is written yet)."""
+        return self.message_zh if lang == "zh" and self.message_zh else self.message
+
+    def line(self, lang: Language = "zh") -> str:
+        """The whole line as perfrules prints it: where, how serious, what, which indicator, the code."""
+        if lang == "en":
+            return str(self)
+        where = f"{self.location}: " if self.location else ""
+        about = f" [{self.indicator}]" if self.indicator else ""
+        return f"{where}{LEVEL_WORDS[self.level]}：{self.text(lang)}{about} ({self.code})"
 
     def __str__(self) -> str:
         where = f"{self.location}: " if self.location else ""
@@ -69,8 +86,9 @@ class Diagnostic:
 MAX_SUGGESTION_CANDIDATES = 200
 
 
-def did_you_mean(word: str, candidates: Iterable[str]) -> str:
-    """Return `` (did you mean 'x'?)`` for the closest candidate, or an empty string.
+def did_you_mean(word: str, candidates: Iterable[str], lang: Language = "en") -> str:
+    """Return `` (did you mean 'x'?)`` (in Chinese: ``（是否应为 'x'？）``) for the closest candidate, or an empty
+    string.
 
     Only short words among a bounded number of candidates get a suggestion, so a
     document full of unknown names cannot make reporting them slow.
@@ -79,4 +97,6 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     if not isinstance(word, str) or len(word) > 64 or len(options) > MAX_SUGGESTION_CANDIDATES:
         return ""
     matches = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
-    return f" (did you mean {matches[0]!r}?)" if matches else ""
+    if not matches:
+        return ""
+    return f" (did you mean {matches[0]!r}?)" if lang == "en" else f"（是否应为 {matches[0]!r}？）"

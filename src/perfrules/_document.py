@@ -203,16 +203,25 @@ class DocumentReader:
     """
 
     what = "document"
+    what_zh = "文件"
 
     def __init__(self, document: Document) -> None:
         self.document = document
         self.problems: list[Diagnostic] = []
 
     def error(
-        self, code: str, message: str, path: DataPath, *, indicator: str | None = None, key: bool = False
+        self,
+        code: str,
+        message: str,
+        path: DataPath,
+        *,
+        indicator: str | None = None,
+        key: bool = False,
+        zh: str | None = None,
     ) -> None:
+        """Note a problem at *path*: *message* in English, *zh* in Chinese."""
         location = self.document.location(path, key=key)
-        self.problems.append(Diagnostic("error", code, message, indicator, location))
+        self.problems.append(Diagnostic("error", code, message, indicator, location, zh))
 
     def summary(self) -> str:
         """``file: N problems in the <what>``, the headline of the error raised."""
@@ -220,13 +229,18 @@ class DocumentReader:
         count = len(self.problems)
         return f"{self.document.file}: {count} problem{'s' * (count != 1)} in the {self.what}"
 
+    def summary_zh(self) -> str:
+        """`summary` in Chinese."""
+        return f"{self.document.file}：{self.what_zh}中有 {len(self.problems)} 处问题"
+
     def unknown_keys(
         self, mapping: dict[str, Any], path: DataPath, known: Sequence[str], *, indicator: str | None = None
     ) -> None:
         for key in mapping:
             if key not in known:
                 message = f"unknown key {key!r}{did_you_mean(key, known)}"
-                self.error("unknown-key", message, (*path, key), indicator=indicator, key=True)
+                zh = f"无法识别的键 {key!r}{did_you_mean(key, known, 'zh')}"
+                self.error("unknown-key", message, (*path, key), indicator=indicator, key=True, zh=zh)
 
     def mapping(self, mapping: dict[str, Any], path: DataPath, key: str, what: str) -> dict[str, Any]:
         """``mapping[key]`` when it is a mapping (empty when absent)."""

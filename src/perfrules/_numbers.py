@@ -14,6 +14,8 @@ from collections.abc import Callable
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from typing import ParamSpec, TypeVar
 
+from ._lang import Language
+
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -109,8 +111,14 @@ def to_text(value: Decimal) -> str:
     return format(value, "f")
 
 
-def not_a_number(value: object) -> str:
-    """Words for a value that `to_decimal` refused, with the fix for a float."""
+def not_a_number(value: object, lang: Language = "en") -> str:
+    """Words for a value that `to_decimal` refused, with the fix for a float (in Chinese: what follows 应填数字，)."""
+    if lang == "zh":
+        if isinstance(value, float):
+            return f"现为二进制浮点数 {value!r}（请传 Decimal('{value!r}') 或文字 '{value!r}'）"
+        if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+            return f"{value!s:.40} 超出范围（最多 {MAX_DIGITS} 位有效数字，绝对值小于 10^{MAX_MAGNITUDE}）"
+        return f"现为 {value!r:.80}{_numeral_hint(value, lang) if isinstance(value, str) else ''}"
     if isinstance(value, float):
         return f"not the binary float {value!r} (pass Decimal('{value!r}') or the text '{value!r}')"
     if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
@@ -118,19 +126,34 @@ def not_a_number(value: object) -> str:
     return f"not {value!r:.80}{_numeral_hint(value) if isinstance(value, str) else ''}"
 
 
-def _numeral_hint(text: str) -> str:
+_HINTS = {
+    "separators": ("; write {}, without thousands separators", "；请写作 {}，不加千位分隔符"),
+    "ascii": ("; write {} in ASCII digits", "；请用半角数字写作 {}"),
+    "per cent": (
+        "; write the number the rule expects (0.997, or 99.7 if the fact is declared in per cent)",
+        "；请写规则所需的数（如 0.997；若该项以百分数声明，写 99.7）",
+    ),
+    "unit": ("; write the number alone, in the unit the fact declares", "；只写数字，单位以规范声明为准"),
+}
+
+
+def _numeral_hint(text: str, lang: Language = "en") -> str:
     """How to write *text* as a number, when it is one written another way ("1,288.38", "９.５", "99.7%")."""
     folded = unicodedata.normalize("NFKC", text).strip()
     plain = folded.replace(",", "")
+    found = None
     if _NUMERAL.fullmatch(plain) and plain != folded:
-        return f"; write {plain}, without thousands separators"
-    if _NUMERAL.fullmatch(folded):
-        return f"; write {folded} in ASCII digits"
-    if folded.endswith("%") and _NUMERAL.fullmatch(folded[:-1].strip()):
-        return "; write the number the rule expects (0.997, or 99.7 if the fact is declared in per cent)"
-    if re.match(r"-?[0-9][0-9.,]*\s*[^\s0-9.,%]+$", folded):
-        return "; write the number alone, in the unit the fact declares"
-    return ""
+        found, shown = "separators", plain
+    elif _NUMERAL.fullmatch(folded):
+        found, shown = "ascii", folded
+    elif folded.endswith("%") and _NUMERAL.fullmatch(folded[:-1].strip()):
+        found, shown = "per cent", ""
+    elif re.match(r"-?[0-9][0-9.,]*\s*[^\s0-9.,%]+$", folded):
+        found, shown = "unit", ""
+    if found is None:
+        return ""
+    english, chinese = _HINTS[found]
+    return (english if lang == "en" else chinese).format(shown)
 
 
 def allocate(total: Decimal, weights: list[Decimal], precision: int) -> list[Decimal]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ._diagnostics import Diagnostic
+from ._lang import Language
 
 __all__ = [
     "AlreadyRegisteredError",
@@ -33,11 +34,18 @@ class PerfrulesError(Exception):
 
     Attributes:
         diagnostics: The problems behind the error, errors first (``problems`` is the same).
+        message_zh: The message in Chinese (``args[0]`` is the English one).
     """
 
-    def __init__(self, message: str, diagnostics: Iterable[Diagnostic] = ()) -> None:
+    def __init__(self, message: str, diagnostics: Iterable[Diagnostic] = (), *, message_zh: str | None = None) -> None:
         self.diagnostics = tuple(diagnostics)
+        self.message_zh = message_zh
         super().__init__(message)
+
+    def text(self, lang: Language = "zh") -> str:
+        """The message in *lang* (English where no Chinese text is written yet)."""
+        english = str(self.args[0]) if self.args else ""
+        return self.message_zh if lang == "zh" and self.message_zh else english
 
     @property
     def problems(self) -> tuple[Diagnostic, ...]:

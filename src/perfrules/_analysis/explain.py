@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from attrs import field, frozen
 
 from .._engine.binding import rule_names
 from .._engine.results import IndicatorResult
+from .._lang import LANGUAGES, Language
 from .._numbers import bounded, decimal_places, to_text
 from .._rules.expression import Trace, Value, literal
 from .._spec.grading import GradeBand
@@ -25,8 +26,6 @@ if TYPE_CHECKING:
     from .._engine.results import Evaluation
     from .._spec.model import Spec
 
-Language = Literal["zh", "en"]
-LANGUAGES: tuple[Language, ...] = ("zh", "en")
 SHOWN_DECIMALS = 6
 """Decimals shown of an inexact intermediate value (the exact one is in `Trace.value`)."""
 

@@ -51,67 +51,103 @@ def bind(plan: Plan, facts: Facts) -> dict[str, Value]:
     spec = plan.spec
     problems: list[Diagnostic] = []
 
-    def error(code: str, message: str, path: tuple[str, ...], indicator: str | None = None) -> None:
-        problems.append(Diagnostic("error", code, message, indicator, facts.location(*path)))
+    def error(code: str, message: str, zh: str, path: tuple[str, ...], indicator: str | None = None) -> None:
+        problems.append(Diagnostic("error", code, message, indicator, facts.location(*path), zh))
 
     values: dict[str, Value] = {}
     read_by_leaves: dict[str, list[str]] = {}  # fact → the leaves that read it, found once, when a fact is missing
     for name, declaration in spec.facts.items():
         described = f"fact {name!r}" + (f" ({declaration.label})" if declaration.label else "")
+        named = f"填报数据 {name!r}" + (f"（{declaration.label}）" if declaration.label else "")
         if name not in facts.values:
             if not declaration.optional:
                 readers = (read_by_leaves or _readers(plan, read_by_leaves))[name]
-                read_by = f"; {', '.join(readers[:5])}{' …' if len(readers) > 5 else ''} read it" if readers else ""
-                error("missing-fact", f"{described} is missing{read_by}", ("facts",))
+                shown = f"{', '.join(readers[:5])}{' …' if len(readers) > 5 else ''}"
+                read_by = f"; {shown} read it" if readers else ""
+                used_by = f"，指标 {shown} 要用到它" if readers else ""
+                error("missing-fact", f"{described} is missing{read_by}", f"缺少{named}{used_by}；请补填", ("facts",))
             continue
         raw = facts.values[name]
         at = ("facts", name)
         if declaration.type == "number":
             number = to_decimal(raw)
             if number is None:
-                error("fact-type", f"{described} must be a number, {not_a_number(raw)}", at)
+                error(
+                    "fact-type",
+                    f"{described} must be a number, {not_a_number(raw)}",
+                    f"{named}应填数字，{not_a_number(raw, 'zh')}",
+                    at,
+                )
                 continue
             if declaration.min is not None and number < declaration.min:
                 error(
-                    "fact-range", f"{described} is {to_text(number)}, below its minimum {to_text(declaration.min)}", at
+                    "fact-range",
+                    f"{described} is {to_text(number)}, below its minimum {to_text(declaration.min)}",
+                    f"{named}为 {to_text(number)}，低于下限 {to_text(declaration.min)}",
+                    at,
                 )
             if declaration.max is not None and number > declaration.max:
                 error(
-                    "fact-range", f"{described} is {to_text(number)}, above its maximum {to_text(declaration.max)}", at
+                    "fact-range",
+                    f"{described} is {to_text(number)}, above its maximum {to_text(declaration.max)}",
+                    f"{named}为 {to_text(number)}，高于上限 {to_text(declaration.max)}",
+                    at,
                 )
             values[name] = number
         elif declaration.type == "boolean":
             if not isinstance(raw, bool):
-                error("fact-type", f"{described} must be true or false, not {raw!r:.80}", at)
+                error(
+                    "fact-type",
+                    f"{described} must be true or false, not {raw!r:.80}",
+                    f"{named}应填 true（是）或 false（否），现为 {raw!r:.80}",
+                    at,
+                )
             values[name] = bool(raw)
         else:
             if not isinstance(raw, str):
-                error("fact-type", f"{described} must be text, not {raw!r:.80}", at)
+                error(
+                    "fact-type", f"{described} must be text, not {raw!r:.80}", f"{named}应填文字，现为 {raw!r:.80}", at
+                )
             elif declaration.values is not None and raw not in declaration.values:
                 shown = " / ".join(declaration.values)
                 error(
                     "fact-value",
                     f"{described} is {raw!r:.80}, not one of {shown}{did_you_mean(raw, declaration.values)}",
+                    f"{named}为 {raw!r:.80}，应为 {shown} 之一{did_you_mean(raw, declaration.values, 'zh')}",
                     at,
                 )
             values[name] = str(raw)
     for name in facts.values:
         if name not in spec.facts:
             # Typed with a Chinese IME, a name may come in full-width letters: suggest its ASCII form.
-            hint = did_you_mean(unicodedata.normalize("NFKC", name), spec.facts)
-            error("unknown-fact", f"fact {name!r} is not declared by the spec{hint}", ("facts", name))
+            ascii_name = unicodedata.normalize("NFKC", name)
+            hint, hint_zh = did_you_mean(ascii_name, spec.facts), did_you_mean(ascii_name, spec.facts, "zh")
+            error(
+                "unknown-fact",
+                f"fact {name!r} is not declared by the spec{hint}",
+                f"规范未声明填报数据 {name!r}{hint_zh}",
+                ("facts", name),
+            )
 
     ids = plan.indicators
     for indicator_id, assessment in facts.assessments.items():
         indicator = ids.get(indicator_id)
         at = ("assessments", indicator_id)
         if indicator is None:
-            hint = did_you_mean(str(indicator_id), ids)
-            error("unknown-indicator", f"no indicator {indicator_id!r} in the spec{hint}", at, str(indicator_id))
+            error(
+                "unknown-indicator",
+                f"no indicator {indicator_id!r} in the spec{did_you_mean(str(indicator_id), ids)}",
+                f"规范中没有指标 {indicator_id!r}{did_you_mean(str(indicator_id), ids, 'zh')}",
+                at,
+                str(indicator_id),
+            )
             continue
         if assessment.not_applicable and indicator.not_applicable is None:
             message = f"{indicator_id!r} ({indicator.name}) cannot be not applicable: the spec gives it no not_applicable policy"
-            error("not-applicable", message, at, indicator_id)
+            zh = (
+                f"指标 {indicator_id!r}（{indicator.name}）不能标为不适用：规范未规定其不适用时的处理（not_applicable）"
+            )
+            error("not-applicable", message, zh, at, indicator_id)
         claim = assessment.score
         if claim is None:
             continue
@@ -119,6 +155,7 @@ def bind(plan: Plan, facts: Facts) -> dict[str, Value]:
             error(
                 "claim-on-parent",
                 f"{indicator_id!r} is scored from its children; claim scores on leaves",
+                f"指标 {indicator_id!r} 的得分由下级指标汇总，请在末级指标填报自评分",
                 at,
                 indicator_id,
             )
@@ -126,6 +163,7 @@ def bind(plan: Plan, facts: Facts) -> dict[str, Value]:
             error(
                 "claim-range",
                 f"the claimed score {to_text(claim)} is outside 0 to {to_text(indicator.weight)}",
+                f"自评分 {to_text(claim)} 超出 0 至 {to_text(indicator.weight)}（分值）",
                 at,
                 indicator_id,
             )
@@ -133,6 +171,7 @@ def bind(plan: Plan, facts: Facts) -> dict[str, Value]:
             error(
                 "claim-decimals",
                 f"the claimed score {to_text(claim)} has more than {spec.precision} decimals",
+                f"自评分 {to_text(claim)} 的小数超过 {spec.precision} 位",
                 at,
                 indicator_id,
             )
@@ -149,7 +188,8 @@ def bind(plan: Plan, facts: Facts) -> dict[str, Value]:
             options = [child.id for child in indicator.children]
             if chosen not in options:
                 message = f"fact {indicator.alternatives!r} is {chosen!r}: it must name one of {', '.join(options)}"
-                error("alternative-choice", message, ("facts", indicator.alternatives), indicator.id)
+                zh = f"填报数据 {indicator.alternatives!r} 为 {chosen!r}，应为 {'、'.join(options)} 之一"
+                error("alternative-choice", message, zh, ("facts", indicator.alternatives), indicator.id)
                 continue
             stack.extend(child for child in indicator.children if child.id == chosen)
             continue
@@ -159,12 +199,15 @@ def bind(plan: Plan, facts: Facts) -> dict[str, Value]:
         rule = plan.rules.get(indicator.id)
         if rule is None or "claim" in rule.expression.names:
             msg = f"{indicator.id!r} ({indicator.name}) is self-assessed but has no score"
-            error("missing-claim", msg, ("assessments", indicator.id), indicator.id)
+            zh = f"指标 {indicator.id!r}（{indicator.name}）由单位自评，但未填自评分"
+            error("missing-claim", msg, zh, ("assessments", indicator.id), indicator.id)
         elif missing := [n for n in rule.reads if n not in values and spec.facts[n].optional]:
             msg = f"{indicator.id!r} ({indicator.name}) needs fact {', '.join(map(repr, missing))} or a claimed score"
-            error("missing-fact", msg, ("facts",), indicator.id)
+            zh = f"指标 {indicator.id!r}（{indicator.name}）需要填报数据 {'、'.join(map(repr, missing))}，或填自评分"
+            error("missing-fact", msg, zh, ("facts",), indicator.id)
     if problems:
         count = len(problems)
         msg = f"{facts.file}: {count} problem{'s' * (count != 1)} fitting the facts to {spec.id}@{spec.version}"
-        raise FactsError(msg, problems)
+        zh = f"{facts.file}：填报数据与规范 {spec.id}@{spec.version} 有 {count} 处不符"
+        raise FactsError(msg, problems, message_zh=zh)
     return values

@@ -72,7 +72,7 @@ def _general(planned: Plan, facts: Facts, policy: ClaimsPolicy) -> Evaluation:
     if scorer.errors:
         count = len(scorer.errors)
         msg = f"{facts.file}: {count} indicator{'s' * (count != 1)} could not be scored"
-        raise EvaluationError(msg, scorer.errors)
+        raise EvaluationError(msg, scorer.errors, message_zh=f"{facts.file}：{count} 个指标无法计分")
     total = scorer.total(results)
     grade = spec.grades.grade(total)
     scorer.warnings.extend(_stated(spec, facts, total, grade))
@@ -132,16 +132,29 @@ def _worded(plan: Plan, facts: Facts, policy: ClaimsPolicy, event: Event) -> Dia
     indicator = plan.indicators[indicator_id]
     if code == "score-clamped":
         source = indicator.rule.expression.source  # type: ignore[union-attr]
-        message = f"{source!r} gives {to_text(first)}; clamped to {to_text(second)} (0 to the weight {to_text(indicator.weight)})"
-        return Diagnostic("warning", code, message, indicator_id, plan.spec.location(indicator_id))
-    return Diagnostic(
-        "warning", code, _differs(first, second, policy), indicator_id, facts.location("assessments", indicator_id)
+        message, zh = _clamped(source, first, second, indicator.weight)
+        return Diagnostic("warning", code, message, indicator_id, plan.spec.location(indicator_id), zh)
+    message, zh = _differs(first, second, policy)
+    return Diagnostic("warning", code, message, indicator_id, facts.location("assessments", indicator_id), zh)
+
+
+def _clamped(source: str, value: Decimal, clamped: Decimal, weight: Decimal) -> tuple[str, str]:
+    """The words of a score-clamped warning, in English and Chinese."""
+    shown = (to_text(value), to_text(clamped), to_text(weight))
+    return (
+        f"{source!r} gives {shown[0]}; clamped to {shown[1]} (0 to the weight {shown[2]})",
+        f"{source!r} 算得 {shown[0]}，已按 0 至分值 {shown[2]} 取为 {shown[1]}",
     )
 
 
-def _differs(claim: Decimal, computed: Decimal, policy: ClaimsPolicy) -> str:
+def _differs(claim: Decimal, computed: Decimal, policy: ClaimsPolicy) -> tuple[str, str]:
+    """The words of a claim-differs warning, in English and Chinese."""
     reported = "the claim is reported" if policy == "self" else "the computed score is reported"
-    return f"claimed {to_text(claim)}, but the rule computes {to_text(computed)}; {reported}"
+    reported_zh = "按自评分填报" if policy == "self" else "按规则计算的得分填报"
+    return (
+        f"claimed {to_text(claim)}, but the rule computes {to_text(computed)}; {reported}",
+        f"自评 {to_text(claim)} 分，按规则计算为 {to_text(computed)} 分；{reported_zh}",
+    )
 
 
 def _rows(
@@ -197,11 +210,13 @@ def _stated(spec: Spec, facts: Facts, total: Decimal, grade: GradeBand) -> list[
     found = []
     if stated is not None and stated.total is not None and stated.total != total:
         message = f"the form states a total of {to_text(stated.total)}; the scores add up to {to_text(total)}"
-        found.append(("stated-total", message))
+        zh = f"表中填写的总分为 {to_text(stated.total)}，各项得分合计为 {to_text(total)}"
+        found.append(("stated-total", message, zh))
     if stated is not None and stated.grade is not None and stated.grade != grade.label:
         message = f"the form states grade {stated.grade}; a total of {to_text(total)} is {grade.label}"
-        found.append(("stated-grade", message))
-    return [Diagnostic("warning", code, message, None, facts.location("stated")) for code, message in found]
+        zh = f"表中填写的等级为 {stated.grade}，总分 {to_text(total)} 应为 {grade.label}"
+        found.append(("stated-grade", message, zh))
+    return [Diagnostic("warning", code, message, None, facts.location("stated"), zh) for code, message, zh in found]
 
 
 def _funds(facts: Facts) -> list[Diagnostic]:
@@ -209,7 +224,9 @@ def _funds(facts: Facts) -> list[Diagnostic]:
     found = []
     for total_name, column, stated, added in facts.funds_gaps():
         message = f"funds: {FUNDS_LABELS[column]} of {total_name} is {to_text(stated)}, but its parts add up to {to_text(added)}"
-        found.append(Diagnostic("warning", "funds-sum", message, None, facts.location("funds", total_name, column)))
+        zh = f"资金表：{total_name}的{FUNDS_LABELS[column]}为 {to_text(stated)}，但各分项合计为 {to_text(added)}"
+        location = facts.location("funds", total_name, column)
+        found.append(Diagnostic("warning", "funds-sum", message, None, location, zh))
     return found
 
 
@@ -225,9 +242,10 @@ class _Scorer:
         self.notes: list[Diagnostic] = []
         self.exact: dict[str, Decimal] = {}
 
-    def warn(self, code: str, message: str, indicator: Indicator, *, in_facts: bool = False) -> None:
+    def warn(self, code: str, words: tuple[str, str], indicator: Indicator, *, in_facts: bool = False) -> None:
+        """Note a warning about *indicator*; *words* in English and Chinese."""
         location = self.facts.location("assessments", indicator.id) if in_facts else self.spec.location(indicator.id)
-        self.warnings.append(Diagnostic("warning", code, message, indicator.id, location))
+        self.warnings.append(Diagnostic("warning", code, words[0], indicator.id, location, words[1]))
 
     def total(self, results: tuple[IndicatorResult, ...]) -> Decimal:
         return self.round(sum((r.score for r in results), Decimal(0)))
@@ -257,7 +275,8 @@ class _Scorer:
                 missing = tuple(name for name in rule.reads if name not in self.values)
             if missing:  # optional facts the unit left out: bind() made sure a claim stands in
                 msg = f"scored by the claim alone: the facts give no {', '.join(missing)}, which the rule needs"
-                self.warn("unsupported-score", msg, indicator, in_facts=True)
+                zh = f"仅按自评分计分：规则所需的填报数据 {'、'.join(missing)} 未填"
+                self.warn("unsupported-score", (msg, zh), indicator, in_facts=True)
             exact = self.compute(indicator, rule, claim) if rule is not None and not missing else None
             computed = self.settle(exact) if exact is not None else None
             score = self.choose(indicator, claim, computed)
@@ -298,6 +317,7 @@ class _Scorer:
                     f"the best alternative counts: {scored[chosen].id} ({words})",
                     indicator.id,
                     self.spec.location(indicator.id),
+                    f"按得分最高的备选指标计分：{scored[chosen].id}（{words}）",
                 )
             )
         else:
@@ -357,12 +377,13 @@ class _Scorer:
             return None
         if isinstance(value, bool) or not isinstance(value, Decimal):
             msg = f"{expression.source!r:.120} gives {value!r:.40}, not a number; write e.g. 'weight if passed else 0'"
-            self.errors.append(Diagnostic("error", "not-a-number", msg, indicator.id, self.spec.location(indicator.id)))
+            zh = f"{expression.source!r:.120} 算得 {value!r:.40}，不是数；请写成如 'weight if passed else 0'"
+            location = self.spec.location(indicator.id)
+            self.errors.append(Diagnostic("error", "not-a-number", msg, indicator.id, location, zh))
             return None
         clamped = bounded(value, indicator.weight)
         if clamped != value:
-            msg = f"{expression.source!r} gives {to_text(value)}; clamped to {to_text(clamped)} (0 to the weight {to_text(indicator.weight)})"
-            self.warn("score-clamped", msg, indicator)
+            self.warn("score-clamped", _clamped(expression.source, value, clamped, indicator.weight), indicator)
         return clamped
 
     def choose(self, indicator: Indicator, claim: Decimal | None, computed: Decimal | None) -> Decimal:
@@ -402,7 +423,8 @@ class _Scorer:
                 problems.append(Diagnostic("error", "review", message, str(indicator_id), location))
         if problems:
             count = len(problems)
-            raise ReviewError(f"{review.file}: {count} review problem{'s' * (count != 1)}", problems)
+            zh = f"{review.file}：复核有 {count} 处问题"
+            raise ReviewError(f"{review.file}: {count} review problem{'s' * (count != 1)}", problems, message_zh=zh)
         return tuple(self.review_result(result, review) for result in results)
 
     def review_result(self, result: IndicatorResult, review: Review) -> IndicatorResult:

@@ -209,12 +209,13 @@ def read_facts_document(document: Document) -> Facts:
 
 class _FactsReader(DocumentReader):
     what = "facts"
+    what_zh = "填报数据"
 
     def read(self) -> Facts:
         data = self.document.data
         if not isinstance(data, dict):
             self.error("facts-shape", "a facts file is a mapping with keys such as subject, year, facts", ())
-            raise FactsError(self.summary(), self.problems)
+            raise FactsError(self.summary(), self.problems, message_zh=self.summary_zh())
         self.unknown_keys(data, (), _KEYS)
         subject, goals, achievements, shortfall = (self.text(data, (), key, empty=True) for key in _TEXT_KEYS)
         facts = Facts(
@@ -236,7 +237,7 @@ class _FactsReader(DocumentReader):
             document=self.document,
         )
         if self.problems:
-            raise FactsError(self.summary(), self.problems)
+            raise FactsError(self.summary(), self.problems, message_zh=self.summary_zh())
         return facts
 
     def whole(self, data: dict[str, Any], key: str) -> int | None:

@@ -88,9 +88,10 @@ def load_review(source: Source) -> Review:
         raise ReviewError(f"{e.diagnostic.location}: cannot read the review", [e.diagnostic]) from None
     reader = DocumentReader(document)
     reader.what = "review"
+    reader.what_zh = "复核文件"
     review = read_review(reader, document.data, ())
     if reader.problems:
-        raise ReviewError(reader.summary(), reader.problems)
+        raise ReviewError(reader.summary(), reader.problems, message_zh=reader.summary_zh())
     return review
 
 

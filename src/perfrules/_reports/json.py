@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 import cattrs
 
-from .._analysis.explain import LANGUAGES, Explanation, explain
+from .._analysis.explain import Explanation, explain
 from .._diagnostics import Diagnostic
+from .._lang import LANGUAGES
 from .._numbers import to_text
 
 if TYPE_CHECKING:

@@ -58,9 +58,10 @@ def merge(document: Document, resolve: Resolve, *, chain: tuple[str, ...] = ()) 
 
 class _Merger(DocumentReader):
     what = "spec's extends and overrides"
+    what_zh = "规范的继承（extends）与改写（overrides）"
 
     def failure(self) -> SpecError:
-        return SpecError(self.summary(), self.problems)
+        return SpecError(self.summary(), self.problems, message_zh=self.summary_zh())
 
     def apply(self, base: Document) -> Document:
         """The base's data changed as the extending document says; the base is consumed."""

@@ -88,6 +88,7 @@ class SpecReader(DocumentReader):
     """Turns a spec document into a `Spec`, collecting every problem on the way."""
 
     what = "spec"
+    what_zh = "规范"
 
     def __init__(self, document: Document, registry: Registry, *, within: Spec | None = None) -> None:
         """Read *document*; *within* a spec, its indicators are read as new leaves of that spec's tree."""
@@ -168,7 +169,7 @@ class SpecReader(DocumentReader):
         )
 
     def _failure(self) -> SpecError:
-        return SpecError(self.summary(), self.problems)
+        return SpecError(self.summary(), self.problems, message_zh=self.summary_zh())
 
     def choice(self, data: dict[str, Any], key: str, allowed: Any, default: Any) -> Any:
         value = data.get(key, default)

@@ -1,0 +1,141 @@
+"""Languages: messages in Chinese by default and in English on request, on every command.
+
+Chinese is not finished everywhere yet: `UNTRANSLATED` lists the diagnostic codes the hostile corpus still meets
+in English only. It may only shrink: a code met in English that is not listed, or a listed code now met in
+Chinese, fails the ratchet.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from perfrules._cli import _own_commands, main
+from perfrules._diagnostics import Diagnostic, Location
+from perfrules._lang import default_language
+
+from .conftest import ROOT, SEED_FACTS, SEED_SPEC
+
+CORPUS = ROOT / "tests" / "hostile"
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+UNTRANSLATED = {"bad-id", "bad-number", "expression", "expression-type", "refused-character", "unreadable"}
+"""Codes of the hostile corpus still worded in English only (to be emptied)."""
+
+
+def run(*arguments: str | Path) -> tuple[int, str]:
+    result = CliRunner().invoke(main, [str(a) for a in arguments])
+    return result.exit_code, result.output
+
+
+class TestDefault:
+    @pytest.mark.parametrize(
+        ("environment", "expected"),
+        [
+            ({}, "zh"),
+            ({"PERFRULES_LANG": "en"}, "en"),
+            ({"PERFRULES_LANG": "ZH", "LANG": "en_US.UTF-8"}, "zh"),
+            ({"PERFRULES_LANG": "fr", "LANG": "en_GB.UTF-8"}, "en"),
+            ({"LANG": "C.UTF-8"}, "zh"),
+            ({"LANG": "zh_CN.UTF-8"}, "zh"),
+            ({"LC_ALL": "en_US.UTF-8", "LANG": "zh_CN.UTF-8"}, "en"),
+            ({"LC_MESSAGES": "zh_CN.UTF-8", "LANG": "en_US.UTF-8"}, "zh"),
+        ],
+    )
+    def test_default_language(
+        self, monkeypatch: pytest.MonkeyPatch, environment: dict[str, str], expected: str
+    ) -> None:
+        """PERFRULES_LANG when it names a language, else the first locale variable set: en* is English."""
+        for name in ("PERFRULES_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+            monkeypatch.delenv(name, raising=False)
+        for name, value in environment.items():
+            monkeypatch.setenv(name, value)
+        assert expected == default_language()
+
+    def test_chinese_without_option_on_a_c_locale(self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+        """No --lang, no PERFRULES_LANG, a C locale: the problems are told in Chinese."""
+        for name in ("PERFRULES_LANG", "LC_ALL", "LC_MESSAGES"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("LANG", "C")
+        facts = tmp_path / "facts.yaml"
+        facts.write_text("facts: {executed: 1}\n", encoding="utf-8")
+        code, out = run("score", SEED_SPEC, facts)
+        assert 1 == code
+        assert "填报数据与规范" in out and "缺少填报数据" in out
+
+
+class TestEveryCommand:
+    @pytest.mark.parametrize("name", sorted(_own_commands()))
+    def test_takes_lang(self, name: str) -> None:
+        """Every command of perfrules' own takes --lang zh|en."""
+        command = _own_commands()[name]
+        [option] = [p for p in command.params if isinstance(p, click.Option) and "--lang" in p.opts]
+        assert ["zh", "en"] == list(option.type.choices)  # type: ignore[attr-defined]
+
+    def test_validate(self) -> None:
+        """validate says the spec is fine in the language asked for."""
+        assert "无误" in run("validate", SEED_SPEC, "--lang", "zh")[1]
+        assert ": ok: " in run("validate", SEED_SPEC, "--lang", "en")[1]
+
+    def test_plugins(self) -> None:
+        """plugins names what each plugin registers in the language asked for."""
+        assert "  函数: " in run("plugins", "--lang", "zh")[1]
+        assert "  functions: " in run("plugins", "--lang", "en")[1]
+
+
+class TestDiagnostic:
+    def test_line(self) -> None:
+        """A diagnostic's line: where, how serious, what, which indicator, the code; English where no Chinese."""
+        both = Diagnostic("error", "fact-range", "x is 3, above 2", "1.1", Location("f.yaml", 3, 5), "x 为 3，高于 2")
+        assert "f.yaml:3:5: 错误：x 为 3，高于 2 [1.1] (fact-range)" == both.line("zh")
+        assert "f.yaml:3:5: error: x is 3, above 2 [1.1] (fact-range)" == both.line("en") == str(both)
+        english = Diagnostic("warning", "yaml", "bad", None, None)
+        assert "警告：bad (yaml)" == english.line("zh")
+
+
+class TestFacts:
+    def test_every_problem_of_the_facts_in_chinese(self, tmp_path: Path) -> None:
+        """Each kind of problem fitting facts to a spec, and the headline, is worded in Chinese under --lang zh,
+        and in English under --lang en."""
+        facts = tmp_path / "facts.yaml"
+        facts.write_text(
+            "facts: {executed: abc, budget_full_year: -1, 未知: 1}\n"
+            "assessments: {'1': {score: 1}, '9.9': {score: 1}, '1.1.3': {score: 99}}\n",
+            encoding="utf-8",
+        )
+        code, out = run("score", SEED_SPEC, facts, "--lang", "zh")
+        assert 1 == code
+        lines = [line for line in out.splitlines() if line.strip()]
+        assert len(lines) > 5
+        assert all(CHINESE.search(line.split(": ", 1)[-1]) for line in lines), out
+        code, english = run("score", SEED_SPEC, facts, "--lang", "en")
+        assert "problems fitting the facts" in english and "must be a number" in english
+
+
+@pytest.mark.parametrize("name", sorted(path.name for path in CORPUS.glob("*.yaml")))
+def test_hostile_corpus_in_chinese(tmp_path: Path, name: str) -> None:
+    """Under --lang zh each problem the hostile corpus meets is told in Chinese, but for the codes listed as
+    untranslated; and none of those is met in Chinese (the list only shrinks)."""
+    if name.startswith("spec-"):
+        facts = tmp_path / "facts.yaml"
+        facts.write_text("facts: {x: 1}\n", encoding="utf-8")
+        arguments = [CORPUS / name, facts]
+    else:
+        arguments = [SEED_SPEC, CORPUS / name]
+    _, out = run("score", *arguments, "--lang", "zh")
+    for line in out.splitlines():
+        found = re.search(r"\(([a-z-]+)\)$", line)
+        if not found or not line.startswith("  "):
+            continue
+        translated = bool(CHINESE.search(line.split("：", 1)[-1]))
+        assert translated != (found[1] in UNTRANSLATED), line
+
+
+def test_seed_warning_in_chinese() -> None:
+    """The seed form's claim-differs warning carries its Chinese text."""
+    code, out = run("score", SEED_SPEC, SEED_FACTS, "--format", "json", "--lang", "zh")
+    assert 0 == code
+    assert "自评 9.91 分，按规则计算为 9.97 分" in out
