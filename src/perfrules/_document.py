@@ -91,7 +91,11 @@ def read_document(source: Source, *, what: str) -> Document:
             raise SourceNotFoundError(msg)
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise DocumentProblem(f"the file is {size} bytes; the limit is {MAX_BYTES}", Location(printable(str(path))))
+            raise DocumentProblem(
+                f"the file is {size} bytes; the limit is {MAX_BYTES}",
+                Location(printable(str(path))),
+                zh=f"文件有 {size} 字节，超过上限 {MAX_BYTES}",
+            )
         raw = path.read_bytes()
     except OSError as e:
         msg = f"cannot read {what} {os.fspath(source)!r:.200}: {e.strerror or e}"
@@ -115,30 +119,36 @@ def is_text(source: object) -> bool:
 class DocumentProblem(Exception):
     """The source cannot be read as a document; the caller turns it into its own error."""
 
-    def __init__(self, message: str, location: Location, code: str = "unreadable") -> None:
+    def __init__(self, message: str, location: Location, code: str = "unreadable", *, zh: str | None = None) -> None:
         super().__init__(message)
-        self.diagnostic = Diagnostic("error", code, message, location=location)
+        self.diagnostic = Diagnostic("error", code, message, location=location, message_zh=zh)
 
 
 def parse_document(raw: bytes, file: str) -> Document:
     """Decode *raw* as strict UTF-8 (one BOM allowed) and parse it as YAML 1.2 (JSON included)."""
     if len(raw) > MAX_BYTES:
-        raise DocumentProblem(f"the document is {len(raw)} bytes; the limit is {MAX_BYTES}", Location(file))
+        raise DocumentProblem(
+            f"the document is {len(raw)} bytes; the limit is {MAX_BYTES}",
+            Location(file),
+            zh=f"文件有 {len(raw)} 字节，超过上限 {MAX_BYTES}",
+        )
     text_bytes = raw.removeprefix(b"\xef\xbb\xbf")
     try:
         text = text_bytes.decode("utf-8")
     except UnicodeDecodeError as e:
         line = text_bytes[: e.start].count(b"\n") + 1
         msg = f"not UTF-8 at byte {e.start}; save the file as UTF-8"
-        raise DocumentProblem(msg, Location(file, line)) from None
+        zh = f"第 {e.start} 字节起不是 UTF-8 编码；请将文件另存为 UTF-8"
+        raise DocumentProblem(msg, Location(file, line), zh=zh) from None
     why = refusal(text)
     if why is not None:
         index = next(refused(text))[0]
-        raise DocumentProblem(why, Location(file, *line_and_column(text, index)), REFUSED_CHARACTER)
+        location = Location(file, *line_and_column(text, index))
+        raise DocumentProblem(why, location, REFUSED_CHARACTER, zh=refusal(text, "zh"))
     try:
         data, marks = load_yaml(text, file)
     except YamlProblem as e:
-        raise DocumentProblem(e.message, Location(file, e.line, e.column), e.code) from None
+        raise DocumentProblem(e.message, Location(file, e.line, e.column), e.code, zh=e.message_zh) from None
     return Document(file, data, _digest(raw), marks=marks)
 
 
@@ -188,11 +198,13 @@ def _whole_text(text: str) -> None:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as e:
-        msg = f"a lone surrogate U+{ord(text[e.start]):04X} is not a character"
-        raise DocumentProblem(msg, Location("<mapping>")) from None
+        code = ord(text[e.start])
+        msg = f"a lone surrogate U+{code:04X} is not a character"
+        raise DocumentProblem(msg, Location("<mapping>"), zh=f"孤立的代理码元 U+{code:04X} 不是字符") from None
     why = refusal(text)
     if why is not None:
-        raise DocumentProblem(f"in {text[:40]!r}: {why}", Location("<mapping>"), REFUSED_CHARACTER)
+        zh = f"{text[:40]!r} 中：{refusal(text, 'zh')}"
+        raise DocumentProblem(f"in {text[:40]!r}: {why}", Location("<mapping>"), REFUSED_CHARACTER, zh=zh)
 
 
 class DocumentReader:
@@ -246,7 +258,9 @@ class DocumentReader:
         """``mapping[key]`` when it is a mapping (empty when absent)."""
         value = mapping.get(key, {})
         if not isinstance(value, dict):
-            self.error("bad-value", f"{key!r} must be a mapping of {what}", (*path, key))
+            self.error(
+                "bad-value", f"{key!r} must be a mapping of {what}", (*path, key), zh=f"{key!r} 应为映射（键: 值）"
+            )
             return {}
         return value
 
@@ -264,11 +278,16 @@ class DocumentReader:
         value = mapping.get(key)
         if value is None:
             if required:
-                self.error("missing-key", f"{key!r} is required", path or (key,), indicator=indicator, key=not path)
+                at = path or (key,)
+                self.error(
+                    "missing-key", f"{key!r} is required", at, indicator=indicator, key=not path, zh=f"须填写 {key!r}"
+                )
             return None
         if not isinstance(value, str) or not (empty or value.strip()):
-            shape = "text" if empty else "non-empty text"
-            self.error("bad-value", f"{key!r} must be {shape}, not {value!r:.80}", (*path, key), indicator=indicator)
+            shape, shape_zh = ("text", "文字") if empty else ("non-empty text", "非空文字")
+            message = f"{key!r} must be {shape}, not {value!r:.80}"
+            zh = f"{key!r} 应为{shape_zh}，现为 {value!r:.80}"
+            self.error("bad-value", message, (*path, key), indicator=indicator, zh=zh)
             return None
         return value
 
@@ -279,7 +298,8 @@ class DocumentReader:
         value = to_decimal(mapping.get(key))
         if value is None:
             message = f"{key!r} must be a number, {not_a_number(mapping.get(key))}"
-            self.error("bad-number", message, (*path, key), indicator=indicator)
+            zh = f"{key!r} 应填数字，{not_a_number(mapping.get(key), 'zh')}"
+            self.error("bad-number", message, (*path, key), indicator=indicator, zh=zh)
         return value
 
 

@@ -18,6 +18,8 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
+from ._lang import Language
+
 REFUSED_CHARACTER = "refused-character"
 """The diagnostic code of a refused character."""
 
@@ -29,9 +31,9 @@ _REFUSED = re.compile(
     "]"
 )
 _KINDS = (
-    (re.compile("[\x00-\x1f\x7f-\x9f]"), "control characters"),
-    (re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"), "bidirectional controls"),
-    (re.compile("[\u2028\u2029]"), "line and paragraph separators"),
+    (re.compile("[\x00-\x1f\x7f-\x9f]"), ("control characters", "控制字符")),
+    (re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"), ("bidirectional controls", "双向控制符")),
+    (re.compile("[\u2028\u2029]"), ("line and paragraph separators", "行分隔符和段分隔符")),
 )
 # The full-width forms of ASCII (U+FF01-U+FF5E) and the operators an IME offers; nothing else is folded, so
 # superscripts, circled digits and the like stay what they are and the parser refuses them.
@@ -54,15 +56,20 @@ def describe(character: str) -> str:
     return f"U+{ord(character):04X}" + (f" {name}" if name else "")
 
 
-def refusal(text: str) -> str | None:
+def refusal(text: str, lang: Language = "en") -> str | None:
     """Why *text* is refused, naming its first refused character and how many there are; None when it is fine."""
     found = list(refused(text))
     if not found:
         return None
     character = found[0][1]
-    kind = next((words for pattern, words in _KINDS if pattern.match(character)), "zero-width characters")
+    english, chinese = next(
+        (words for pattern, words in _KINDS if pattern.match(character)), ("zero-width characters", "零宽字符")
+    )
+    if lang == "zh":
+        more = f"（另有 {len(found) - 1} 处）" if len(found) > 1 else ""
+        return f"{describe(character)}{more}：不允许使用{chinese}"
     more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
-    return f"{describe(character)}{more}: {kind} are not allowed"
+    return f"{describe(character)}{more}: {english} are not allowed"
 
 
 def printable(text: str) -> str:

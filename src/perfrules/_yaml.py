@@ -54,10 +54,17 @@ class YamlProblem(Exception):
     """The text is not YAML perfrules accepts; line and column count from 1."""
 
     def __init__(
-        self, message: str, line: int | None = None, column: int | None = None, code: str = "unreadable"
+        self,
+        message: str,
+        line: int | None = None,
+        column: int | None = None,
+        code: str = "unreadable",
+        *,
+        zh: str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
+        self.message_zh = zh
         self.line = line
         self.column = column
         self.code = code
@@ -149,29 +156,39 @@ class _Builder:
     def document(self) -> tuple[Any, dict[int, Marks]]:
         self.take()  # the stream's start
         if isinstance(self.peek(), StreamEndEvent):
-            raise YamlProblem("the document is empty", 1, 1)
+            raise YamlProblem("the document is empty", 1, 1, zh="文件是空的")
         event = self.take()
         if isinstance(event, DocumentStartEvent) and (event.version not in (None, (1, 2)) or event.tags):
-            raise YamlProblem("only YAML 1.2 is read: remove the %YAML or %TAG directive", *self.directive())
+            raise YamlProblem(
+                "only YAML 1.2 is read: remove the %YAML or %TAG directive",
+                *self.directive(),
+                zh="只读取 YAML 1.2：请删去 %YAML 或 %TAG 指令",
+            )
         root = self.node((1, 1))
         self.take()  # the document's end
         if not isinstance(self.peek(), StreamEndEvent):
-            raise _refusal("expected a single document in the stream but found another document", self.peek())
+            raise _refusal(
+                "expected a single document in the stream but found another document",
+                self.peek(),
+                "一个文件只能有一份文档，这里出现了第二份（---）",
+            )
         if root is None:
-            raise YamlProblem("the document is empty", 1, 1)
+            raise YamlProblem("the document is empty", 1, 1, zh="文件是空的")
         return root, self.marks
 
     def node(self, at: Position) -> Any:
         event = self.take()
         if isinstance(event, AliasEvent) or event.anchor is not None:
-            raise _refusal("anchors and aliases (& and *) are not allowed", event)
+            raise _refusal("anchors and aliases (& and *) are not allowed", event, "不允许使用锚点和别名（& 和 *）")
         if getattr(event, "tag", None) is not None:
-            raise _refusal(f"tags such as {event.tag!s} are not allowed", event)
+            raise _refusal(f"tags such as {event.tag!s} are not allowed", event, f"不允许使用 {event.tag!s} 这样的标签")
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            raise _refusal(f"the document has more than {MAX_NODES} nodes", event)
+            raise _refusal(f"the document has more than {MAX_NODES} nodes", event, f"文件的节点超过 {MAX_NODES} 个")
         if self.depth >= MAX_DEPTH:
-            raise _refusal(f"the document nests deeper than {MAX_DEPTH} levels", event)
+            raise _refusal(
+                f"the document nests deeper than {MAX_DEPTH} levels", event, f"文件的嵌套超过 {MAX_DEPTH} 层"
+            )
         if isinstance(event, ScalarEvent):
             return self.scalar(event, at)
         self.depth += 1
@@ -185,16 +202,23 @@ class _Builder:
         mark = self.marks[id(target)] = Marks((self.file, *at))
         while not isinstance(event := self.peek(), MappingEndEvent):
             if isinstance(event, ScalarEvent) and event.value == "<<" and not event.style:
-                raise _refusal("merge keys (<<) are not allowed", event)
+                raise _refusal("merge keys (<<) are not allowed", event, "不允许使用合并键（<<）")
             key_at = _position(event)
             key = self.node(key_at)
             if isinstance(key, (dict, list)):
-                raise YamlProblem(f"a key is text, not a {'mapping' if isinstance(key, dict) else 'list'}", *key_at)
+                kind = "mapping" if isinstance(key, dict) else "list"
+                raise YamlProblem(f"a key is text, not a {kind}", *key_at, zh="键应为文字，不能是映射或列表")
             if not isinstance(key, str):
-                raise YamlProblem(f'key {key} is not text; quote it: "{key}"', *key_at)
+                raise YamlProblem(
+                    f'key {key} is not text; quote it: "{key}"', *key_at, zh=f'键 {key} 不是文字；请加引号："{key}"'
+                )
             if key in target:
                 first = mark.keys[key][1]
-                raise YamlProblem(f"duplicate key {key!r}: it is already written at line {first}", *key_at)
+                raise YamlProblem(
+                    f"duplicate key {key!r}: it is already written at line {first}",
+                    *key_at,
+                    zh=f"键 {key!r} 重复：第 {first} 行已写过",
+                )
             value_at = _position(self.peek())
             target[key] = self.node(value_at)
             mark.keys[key] = (self.file, *key_at)
@@ -231,8 +255,8 @@ def _position(event: Any) -> Position:
     return event.start_mark.line + 1, event.start_mark.column + 1
 
 
-def _refusal(message: str, event: Any) -> YamlProblem:
-    return YamlProblem(message, *_position(event))
+def _refusal(message: str, event: Any, zh: str) -> YamlProblem:
+    return YamlProblem(message, *_position(event), zh=zh)
 
 
 # Floats come from their source text, so 0.10 stays Decimal("0.10") and no binary float is ever built.
@@ -242,7 +266,7 @@ def _decimal(text: str, at: Position) -> Decimal:
     except InvalidOperation:
         value = Decimal("NaN")
     if not value.is_finite():
-        raise YamlProblem(f"{text!r} is not a finite number", *at)
+        raise YamlProblem(f"{text!r} is not a finite number", *at, zh=f"{text!r} 不是有限的数")
     return value
 
 
@@ -253,7 +277,7 @@ def _integer(text: str, at: Position) -> int:
     # Counted before converting: a million-digit integer would cost seconds to convert.
     digits = sum(character.isalnum() for character in text)  # hex and octal digits too
     if digits > MAX_INT_DIGITS:
-        raise YamlProblem(f"a number of {digits} digits is too long", *at)
+        raise YamlProblem(f"a number of {digits} digits is too long", *at, zh=f"数字长达 {digits} 位，过长")
     plain = text.replace("_", "")
     sign = -1 if plain.startswith("-") else 1
     plain = plain.lstrip("+-")
@@ -269,14 +293,16 @@ def _whole_characters(text: str, position: Position) -> str:
     Unicode policy refuses, written as itself or as an escape ("\\u202e")."""
     why = refusal(text)
     if why is not None:
-        raise YamlProblem(why, *position, code=REFUSED_CHARACTER)
+        raise YamlProblem(why, *position, code=REFUSED_CHARACTER, zh=refusal(text, "zh"))
     if not _SURROGATE.search(text):
         return text
     try:
         return text.encode("utf-16", "surrogatepass").decode("utf-16")
     except UnicodeDecodeError:
         code = ord(_SURROGATE.search(text).group())  # type: ignore[union-attr]
-        raise YamlProblem(f"a lone surrogate U+{code:04X} is not a character", *position) from None
+        raise YamlProblem(
+            f"a lone surrogate U+{code:04X} is not a character", *position, zh=f"孤立的代理码元 U+{code:04X} 不是字符"
+        ) from None
 
 
 def dump_yaml(data: Any) -> str:

@@ -101,7 +101,12 @@ class SpecReader(DocumentReader):
     def read(self) -> Spec:
         data = self.document.data
         if not isinstance(data, dict):
-            self.error("spec-shape", "a spec is a mapping with keys such as id, version, indicators", ())
+            self.error(
+                "spec-shape",
+                "a spec is a mapping with keys such as id, version, indicators",
+                (),
+                zh="规范应为映射，包含 id、version、indicators 等键",
+            )
             raise self._failure()
         self.unknown_keys(data, (), _SPEC_KEYS)
         if "overrides" in data:  # merged away when the spec extends another
@@ -110,21 +115,33 @@ class SpecReader(DocumentReader):
                 "overrides change the spec named by 'extends'; this spec extends none",
                 ("overrides",),
                 key=True,
+                zh="overrides 用于改写 extends 所继承的规范；本规范没有 extends",
             )
         if type(data.get("spec")) is not int or data.get("spec") != FORMAT_VERSION:
             self.error(
                 "spec-format",
                 f"'spec: {FORMAT_VERSION}' is required (the format version); found {data.get('spec')!r}",
                 ("spec",),
+                zh=f"须写明 'spec: {FORMAT_VERSION}'（规范格式版本），现为 {data.get('spec')!r}",
             )
         spec_id = self.text(data, (), "id", required=True)
         if spec_id and not SPEC_ID.fullmatch(spec_id):
-            self.error("bad-id", f"spec id {spec_id!r} must be words separated by '/'", ("id",))
+            self.error(
+                "bad-id",
+                f"spec id {spec_id!r} must be words separated by '/'",
+                ("id",),
+                zh=f"规范 id {spec_id!r} 应为以 '/' 分隔的词",
+            )
         version = data.get("version")
         if isinstance(version, int) and not isinstance(version, bool):
             version = str(version)
         elif not isinstance(version, str) or not version:
-            self.error("missing-key", "'version' is required, as text such as \"2022\"", ("version",))
+            self.error(
+                "missing-key",
+                "'version' is required, as text such as \"2022\"",
+                ("version",),
+                zh="须填写 'version'（版本），写作文字，如 \"2022\"",
+            )
             version = ""
         name = self.text(data, (), "name", required=True)
         name_en, note = self.text(data, (), "name_en"), self.text(data, (), "note")
@@ -142,6 +159,7 @@ class SpecReader(DocumentReader):
                 "total-sum",
                 f"the top-level indicators weigh {to_text(top)} in all, not the declared total {to_text(total)}",
                 ("total",),
+                zh=f"一级指标分值合计 {to_text(top)}，与声明的总分 {to_text(total)} 不符",
             )
         grades, grades_name = self.read_grades(data.get("grades"), total if total is not None else top)
         if self.problems:
@@ -368,7 +386,8 @@ class SpecReader(DocumentReader):
         for child in children:
             if weight is not None and child.weight != weight:
                 message = f"alternative {child.id!r} weighs {to_text(child.weight)}; each alternative carries the parent's whole weight {to_text(weight)}"
-                self.error("weight-sum", message, at, indicator=indicator_id)
+                zh = f"备选指标 {child.id!r} 分值为 {to_text(child.weight)}；每个备选指标应承担上级指标的全部分值 {to_text(weight)}"
+                self.error("weight-sum", message, at, indicator=indicator_id, zh=zh)
         if raw == "best":
             return "best"
         fact = raw.get("chosen_by") if isinstance(raw, dict) and set(raw) == {"chosen_by"} else None
@@ -403,7 +422,7 @@ class SpecReader(DocumentReader):
         raw = node.get("id")
         fallback = f"#{'.'.join(str(p) for p in path if isinstance(p, int))}"
         if raw is None:
-            self.error("missing-key", "every indicator needs an 'id'", path)
+            self.error("missing-key", "every indicator needs an 'id'", path, zh="每个指标都须有 'id'（编号）")
             return fallback
         if not isinstance(raw, str):
             hint = (
@@ -411,7 +430,13 @@ class SpecReader(DocumentReader):
                 if isinstance(raw, (int, Decimal))
                 else ""
             )
-            self.error("bad-id", f"indicator id {raw!r} is not text{hint}", (*path, "id"))
+            zh_hint = hint.replace("; quote it:", "；请加引号：")
+            self.error(
+                "bad-id",
+                f"indicator id {raw!r} is not text{hint}",
+                (*path, "id"),
+                zh=f"指标编号 {raw!r} 不是文字{zh_hint}",
+            )
             return fallback
         if not INDICATOR_ID.fullmatch(raw):
             odd = next((char for char in raw if not char.isascii()), None)
@@ -420,7 +445,10 @@ class SpecReader(DocumentReader):
                 f"indicator id {raw!r} must be 1-64 ASCII letters, digits, '.', '_' or '-',"
                 f" starting with a letter or digit{found}"
             )
-            self.error("bad-id", msg, (*path, "id"))
+            zh = f"指标编号 {raw!r} 应由 1 至 64 个半角字母、数字、'.'、'_' 或 '-' 组成，以字母或数字开头" + (
+                f"（其中有 {describe(odd)}）" if odd else ""
+            )
+            self.error("bad-id", msg, (*path, "id"), zh=zh)
         elif raw in self.locations:
             first = self.locations[raw]
             where = f"line {first.line}" if first.file == self.document.file else str(first)
@@ -429,24 +457,36 @@ class SpecReader(DocumentReader):
                 f"indicator id {raw!r} is already used at {where}",
                 (*path, "id"),
                 indicator=raw,
+                zh=f"指标编号 {raw!r} 已在{f'第 {first.line} 行' if first.file == self.document.file else f' {first} '}用过",
             )
         return raw
 
     def weight(self, node: dict[str, Any], path: DataPath, indicator_id: str) -> Decimal | None:
         if "weight" not in node:
             if not any(did_you_mean(key, ["weight"]) for key in node):  # else reported as a misspelt key
-                self.error("missing-key", "every indicator needs a 'weight'", path, indicator=indicator_id)
+                self.error(
+                    "missing-key",
+                    "every indicator needs a 'weight'",
+                    path,
+                    indicator=indicator_id,
+                    zh="每个指标都须有 'weight'（分值）",
+                )
             return None
         weight = self.number(node, path, "weight", indicator=indicator_id)
         if weight is None:
             return None
         if weight < 0:
             self.error(
-                "weight-negative", f"weight {to_text(weight)} is below 0", (*path, "weight"), indicator=indicator_id
+                "weight-negative",
+                f"weight {to_text(weight)} is below 0",
+                (*path, "weight"),
+                indicator=indicator_id,
+                zh=f"分值 {to_text(weight)} 小于 0",
             )
         if decimal_places(weight) > self.precision:
             msg = f"weight {to_text(weight)} has more decimals than the precision {self.precision}"
-            self.error("weight-decimals", msg, (*path, "weight"), indicator=indicator_id)
+            zh = f"分值 {to_text(weight)} 的小数位数超过规定的 {self.precision} 位（precision）"
+            self.error("weight-decimals", msg, (*path, "weight"), indicator=indicator_id, zh=zh)
         return weight
 
     def leaf_rule(
@@ -455,18 +495,21 @@ class SpecReader(DocumentReader):
         kind_name = node.get("kind", "expression" if "expression" in node else None)
         if kind_name is None:
             msg = "a leaf needs a 'kind' (self_assessed, bands, ...) or an 'expression'; a parent needs 'children'"
-            self.error("missing-kind", msg, path, indicator=indicator_id)
+            zh = "末级指标须有 'kind'（计分类型，如 self_assessed、bands）或 'expression'（计分公式）；上级指标须有 'children'"
+            self.error("missing-kind", msg, path, indicator=indicator_id, zh=zh)
             return None, {}, None
         try:
             kind = self.registry.indicator_kinds[kind_name]
         except (KeyError, TypeError):
             kinds = self.registry.indicator_kinds
             msg = f"unknown kind {kind_name!r}{did_you_mean(str(kind_name), kinds)}; known: {', '.join(sorted(kinds))}"
-            self.error("unknown-kind", msg, (*path, "kind"), indicator=indicator_id)
+            zh = f"无法识别的计分类型 {kind_name!r}{did_you_mean(str(kind_name), kinds, 'zh')}；可用：{', '.join(sorted(kinds))}"
+            self.error("unknown-kind", msg, (*path, "kind"), indicator=indicator_id, zh=zh)
             return None, {}, None
         self.unknown_keys(node, path, (*_INDICATOR_KEYS, "assumed", *sorted(kind.parameters)), indicator=indicator_id)
         for key in sorted(kind.required - set(node)):
-            self.error("missing-key", f"kind {kind_name!r} needs {key!r}", path, indicator=indicator_id)
+            zh = f"计分类型 {kind_name!r} 须有 {key!r}"
+            self.error("missing-key", f"kind {kind_name!r} needs {key!r}", path, indicator=indicator_id, zh=zh)
         parameters = {key: node[key] for key in kind.parameters if key in node}
         if weight is None or kind.required - set(node):
             return kind_name, parameters, None
@@ -497,7 +540,8 @@ class SpecReader(DocumentReader):
         known = {*self.facts, *RESERVED_NAMES}
         for name in sorted(expression.names - known):
             msg = f"unknown name {name!r} in {expression.source!r}{did_you_mean(name, known)}"
-            self.error("unknown-name", msg, at, indicator=indicator_id)
+            zh = f"公式 {expression.source!r} 中的名称 {name!r} 未声明{did_you_mean(name, known, 'zh')}"
+            self.error("unknown-name", msg, at, indicator=indicator_id, zh=zh)
         functions = self.registry.functions
         for name in sorted(expression.functions - set(functions)):
             hint = spreadsheet_hint(expression.source) or did_you_mean(name, functions)
