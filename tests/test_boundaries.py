@@ -511,7 +511,7 @@ class FakeContext:
         self.facts = perfrules.load_spec(spec_text("self_assessed")).facts
         self.errors: list[tuple[str, tuple[str | int, ...], str]] = []
 
-    def error(self, message: str, *path: str | int, code: str = "kind-parameter") -> None:
+    def error(self, message: str, *path: str | int, code: str = "kind-parameter", zh: str | None = None) -> None:
         self.errors.append((message, path, code))
 
 

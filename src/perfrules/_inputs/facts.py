@@ -182,7 +182,11 @@ def read_facts(source: Source, registry: Registry, *, spec: Spec | None = None) 
     try:
         document = read_document(source, what="facts")
     except DocumentProblem as e:
-        raise FactsError(f"{e.diagnostic.location}: cannot read the facts", [e.diagnostic]) from None
+        raise FactsError(
+            f"{e.diagnostic.location}: cannot read the facts",
+            [e.diagnostic],
+            message_zh=f"{e.diagnostic.location}：无法读取填报数据",
+        ) from None
     return read_facts_document(document)
 
 

@@ -85,7 +85,11 @@ def load_review(source: Source) -> Review:
     try:
         document = read_document(source, what="review")
     except DocumentProblem as e:
-        raise ReviewError(f"{e.diagnostic.location}: cannot read the review", [e.diagnostic]) from None
+        raise ReviewError(
+            f"{e.diagnostic.location}: cannot read the review",
+            [e.diagnostic],
+            message_zh=f"{e.diagnostic.location}：无法读取复核文件",
+        ) from None
     reader = DocumentReader(document)
     reader.what = "review"
     reader.what_zh = "复核文件"

@@ -90,8 +90,8 @@ class _Nested:
         self.precision = context.precision
         self.facts = context.facts
 
-    def error(self, message: str, *path: str | int, code: str = "kind-parameter") -> None:
-        self._context.error(message, *self._prefix, *path, code=code)
+    def error(self, message: str, *path: str | int, code: str = "kind-parameter", zh: str | None = None) -> None:
+        self._context.error(message, *self._prefix, *path, code=code, zh=zh)
 
 
 @frozen

@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 from attrs import field, frozen
 from simpleeval import InvalidExpression, SimpleEval
 
+from .._lang import Language
 from .._numbers import ARITHMETIC, in_range, to_text
 from .._unicode import expression_text
 from ..exceptions import EvaluationError, ExpressionError, PerfrulesError
@@ -101,6 +102,39 @@ _REFUSED = {
     ast.Await: "await",
     ast.Yield: "yield",
 }
+_REFUSED_ZH = {
+    ast.Attribute: "属性访问（'.'）",
+    ast.Subscript: "下标（'[...]'）",
+    ast.Lambda: "lambda",
+    ast.JoinedStr: "f 字符串",
+    ast.NamedExpr: "赋值（':='）",
+    ast.ListComp: "推导式",
+    ast.SetComp: "推导式",
+    ast.DictComp: "推导式",
+    ast.GeneratorExp: "推导式",
+    ast.List: "列表",
+    ast.Tuple: "元组",
+    ast.Dict: "字典",
+    ast.Set: "集合",
+    ast.Pow: "乘方（'**'）",
+    ast.FloorDiv: "整除（'//'）",
+    ast.Mod: "取余（'%'）",
+    ast.BitXor: "'^'（它不是乘方）",
+    ast.BitAnd: "位运算（'&'）",
+    ast.BitOr: "位运算（'|'）",
+    ast.LShift: "移位（'<<'）",
+    ast.RShift: "移位（'>>'）",
+    ast.Invert: "按位取反（'~'）",
+    ast.MatMult: "'@'",
+    ast.Is: "'is'（请用 '=='）",
+    ast.IsNot: "'is not'（请用 '!='）",
+    ast.In: "'in'",
+    ast.NotIn: "'not in'",
+    ast.Starred: "'*' 参数",
+    ast.keyword: "关键字参数",
+    ast.Await: "await",
+    ast.Yield: "yield",
+}
 
 
 @frozen
@@ -130,19 +164,25 @@ class Expression:
         """
         text = expression_text(source).strip()
         if not text:
-            raise ExpressionError("the expression is empty")
+            raise ExpressionError("the expression is empty", message_zh="公式是空的")
         if max_length is not None and len(text) > max_length:
             msg = f"the expression is {len(text)} characters long; the limit is {max_length}"
-            raise ExpressionError(msg)
+            raise ExpressionError(msg, message_zh=f"公式长 {len(text)} 个字符，超过上限 {max_length}")
         if text.startswith("="):
-            raise ExpressionError("remove the leading '=': expressions are not spreadsheet formulas")
+            raise ExpressionError(
+                "remove the leading '=': expressions are not spreadsheet formulas",
+                message_zh="请去掉开头的 '='：公式不是电子表格公式",
+            )
         try:
             tree = _parse_tree(text)
         except SyntaxError as e:
             msg = f"{e.msg} at column {e.offset}" if e.offset else str(e.msg)
-            raise ExpressionError(msg + spreadsheet_hint(text)) from None
+            zh = f"公式无法解析（{e.msg}）" + (f"，位于第 {e.offset} 列" if e.offset else "")
+            raise ExpressionError(msg + spreadsheet_hint(text), message_zh=zh + spreadsheet_hint(text, "zh")) from None
         except (ValueError, MemoryError, RecursionError):
-            raise ExpressionError("the expression is too complex to read") from None
+            raise ExpressionError(
+                "the expression is too complex to read", message_zh="公式过于复杂，无法读取"
+            ) from None
         _regroup(tree)
         _check(tree, text)
         callees = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
@@ -156,7 +196,7 @@ class Expression:
         )
         return cls(text, tree=tree.body, names=names_in(tree), functions=calls, denominators=denominators)
 
-    def type_problems(self, types: Mapping[str, str], returns: Mapping[str, str]) -> list[str]:
+    def type_problems(self, types: Mapping[str, str], returns: Mapping[str, str], lang: Language = "en") -> list[str]:
         """What the rule's types make impossible, found before any facts exist, in every branch.
 
         Args:
@@ -167,7 +207,7 @@ class Expression:
         true or false, comparisons between like values, a number as the result. A part
         whose type is not known (an unknown name, a plugin's function) is not judged.
         """
-        problems: list[str] = []
+        problems: list[tuple[str, str]] = []
         found: dict[int, str | None] = {}
         # Post-order without recursion: a node is typed once its children are.
         stack: list[tuple[ast.AST, bool]] = [(self._tree, False)]
@@ -180,8 +220,13 @@ class Expression:
             found[id(node)] = _static_type(node, found, types, returns, problems)
         result = found.get(id(self._tree))
         if result in ("boolean", "text"):
-            problems.append(f"it gives {_TYPE_WORDS[result]}, not a number; write e.g. 'weight if passed else 0'")
-        return problems
+            problems.append(
+                (
+                    f"it gives {_TYPE_WORDS[result]}, not a number; write e.g. 'weight if passed else 0'",
+                    f"公式得出的是{_TYPE_WORDS_ZH[result]}，不是数；请写成如 'weight if passed else 0'",
+                )
+            )
+        return [english if lang == "en" else chinese for english, chinese in problems]
 
     def call_arities(self) -> list[tuple[str, int]]:
         """Each call in the expression as ``(function name, number of arguments)``."""
@@ -320,16 +365,25 @@ class _Tracer:
 
 
 _SPREADSHEET = (
-    (re.compile(r"\bIF\s*\(", re.IGNORECASE), "write 'a if condition else b', not IF(condition, a, b)"),
-    (re.compile(r"\b(AND|OR|NOT)\s*\("), "write 'x and y', 'x or y', 'not x'"),
-    (re.compile(r"&&|\|\|"), "write 'and' and 'or', not && and ||"),
-    (re.compile(r"\?.*:"), "write 'a if condition else b', not condition ? a : b"),
+    (
+        re.compile(r"\bIF\s*\(", re.IGNORECASE),
+        ("write 'a if condition else b', not IF(condition, a, b)", "请写作 'a if 条件 else b'，不要写 IF(条件, a, b)"),
+    ),
+    (re.compile(r"\b(AND|OR|NOT)\s*\("), ("write 'x and y', 'x or y', 'not x'", "请写作 'x and y'、'x or y'、'not x'")),
+    (re.compile(r"&&|\|\|"), ("write 'and' and 'or', not && and ||", "请写 and 和 or，不要写 && 和 ||")),
+    (
+        re.compile(r"\?.*:"),
+        ("write 'a if condition else b', not condition ? a : b", "请写作 'a if 条件 else b'，不要写 条件 ? a : b"),
+    ),
 )
 
 
-def spreadsheet_hint(text: str) -> str:
+def spreadsheet_hint(text: str, lang: Language = "en") -> str:
     """Words for the spreadsheet and C idioms people type into expressions."""
-    return next((f"; {words}" for pattern, words in _SPREADSHEET if pattern.search(text)), "")
+    for pattern, (english, chinese) in _SPREADSHEET:
+        if pattern.search(text):
+            return f"; {english}" if lang == "en" else f"；{chinese}"
+    return ""
 
 
 def _parse_tree(text: str) -> ast.Expression:
@@ -442,19 +496,29 @@ def _check(tree: ast.Expression, text: str) -> None:
         count += 1
         if count > MAX_NODES:
             msg = f"the expression has more than {MAX_NODES} parts"
-            raise ExpressionError(msg)
+            raise ExpressionError(msg, message_zh=f"公式的组成部分超过 {MAX_NODES} 个")
         if depth > MAX_DEPTH:
             msg = f"the expression nests deeper than {MAX_DEPTH} levels"
-            raise ExpressionError(msg)
+            raise ExpressionError(msg, message_zh=f"公式嵌套超过 {MAX_DEPTH} 层")
         if not isinstance(node, _ALLOWED):
             what = _REFUSED.get(type(node), type(node).__name__)
-            raise ExpressionError(f"{what} is not allowed{_at(node)}")
+            what_zh = _REFUSED_ZH.get(type(node), type(node).__name__)
+            raise ExpressionError(
+                f"{what} is not allowed{_at(node)}", message_zh=f"不允许使用{what_zh}{_at(node, 'zh')}"
+            )
         if isinstance(node, ast.Call) and not isinstance(node.func, ast.Name):
-            raise ExpressionError(f"only named functions can be called{_at(node)}")
+            raise ExpressionError(
+                f"only named functions can be called{_at(node)}", message_zh=f"只能调用有名称的函数{_at(node, 'zh')}"
+            )
         if isinstance(node, ast.Call) and node.keywords:
-            raise ExpressionError(f"keyword arguments are not allowed{_at(node)}")
+            raise ExpressionError(
+                f"keyword arguments are not allowed{_at(node)}", message_zh=f"不允许使用关键字参数{_at(node, 'zh')}"
+            )
         if isinstance(node, ast.Name) and node.id.startswith("_"):
-            raise ExpressionError(f"names starting with '_' are not allowed{_at(node)}")
+            raise ExpressionError(
+                f"names starting with '_' are not allowed{_at(node)}",
+                message_zh=f"不允许使用以 '_' 开头的名称{_at(node, 'zh')}",
+            )
         if isinstance(node, ast.Constant):
             _check_constant(node, lines)
         stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
@@ -466,7 +530,10 @@ def _check_constant(node: ast.Constant, lines: list[bytes]) -> None:
         return
     if isinstance(value, str):
         if len(value) > MAX_STRING:
-            raise ExpressionError(f"text longer than {MAX_STRING} characters{_at(node)}")
+            raise ExpressionError(
+                f"text longer than {MAX_STRING} characters{_at(node)}",
+                message_zh=f"文字超过 {MAX_STRING} 个字符{_at(node, 'zh')}",
+            )
         return
     if isinstance(value, (int, float)):
         # A number literal is on one line; ast counts its columns in UTF-8 bytes.
@@ -477,18 +544,29 @@ def _check_constant(node: ast.Constant, lines: list[bytes]) -> None:
         except ArithmeticError:
             number = None
         if number is None:
-            raise ExpressionError(f"write numbers in decimal, not {literal[:40]!r}{_at(node)}")
+            raise ExpressionError(
+                f"write numbers in decimal, not {literal[:40]!r}{_at(node)}",
+                message_zh=f"数字请用十进制书写，不能写作 {literal[:40]!r}{_at(node, 'zh')}",
+            )
         if not in_range(number):
-            raise ExpressionError(f"the number {literal[:40]} is out of range{_at(node)}")
+            raise ExpressionError(
+                f"the number {literal[:40]} is out of range{_at(node)}",
+                message_zh=f"数字 {literal[:40]} 超出范围{_at(node, 'zh')}",
+            )
         # The tree is never compiled, only walked, so a Decimal constant is safe here.
         node.value = number  # type: ignore[assignment]
         return
-    raise ExpressionError(f"{type(value).__name__} literals are not allowed{_at(node)}")
+    raise ExpressionError(
+        f"{type(value).__name__} literals are not allowed{_at(node)}",
+        message_zh=f"不允许使用 {type(value).__name__} 字面量{_at(node, 'zh')}",
+    )
 
 
-def _at(node: ast.AST) -> str:
+def _at(node: ast.AST, lang: Language = "en") -> str:
     column = getattr(node, "col_offset", None)
-    return f" at column {column + 1}" if column is not None else ""
+    if column is None:
+        return ""
+    return f" at column {column + 1}" if lang == "en" else f"（第 {column + 1} 列）"
 
 
 class _TypeRule(Exception):
@@ -551,6 +629,7 @@ def _not(value: Any) -> bool:
 
 
 _TYPE_WORDS = {"number": "a number", "boolean": "a condition", "text": "text"}
+_TYPE_WORDS_ZH = {"number": "数", "boolean": "条件（真或假）", "text": "文字"}
 
 
 def _static_type(
@@ -558,7 +637,7 @@ def _static_type(
     found: Mapping[int, str | None],
     types: Mapping[str, str],
     returns: Mapping[str, str],
-    problems: list[str],
+    problems: list[tuple[str, str]],
 ) -> str | None:
     """The type of *node*, its children typed in *found*; a clash is added to *problems*."""
 
@@ -568,7 +647,12 @@ def _static_type(
     def need(child: ast.AST, wanted: str, what: str) -> None:
         actual = of(child)
         if actual is not None and actual != wanted:
-            problems.append(f"{what} needs {_TYPE_WORDS[wanted]}, not {_TYPE_WORDS[actual]}{_at(child)}")
+            problems.append(
+                (
+                    f"{what} needs {_TYPE_WORDS[wanted]}, not {_TYPE_WORDS[actual]}{_at(child)}",
+                    f"{what} 需要{_TYPE_WORDS_ZH[wanted]}，这里是{_TYPE_WORDS_ZH[actual]}{_at(child, 'zh')}",
+                )
+            )
 
     if isinstance(node, ast.Constant):
         value = node.value
@@ -594,13 +678,22 @@ def _static_type(
             kinds = (of(left), of(right))
             if None not in kinds and kinds[0] != kinds[1]:
                 words = f"{_TYPE_WORDS[kinds[0]]} with {_TYPE_WORDS[kinds[1]]}"  # type: ignore[index]
-                problems.append(f"'{_SYMBOLS[type(op)]}' compares {words}{_at(left)}")
+                words_zh = f"{_TYPE_WORDS_ZH[kinds[0]]}与{_TYPE_WORDS_ZH[kinds[1]]}"  # type: ignore[index]
+                symbol = _SYMBOLS[type(op)]
+                problems.append(
+                    (f"'{symbol}' compares {words}{_at(left)}", f"'{symbol}' 比较了{words_zh}{_at(left, 'zh')}")
+                )
         return "boolean"
     if isinstance(node, ast.IfExp):
         need(node.test, "boolean", "'if'")
         body, orelse = of(node.body), of(node.orelse)
         if body is not None and orelse is not None and body != orelse:
-            problems.append(f"the branches give {_TYPE_WORDS[body]} and {_TYPE_WORDS[orelse]}{_at(node)}")
+            problems.append(
+                (
+                    f"the branches give {_TYPE_WORDS[body]} and {_TYPE_WORDS[orelse]}{_at(node)}",
+                    f"两个分支分别得出{_TYPE_WORDS_ZH[body]}和{_TYPE_WORDS_ZH[orelse]}{_at(node, 'zh')}",
+                )
+            )
             return None
         return body or orelse
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):

@@ -55,8 +55,8 @@ class KindContext(Protocol):
     def facts(self) -> Mapping[str, FactDeclaration]:
         """The facts the spec declares, by name."""
 
-    def error(self, message: str, *path: str | int, code: str = "kind-parameter") -> None:
-        """Report a problem at a parameter (path below the indicator)."""
+    def error(self, message: str, *path: str | int, code: str = "kind-parameter", zh: str | None = None) -> None:
+        """Report a problem at a parameter (path below the indicator): *message* in English, *zh* in Chinese."""
 
 
 class IndicatorKind(Protocol):
@@ -86,8 +86,9 @@ class Parameters:
         self.context = context
         self.ok = True
 
-    def fail(self, message: str, *path: str | int, code: str = "kind-parameter") -> None:
-        self.context.error(message, *path, code=code)
+    def fail(self, message: str, *path: str | int, code: str = "kind-parameter", zh: str | None = None) -> None:
+        # A context written before kinds spoke Chinese takes no zh: it is passed only when there is one.
+        self.context.error(message, *path, code=code, **({"zh": zh} if zh is not None else {}))
         self.ok = False
 
     def fact(self, key: str, *types: str) -> FactDeclaration | None:
@@ -118,7 +119,7 @@ class Parameters:
         try:
             expression = Expression.parse(value)
         except ExpressionError as e:
-            self.fail(f"{key}: {e.args[0]}", key, code="expression")
+            self.fail(f"{key}: {e.args[0]}", key, code="expression", zh=f"{key}：{e.text('zh')}")
             return None
         known = {*self.context.facts, "weight", "claim"}
         for name in sorted(expression.names - known):
@@ -126,6 +127,7 @@ class Parameters:
                 f"{key}: unknown name {name!r:.80} in {value!r:.120}{did_you_mean(name, known)}",
                 key,
                 code="unknown-name",
+                zh=f"{key}：{value!r:.120} 中的名称 {name!r:.80} 未声明{did_you_mean(name, known, 'zh')}",
             )
         if not self.ok:
             return None
@@ -177,12 +179,22 @@ class ExpressionKind:
     def compile(self, parameters: Mapping[str, Any], context: KindContext) -> Rule | None:
         source = parameters["expression"]
         if not isinstance(source, str):
-            context.error(f"the expression must be text, not {source!r:.80}", "expression", code="expression")
+            context.error(
+                f"the expression must be text, not {source!r:.80}",
+                "expression",
+                code="expression",
+                zh=f"计分公式应为文字，现为 {source!r:.80}",
+            )
             return None
         try:
             expression = Expression.parse(source)
         except ExpressionError as e:
-            context.error(f"{e.args[0]} in {source.strip()!r:.120}", "expression", code="expression")
+            context.error(
+                f"{e.args[0]} in {source.strip()!r:.120}",
+                "expression",
+                code="expression",
+                zh=f"公式 {source.strip()!r:.120} 中：{e.text('zh')}",
+            )
             return None
         return Rule(expression, f"按公式计分：{expression.source}", f"computed as {expression.source}")
 

@@ -545,8 +545,10 @@ class SpecReader(DocumentReader):
         functions = self.registry.functions
         for name in sorted(expression.functions - set(functions)):
             hint = spreadsheet_hint(expression.source) or did_you_mean(name, functions)
+            hint_zh = spreadsheet_hint(expression.source, "zh") or did_you_mean(name, functions, "zh")
             msg = f"unknown function {name!r:.80} in {expression.source!r:.120}{hint}"
-            self.error("unknown-function", msg, at, indicator=indicator_id)
+            zh = f"公式 {expression.source!r:.120} 中的函数 {name!r:.80} 无法识别{hint_zh}"
+            self.error("unknown-function", msg, at, indicator=indicator_id, zh=zh)
         for name, count in expression.call_arities():
             problem = arity_problem(functions[name], count) if name in functions else None
             if problem:
@@ -554,8 +556,11 @@ class SpecReader(DocumentReader):
         types = {name: declaration.type for name, declaration in self.facts.items()} | dict.fromkeys(
             RESERVED_NAMES, "number"
         )
-        for problem in expression.type_problems(types, BUILTIN_RETURNS):
-            self.error("expression-type", f"{problem} in {expression.source!r:.120}", at, indicator=indicator_id)
+        problems = expression.type_problems(types, BUILTIN_RETURNS)
+        for problem, problem_zh in zip(problems, expression.type_problems(types, BUILTIN_RETURNS, "zh"), strict=True):
+            message = f"{problem} in {expression.source!r:.120}"
+            zh = f"公式 {expression.source!r:.120} 中：{problem_zh}"
+            self.error("expression-type", message, at, indicator=indicator_id, zh=zh)
 
     def read_grades(self, raw: Any, full_marks: Decimal) -> tuple[GradingScale, str | None]:
         name = "default" if raw is None else raw
@@ -619,5 +624,5 @@ class _KindContext:
         self.precision = reader.precision
         self.facts = reader.facts
 
-    def error(self, message: str, *path: str | int, code: str = "kind-parameter") -> None:
-        self._reader.error(code, message, (*self._path, *path), indicator=self._indicator_id)
+    def error(self, message: str, *path: str | int, code: str = "kind-parameter", zh: str | None = None) -> None:
+        self._reader.error(code, message, (*self._path, *path), indicator=self._indicator_id, zh=zh)

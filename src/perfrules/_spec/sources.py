@@ -19,7 +19,11 @@ def read_spec_document(source: Source) -> Document:
     try:
         return read_document(source, what="spec")
     except DocumentProblem as e:
-        raise SpecError(f"{e.diagnostic.location}: cannot read the spec", [e.diagnostic]) from None
+        raise SpecError(
+            f"{e.diagnostic.location}: cannot read the spec",
+            [e.diagnostic],
+            message_zh=f"{e.diagnostic.location}：无法读取规范",
+        ) from None
 
 
 def read_base(reference: str, by: Document, registry: Registry) -> Document:
