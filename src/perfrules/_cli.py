@@ -76,8 +76,9 @@ def _commands(ctx: click.Context) -> Mapping[str, click.Command]:
         own = _own_commands()
         if taken := sorted(own.keys() & registry.commands.keys()):
             builtin = next(p for p in registry.plugins if p.plugin == BUILTIN)
-            msg = f"command {taken[0]!r} is registered by both {builtin} and {registry.provider('commands', taken[0])}"
-            raise AlreadyRegisteredError(msg)
+            other = registry.provider("commands", taken[0])
+            msg = f"command {taken[0]!r} is registered by both {builtin} and {other}"
+            raise AlreadyRegisteredError(msg, message_zh=f"命令 {taken[0]!r} 被 {builtin} 和 {other} 重复登记")
     except PluginError as e:  # a broken plugin: say which, even for --help
         _report_problems(e)
         ctx.exit(EXIT_USAGE)
@@ -112,7 +113,8 @@ class _Points(click.ParamType):  # type: ignore[type-arg]
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Decimal:
         points = to_decimal(value if isinstance(value, Decimal) else str(value).strip())
         if points is None or points < 0:
-            self.fail(f"{value!r:.40} is not a number of points, 0 or more", param, ctx)
+            english = f"{value!r:.40} is not a number of points, 0 or more"
+            self.fail(english if _language() == "en" else f"{value!r:.40} 不是分数（应为 0 或以上的数）", param, ctx)
         return points
 
 

@@ -68,6 +68,10 @@ class Document:
         return self._marks
 
 
+_WHAT_ZH = {"spec": "规范", "facts": "填报数据", "review": "复核文件", "document": "文件"}
+"""The words for what a document is, in Chinese (see docs/glossary.md)."""
+
+
 def read_document(source: Source, *, what: str) -> Document:
     """Read *source* (see `Source`) into a `Document`.
 
@@ -83,12 +87,13 @@ def read_document(source: Source, *, what: str) -> Document:
         return parse_document(str(source).encode("utf-8", "surrogatepass"), "<text>")
     if not isinstance(source, (str, os.PathLike)):  # callers without type checking
         msg = f"a {what} is a path, its text or a mapping, not {type(source).__name__}"  # type: ignore[unreachable]
-        raise SourceNotFoundError(msg)
+        zh = f"{_WHAT_ZH.get(what, what)}应为路径、文本或映射，而不是 {type(source).__name__}"
+        raise SourceNotFoundError(msg, message_zh=zh)
     path = Path(source)
     try:
         if not path.is_file():
             msg = f"{what} {os.fspath(source)!r:.200} is not a file"
-            raise SourceNotFoundError(msg)
+            raise SourceNotFoundError(msg, message_zh=f"{_WHAT_ZH.get(what, what)} {os.fspath(source)!r:.200} 不是文件")
         size = path.stat().st_size
         if size > MAX_BYTES:
             raise DocumentProblem(
@@ -99,7 +104,8 @@ def read_document(source: Source, *, what: str) -> Document:
         raw = path.read_bytes()
     except OSError as e:
         msg = f"cannot read {what} {os.fspath(source)!r:.200}: {e.strerror or e}"
-        raise SourceNotFoundError(msg) from None
+        zh = f"无法读取{_WHAT_ZH.get(what, what)} {os.fspath(source)!r:.200}：{e.strerror or e}"
+        raise SourceNotFoundError(msg, message_zh=zh) from None
     return parse_document(raw, printable(str(path)))
 
 
@@ -166,12 +172,16 @@ def _plain_copy(value: Any) -> Any:
         nodes += 1
         if nodes > MAX_NODES or depth > MAX_DEPTH:
             raise DocumentProblem(
-                f"the mapping is larger than {MAX_NODES} nodes or {MAX_DEPTH} levels", Location("<mapping>")
+                f"the mapping is larger than {MAX_NODES} nodes or {MAX_DEPTH} levels",
+                Location("<mapping>"),
+                zh=f"映射超过 {MAX_NODES} 个节点或 {MAX_DEPTH} 层",
             )
         if isinstance(source, Mapping):
             for key, item in source.items():
                 if not isinstance(key, str):
-                    raise DocumentProblem(f"key {key!r:.80} is not text", Location("<mapping>"))
+                    raise DocumentProblem(
+                        f"key {key!r:.80} is not text", Location("<mapping>"), zh=f"键 {key!r:.80} 不是文字"
+                    )
                 _whole_text(key)
                 target[key] = _empty_like(item)
                 stack.append((item, target[key], depth + 1))

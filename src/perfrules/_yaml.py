@@ -93,11 +93,14 @@ def load_yaml(text: str, file: str) -> tuple[Any, dict[int, Marks]]:
     except MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         message = " ".join(str(part) for part in (e.context, e.problem) if part).split("\n")[0]
+        # The parser's own words, after a Chinese lead-in.
+        zh = f"YAML 格式有误：{message}"
         if mark is None:
-            raise YamlProblem(message) from None
-        raise YamlProblem(message, mark.line + 1, mark.column + 1) from None
+            raise YamlProblem(message, zh=zh) from None
+        raise YamlProblem(message, mark.line + 1, mark.column + 1, zh=zh) from None
     except (YAMLError, ValueError, OverflowError, RecursionError) as e:
-        raise YamlProblem(str(e).split("\n")[0]) from None
+        message = str(e).split("\n")[0]
+        raise YamlProblem(message, zh=f"YAML 格式有误：{message}") from None
 
 
 def prefer_pure_parser() -> None:

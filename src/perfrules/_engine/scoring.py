@@ -373,7 +373,8 @@ class _Scorer:
             value = rule.run(rule_names(expression, self.values, indicator.weight, claim))
         except EvaluationError as e:
             location = self.spec.location(indicator.id)
-            self.errors.append(Diagnostic("error", "evaluation", str(e.args[0]), indicator.id, location))
+            zh = f"计分规则 {expression.source!r:.120} 无法计算：{e.text('zh')}"
+            self.errors.append(Diagnostic("error", "evaluation", str(e.args[0]), indicator.id, location, zh))
             return None
         if isinstance(value, bool) or not isinstance(value, Decimal):
             msg = f"{expression.source!r:.120} gives {value!r:.40}, not a number; write e.g. 'weight if passed else 0'"
@@ -403,24 +404,29 @@ class _Scorer:
         problems = []
         for indicator_id, entry in review.entries.items():
             result = by_id.get(indicator_id)
-            message = None
+            message = zh = None
             if result is None:
                 message = f"no indicator {indicator_id!r} in the form{did_you_mean(str(indicator_id), by_id)}"
+                zh = f"表中没有指标 {indicator_id!r}{did_you_mean(str(indicator_id), by_id, 'zh')}"
             elif entry.score is None:
                 continue
             elif result.children:
                 message = f"{indicator_id!r} is scored from its children; review the leaves"
+                zh = f"指标 {indicator_id!r} 的得分由下级指标汇总，请复核末级指标"
             elif result.excluded:
                 message = (
                     f"{indicator_id!r} does not count for this unit ({result.not_applicable}); it takes no review score"
                 )
+                zh = f"指标 {indicator_id!r} 对本单位不计分（{result.not_applicable}），不能填复核分"
             elif not 0 <= entry.score <= result.weight:
                 message = f"the review score {to_text(entry.score)} is outside 0 to {to_text(result.weight)}"
+                zh = f"复核分 {to_text(entry.score)} 超出 0 至 {to_text(result.weight)}（分值）"
             elif decimal_places(entry.score) > self.spec.precision:
                 message = f"the review score {to_text(entry.score)} has more than {self.spec.precision} decimals"
+                zh = f"复核分 {to_text(entry.score)} 的小数超过 {self.spec.precision} 位"
             if message is not None:
                 location = review.location("indicators", indicator_id)
-                problems.append(Diagnostic("error", "review", message, str(indicator_id), location))
+                problems.append(Diagnostic("error", "review", message, str(indicator_id), location, zh))
         if problems:
             count = len(problems)
             zh = f"{review.file}：复核有 {count} 处问题"

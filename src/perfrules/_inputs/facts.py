@@ -173,11 +173,11 @@ def read_facts(source: Source, registry: Registry, *, spec: Spec | None = None) 
         path = Path(source)  # type: ignore[arg-type]
         if not is_file(str(path)):
             msg = f"facts {os.fspath(path)!r:.200} is not a file"
-            raise SourceNotFoundError(msg)
+            raise SourceNotFoundError(msg, message_zh=f"填报数据 {os.fspath(path)!r:.200} 不是文件")
         facts: object = reader(path, spec)
         if not isinstance(facts, Facts):
             msg = f"the reader of {source} returned {type(facts).__name__}, not perfrules.Facts"
-            raise PluginError(msg)
+            raise PluginError(msg, message_zh=f"{source} 的读取器返回了 {type(facts).__name__}，而不是 perfrules.Facts")
         return facts
     try:
         document = read_document(source, what="facts")
@@ -202,7 +202,8 @@ def _reader_for(source: Source, registry: Registry, spec: Spec | None) -> Callab
     reader = facts_reader(source, registry)
     if reader is not None and spec is None:
         msg = f"reading {str(source)!r:.200} needs the spec it is for: load_facts(path, spec=spec)"
-        raise FactsError(msg)
+        zh = f"读取 {str(source)!r:.200} 需要对应的规范：load_facts(path, spec=spec)"
+        raise FactsError(msg, message_zh=zh)
     return reader
 
 
@@ -218,7 +219,12 @@ class _FactsReader(DocumentReader):
     def read(self) -> Facts:
         data = self.document.data
         if not isinstance(data, dict):
-            self.error("facts-shape", "a facts file is a mapping with keys such as subject, year, facts", ())
+            self.error(
+                "facts-shape",
+                "a facts file is a mapping with keys such as subject, year, facts",
+                (),
+                zh="填报数据文件应为映射，包含 subject、year、facts 等键",
+            )
             raise FactsError(self.summary(), self.problems, message_zh=self.summary_zh())
         self.unknown_keys(data, (), _KEYS)
         subject, goals, achievements, shortfall = (self.text(data, (), key, empty=True) for key in _TEXT_KEYS)
@@ -249,7 +255,12 @@ class _FactsReader(DocumentReader):
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int):
-            self.error("bad-value", f"{key!r} must be a whole number, not {value!r:.80}", (key,))
+            self.error(
+                "bad-value",
+                f"{key!r} must be a whole number, not {value!r:.80}",
+                (key,),
+                zh=f"{key!r} 应为整数，现为 {value!r:.80}",
+            )
             return None
         return value
 
@@ -263,7 +274,9 @@ class _FactsReader(DocumentReader):
         for name, row in self.mapping(data, (), "funds", "rows to {initial, full_year, executed}").items():
             path: DataPath = ("funds", name)
             if not isinstance(row, dict):
-                self.error("bad-value", "a funds row is {initial: ..., full_year: ..., executed: ...}", path)
+                message = "a funds row is {initial: ..., full_year: ..., executed: ...}"
+                zh = "资金表的一行应写作 {initial: 年初预算数, full_year: 全年预算数, executed: 全年执行数}"
+                self.error("bad-value", message, path, zh=zh)
                 continue
             self.unknown_keys(row, path, _FUNDS_COLUMNS)
             amounts = {key: self.number(row, path, key) if row.get(key) is not None else None for key in _FUNDS_COLUMNS}
@@ -285,14 +298,26 @@ class _FactsReader(DocumentReader):
                 values[name] = value
             else:
                 shown = not_a_number(value) if isinstance(value, float) else f"not {value!r:.80}"
-                self.error("fact-type", f"fact {name!r} must be a number, true/false or text, {shown}", ("facts", name))
+                shown_zh = not_a_number(value, "zh") if isinstance(value, float) else f"现为 {value!r:.80}"
+                self.error(
+                    "fact-type",
+                    f"fact {name!r} must be a number, true/false or text, {shown}",
+                    ("facts", name),
+                    zh=f"填报数据 {name!r} 应为数字、true/false（是/否）或文字，{shown_zh}",
+                )
         return values
 
     def indicators(self, data: dict[str, Any]) -> dict[str, list[Any]]:
         slots = self.mapping(data, (), "indicators", "slot ids to lists of indicators")
         for slot_id, leaves in slots.items():
             if not isinstance(leaves, list):
-                self.error("bad-value", "a slot holds a list of indicators", ("indicators", slot_id), indicator=slot_id)
+                self.error(
+                    "bad-value",
+                    "a slot holds a list of indicators",
+                    ("indicators", slot_id),
+                    indicator=slot_id,
+                    zh="自设指标位置下应为指标列表",
+                )
         return {slot_id: leaves for slot_id, leaves in slots.items() if isinstance(leaves, list)}
 
     def assessments(self, data: dict[str, Any]) -> dict[str, Assessment]:
@@ -301,7 +326,8 @@ class _FactsReader(DocumentReader):
             path: DataPath = ("assessments", indicator_id)
             if not isinstance(entry, dict):
                 message = "an assessment is {score: ..., reason: ..., measure: ...}"
-                self.error("bad-value", message, path, indicator=indicator_id)
+                zh = "自评应写作 {score: 自评分, reason: 未达标原因, measure: 改进措施}"
+                self.error("bad-value", message, path, indicator=indicator_id, zh=zh)
                 continue
             self.unknown_keys(entry, path, _ASSESSMENT_KEYS, indicator=indicator_id)
             # A score of "/" is how forms write "not applicable".
@@ -309,14 +335,24 @@ class _FactsReader(DocumentReader):
             not_applicable = entry.get("not_applicable", False)
             if not isinstance(not_applicable, bool):
                 self.error(
-                    "bad-value", "not_applicable is true or false", (*path, "not_applicable"), indicator=indicator_id
+                    "bad-value",
+                    "not_applicable is true or false",
+                    (*path, "not_applicable"),
+                    indicator=indicator_id,
+                    zh="not_applicable（不适用）应为 true 或 false",
                 )
                 not_applicable = False
             score = None
             if entry.get("score") is not None and not marked:
                 score = self.number(entry, path, "score", indicator=indicator_id)
                 if not_applicable:
-                    self.error("bad-value", "a score and not_applicable: choose one", path, indicator=indicator_id)
+                    self.error(
+                        "bad-value",
+                        "a score and not_applicable: choose one",
+                        path,
+                        indicator=indicator_id,
+                        zh="既填了得分又标了不适用：请只选其一",
+                    )
             reason = self.text(entry, path, "reason", empty=True, indicator=indicator_id)
             measure = self.text(entry, path, "measure", empty=True, indicator=indicator_id)
             assessments[indicator_id] = Assessment(score, reason, measure, not_applicable or marked)

@@ -102,14 +102,18 @@ def load_review(source: Source) -> Review:
 def read_review(reader: DocumentReader, data: Any, prefix: DataPath) -> Review:
     """The review at *prefix* of *reader*'s document, each problem reported through *reader*."""
     if not isinstance(data, dict):
-        reader.error("bad-value", "a review is a mapping with reviewer, date, opinion and indicators", prefix)
+        message = "a review is a mapping with reviewer, date, opinion and indicators"
+        zh = "复核应为映射，包含 reviewer（复核人）、date（日期）、opinion（意见）和 indicators（指标）"
+        reader.error("bad-value", message, prefix, zh=zh)
         return Review(file=reader.document.file)
     reader.unknown_keys(data, prefix, _KEYS)
     entries = {}
     for indicator_id, entry in reader.mapping(data, prefix, "indicators", "indicator ids to {score, note}").items():
         path: DataPath = (*prefix, "indicators", indicator_id)
         if not isinstance(entry, dict):
-            reader.error("bad-value", "a review entry is {score: ..., note: ...}", path, indicator=indicator_id)
+            message = "a review entry is {score: ..., note: ...}"
+            zh = "复核条目应写作 {score: 复核分, note: 复核意见}"
+            reader.error("bad-value", message, path, indicator=indicator_id, zh=zh)
             continue
         reader.unknown_keys(entry, path, _ENTRY_KEYS, indicator=indicator_id)
         score = reader.number(entry, path, "score", indicator=indicator_id) if entry.get("score") is not None else None
@@ -117,7 +121,9 @@ def read_review(reader: DocumentReader, data: Any, prefix: DataPath) -> Review:
         entries[indicator_id] = ReviewEntry(score, note)
     date = data.get("date")
     if date is not None and not isinstance(date, str):
-        reader.error("bad-value", f"'date' is text such as \"2023-06-30\", not {date!r:.40}", (*prefix, "date"))
+        message = f"'date' is text such as \"2023-06-30\", not {date!r:.40}"
+        zh = f"'date'（日期）应为文字，如 \"2023-06-30\"，现为 {date!r:.40}"
+        reader.error("bad-value", message, (*prefix, "date"), zh=zh)
         date = None
     return Review(
         reviewer=reader.text(data, prefix, "reviewer"),

@@ -40,8 +40,9 @@ def read_base(reference: str, by: Document, registry: Registry) -> Document:
                 message = (
                     f"extends {reference!r:.200} leaves the spec's folder: name a file in it, or a registered spec"
                 )
-                problem = Diagnostic("error", "extends-outside", message, location=by.location(("extends",)))
-                raise SpecError(f"{by.file}: {message}", [problem])
+                zh = f"extends {reference!r:.200} 指向规范所在文件夹之外：请写该文件夹中的文件，或已登记的规范"
+                problem = Diagnostic("error", "extends-outside", message, None, by.location(("extends",)), zh)
+                raise SpecError(f"{by.file}: {message}", [problem], message_zh=f"{by.file}：{zh}")
             return read_spec_document(target)
         return read_spec_document(registry.specs[registered_spec(reference, registry)])
     except SourceNotFoundError as e:
@@ -50,8 +51,10 @@ def read_base(reference: str, by: Document, registry: Registry) -> Document:
             "extends-missing",
             f"cannot find the spec it extends: {e.args[0]}",
             location=by.location(("extends",)),
+            message_zh=f"找不到所继承的规范：{e.text('zh')}",
         )
-        raise SpecError(f"{by.file}: the spec it extends is missing", [problem]) from None
+        zh = f"{by.file}：所继承的规范不存在"
+        raise SpecError(f"{by.file}: the spec it extends is missing", [problem], message_zh=zh) from None
 
 
 def registered_spec(reference: str, registry: Registry, *, year: int | None = None) -> str:
@@ -79,10 +82,13 @@ def registered_spec(reference: str, registry: Registry, *, year: int | None = No
     if known:
         wanted = f"version {version!r}" if at else f"version for fiscal year {year}"
         msg = f"spec {spec_id!r} has no {wanted}; registered: {', '.join(sorted(known))}"
+        wanted_zh = f"版本 {version!r}" if at else f"{year} 年度的版本"
+        zh = f"规范 {spec_id!r} 没有{wanted_zh}；已登记：{', '.join(sorted(known))}"
     else:
         ids = {name.partition("@")[0] for name in registry.specs}
         msg = f"spec {reference!r:.200} is neither a file nor a registered spec{did_you_mean(spec_id, ids)}"
-    raise SourceNotFoundError(msg)
+        zh = f"规范 {reference!r:.200} 既不是文件，也不是已登记的规范{did_you_mean(spec_id, ids, 'zh')}"
+    raise SourceNotFoundError(msg, message_zh=zh)
 
 
 def _fiscal_year(version: str) -> int | None:
