@@ -79,8 +79,10 @@ def read_spec(source: Source, registry: Registry, *, year: int | None = None) ->
             "spec-name",
             f"registered as {name!r}, but the document is {spec.id}@{spec.version}",
             location=document.location(("id",)),
+            message_zh=f"登记名为 {name!r}，但文件中的规范是 {spec.id}@{spec.version}",
         )
-        raise SpecError(f"{document.file}: the spec does not match its registered name", [problem])
+        zh = f"{document.file}：规范与其登记名不符"
+        raise SpecError(f"{document.file}: the spec does not match its registered name", [problem], message_zh=zh)
     return evolve(spec, provider=registry.provider("specs", name))
 
 
@@ -193,7 +195,12 @@ class SpecReader(DocumentReader):
         value = data.get(key, default)
         if type(value) is not type(default) or value not in allowed:
             shown = ", ".join(map(str, allowed))
-            self.error("bad-value", f"{key!r} must be one of {shown}, not {value!r}", (key,))
+            self.error(
+                "bad-value",
+                f"{key!r} must be one of {shown}, not {value!r}",
+                (key,),
+                zh=f"{key!r} 应为 {shown} 之一，现为 {value!r}",
+            )
             return default
         return value
 
@@ -203,10 +210,13 @@ class SpecReader(DocumentReader):
             path: DataPath = ("facts", name)
             if not FACT_NAME.fullmatch(name) or keyword.iskeyword(name) or name in RESERVED_NAMES:
                 msg = f"fact name {name!r} must be a letter then letters, digits or '_', and not a reserved word"
-                self.error("bad-name", msg, path, key=True)
+                zh = f"填报数据名 {name!r} 应以字母开头，由字母、数字或 '_' 组成，且不能是保留字"
+                self.error("bad-name", msg, path, key=True, zh=zh)
                 continue
             if not isinstance(declaration, dict):
-                self.error("bad-value", f"fact {name!r} needs a mapping such as {{type: number, min: 0}}", path)
+                message = f"fact {name!r} needs a mapping such as {{type: number, min: 0}}"
+                zh = f"填报数据 {name!r} 的声明应为映射，如 {{type: number, min: 0}}"
+                self.error("bad-value", message, path, zh=zh)
                 continue
             self.unknown_keys(declaration, path, _FACT_KEYS)
             fact_type = declaration.get("type", "number")
@@ -215,26 +225,34 @@ class SpecReader(DocumentReader):
                     "bad-value",
                     f"fact type must be one of {', '.join(_FACT_TYPES)}, not {fact_type!r}",
                     (*path, "type"),
+                    zh=f"填报数据类型应为 {', '.join(_FACT_TYPES)} 之一，现为 {fact_type!r}",
                 )
                 fact_type = "number"
             low = self.number(declaration, path, "min") if "min" in declaration else None
             high = self.number(declaration, path, "max") if "max" in declaration else None
             if (low is not None or high is not None) and fact_type != "number":
-                self.error("bad-value", "only number facts have min and max", path)
+                self.error(
+                    "bad-value", "only number facts have min and max", path, zh="只有数字型填报数据才有 min 和 max"
+                )
             if low is not None and high is not None and low > high:
-                self.error("bad-value", f"min {to_text(low)} is above max {to_text(high)}", (*path, "min"))
+                message = f"min {to_text(low)} is above max {to_text(high)}"
+                self.error("bad-value", message, (*path, "min"), zh=f"下限 {to_text(low)} 高于上限 {to_text(high)}")
             values = self.fact_values(declaration, path, fact_type)
             optional = declaration.get("optional", False)
             if not isinstance(optional, bool):
-                self.error("bad-value", f"optional is true or false, not {optional!r:.40}", (*path, "optional"))
+                message = f"optional is true or false, not {optional!r:.40}"
+                zh = f"optional（可不填）应为 true 或 false，现为 {optional!r:.40}"
+                self.error("bad-value", message, (*path, "optional"), zh=zh)
             agrees_with = self.text(declaration, path, "agrees_with")
             if agrees_with is not None and not AGREES_WITH.fullmatch(agrees_with):
                 msg = (
                     f"agrees_with is budget/<line> or funds/<row>/<initial|full_year|executed>, not {agrees_with!r:.80}"
                 )
-                self.error("bad-value", msg, (*path, "agrees_with"))
+                zh = f"agrees_with 应写作 budget/<行> 或 funds/<行>/<initial|full_year|executed>，现为 {agrees_with!r:.80}"
+                self.error("bad-value", msg, (*path, "agrees_with"), zh=zh)
             if agrees_with is not None and fact_type != "number":
-                self.error("bad-value", "only number facts agree with a table's figure", (*path, "agrees_with"))
+                message = "only number facts agree with a table's figure"
+                self.error("bad-value", message, (*path, "agrees_with"), zh="只有数字型填报数据才能与表中数字核对")
             facts[name] = FactDeclaration(
                 name,
                 fact_type,
@@ -254,23 +272,32 @@ class SpecReader(DocumentReader):
         if raw is None:
             return None
         if fact_type != "text":
-            self.error("bad-value", "only text facts have a list of values", (*path, "values"))
+            self.error(
+                "bad-value",
+                "only text facts have a list of values",
+                (*path, "values"),
+                zh="只有文字型填报数据才有取值列表",
+            )
             return None
         if not isinstance(raw, list) or not raw or not all(isinstance(v, str) and v for v in raw):
-            self.error("bad-value", "values is a list of texts, e.g. [达成, 部分达成, 未达成]", (*path, "values"))
+            message = "values is a list of texts, e.g. [达成, 部分达成, 未达成]"
+            self.error("bad-value", message, (*path, "values"), zh="values 应为文字列表，如 [达成, 部分达成, 未达成]")
             return None
         if len(set(raw)) != len(raw):
-            self.error("bad-value", "values lists a value twice", (*path, "values"))
+            self.error("bad-value", "values lists a value twice", (*path, "values"), zh="values 中有重复的取值")
             return None
         return tuple(raw)
 
     def read_indicators(self, raw: Any, path: DataPath, *, parent: str | None, depth: int) -> list[Indicator]:
         if not isinstance(raw, list) or not raw:
             where = f"indicator {parent!r}'s children" if parent else "'indicators'"
-            self.error("bad-value", f"{where} must be a non-empty list of indicators", path, indicator=parent)
+            where_zh = f"指标 {parent!r} 的下级指标" if parent else "'indicators'（指标）"
+            message = f"{where} must be a non-empty list of indicators"
+            self.error("bad-value", message, path, indicator=parent, zh=f"{where_zh}应为非空的指标列表")
             return []
         if depth > MAX_TREE_DEPTH:
-            self.error("too-deep", f"the indicator tree is deeper than {MAX_TREE_DEPTH} levels", path, indicator=parent)
+            message = f"the indicator tree is deeper than {MAX_TREE_DEPTH} levels"
+            self.error("too-deep", message, path, indicator=parent, zh=f"指标层级超过 {MAX_TREE_DEPTH} 级")
             return []
         indicators = []
         for index, node in enumerate(raw):
@@ -281,7 +308,9 @@ class SpecReader(DocumentReader):
 
     def read_indicator(self, node: Any, path: DataPath, depth: int) -> Indicator | None:
         if not isinstance(node, dict):
-            self.error("bad-value", "an indicator is a mapping with id, name, weight and a kind or children", path)
+            message = "an indicator is a mapping with id, name, weight and a kind or children"
+            zh = "指标应为映射，包含 id（编号）、name（名称）、weight（分值），以及 kind（计分类型）或 children（下级指标）"
+            self.error("bad-value", message, path, zh=zh)
             return None
         indicator_id = self.indicator_id(node, path)
         self.locations.setdefault(indicator_id, self.document.location(path))
@@ -299,7 +328,8 @@ class SpecReader(DocumentReader):
             self.unknown_keys(node, path, _PARENT_KEYS, indicator=indicator_id)
             if "kind" in node:
                 msg = "a parent is scored from its children; remove 'kind' or 'children'"
-                self.error("parent-kind", msg, (*path, "kind"), indicator=indicator_id, key=True)
+                zh = "上级指标的得分由下级指标汇总；请删去 'kind' 或 'children'"
+                self.error("parent-kind", msg, (*path, "kind"), indicator=indicator_id, key=True, zh=zh)
             children = self.read_indicators(node["children"], (*path, "children"), parent=indicator_id, depth=depth + 1)
             total = sum((c.weight for c in children), Decimal(0))
             complete = isinstance(node["children"], list) and len(children) == len(node["children"])
@@ -310,8 +340,9 @@ class SpecReader(DocumentReader):
                 msg = (
                     f"the children of {indicator_id!r} weigh {to_text(total)} in all, not its weight {to_text(weight)}"
                 )
+                zh = f"指标 {indicator_id!r} 的下级指标分值合计 {to_text(total)}，与其分值 {to_text(weight)} 不符"
                 self.problems.append(
-                    Diagnostic("error", "weight-sum", msg, indicator_id, self.sum_location(path, node))
+                    Diagnostic("error", "weight-sum", msg, indicator_id, self.sum_location(path, node), zh)
                 )
         elif slot is None:
             kind_name, parameters, rule = self.leaf_rule(node, path, indicator_id, weight)
@@ -338,7 +369,9 @@ class SpecReader(DocumentReader):
     def flag(self, node: dict[str, Any], path: DataPath, key: str, indicator_id: str) -> bool:
         value = node.get(key, False)
         if not isinstance(value, bool):
-            self.error("bad-value", f"{key} is true or false, not {value!r:.40}", (*path, key), indicator=indicator_id)
+            message = f"{key} is true or false, not {value!r:.40}"
+            zh = f"{key} 应为 true 或 false，现为 {value!r:.40}"
+            self.error("bad-value", message, (*path, key), indicator=indicator_id, zh=zh)
         return value is True
 
     def slot(self, node: dict[str, Any], path: DataPath, indicator_id: str) -> Slot | None:
@@ -346,7 +379,9 @@ class SpecReader(DocumentReader):
         raw = node["slot"]
         at = (*path, "slot")
         if not isinstance(raw, dict) or not set(raw) <= {"kinds", "min", "max"}:
-            self.error("bad-value", "slot is {kinds: [...], min: 0, max: 20}", at, indicator=indicator_id)
+            message = "slot is {kinds: [...], min: 0, max: 20}"
+            zh = "slot（自设指标位置）应写作 {kinds: [...], min: 0, max: 20}"
+            self.error("bad-value", message, at, indicator=indicator_id, zh=zh)
             return None
         kinds = raw.get("kinds", list(DEFAULT_SLOT_KINDS))
         known = self.registry.indicator_kinds
@@ -356,11 +391,14 @@ class SpecReader(DocumentReader):
                 f"slot kinds are registered kinds such as {', '.join(DEFAULT_SLOT_KINDS)}",
                 (*at, "kinds"),
                 indicator=indicator_id,
+                zh=f"slot 的 kinds 应为已登记的计分类型，如 {', '.join(DEFAULT_SLOT_KINDS)}",
             )
             return None
         low, high = raw.get("min", 0), raw.get("max")
         if type(low) is not int or low < 0 or (high is not None and (type(high) is not int or high < max(low, 1))):
-            self.error("bad-value", "slot min and max are whole numbers, 0 <= min <= max", at, indicator=indicator_id)
+            message = "slot min and max are whole numbers, 0 <= min <= max"
+            zh = "slot 的 min 和 max 应为整数，且 0 <= min <= max"
+            self.error("bad-value", message, at, indicator=indicator_id, zh=zh)
             return None
         return Slot(tuple(kinds), low, high)
 
@@ -373,6 +411,7 @@ class SpecReader(DocumentReader):
                 f"not_applicable is one of {shown}, not {policy!r:.40}",
                 (*path, "not_applicable"),
                 indicator=indicator_id,
+                zh=f"not_applicable（不适用时的处理）应为 {shown} 之一，现为 {policy!r:.40}",
             )
             return None
         return policy
@@ -398,6 +437,7 @@ class SpecReader(DocumentReader):
                 "alternatives is 'best' or {chosen_by: <a text fact naming the chosen child>}",
                 at,
                 indicator=indicator_id,
+                zh="alternatives（备选）应为 'best'（取最高）或 {chosen_by: <指明所选下级指标的文字型填报数据>}",
             )
             return None
         ids = [c.id for c in children]
@@ -408,6 +448,7 @@ class SpecReader(DocumentReader):
                 f"fact {fact!r} lists values that are not children of {indicator_id!r}: {stray}",
                 at,
                 indicator=indicator_id,
+                zh=f"填报数据 {fact!r} 的取值中有不是指标 {indicator_id!r} 下级指标的：{stray}",
             )
         return fact
 
@@ -525,13 +566,17 @@ class SpecReader(DocumentReader):
         try:
             rule = kind.compile(parameters, context)
         except ExpressionError as e:
-            context.error(f"{origin} made an invalid rule: {e.args[0]}")
+            context.error(
+                f"{origin} made an invalid rule: {e.args[0]}", zh=f"{origin} 生成的计分规则无效：{e.text('zh')}"
+            )
             return None
         except Exception as e:
-            context.error(f"{origin} failed: {type(e).__name__}: {e}", code="kind-failed")
+            message = f"{origin} failed: {type(e).__name__}: {e}"
+            context.error(message, code="kind-failed", zh=f"{origin} 出错：{type(e).__name__}: {e}")
             return None
         if rule is not None and not isinstance(rule, Rule):
-            context.error(f"{origin} returned {rule!r:.80}, not a Rule", code="kind-failed")
+            message = f"{origin} returned {rule!r:.80}, not a Rule"
+            context.error(message, code="kind-failed", zh=f"{origin} 返回了 {rule!r:.80}，而不是 Rule")
             return None
         return rule
 
@@ -552,7 +597,9 @@ class SpecReader(DocumentReader):
         for name, count in expression.call_arities():
             problem = arity_problem(functions[name], count) if name in functions else None
             if problem:
-                self.error("arity", f"{name}() {problem} in {expression.source!r:.120}", at, indicator=indicator_id)
+                message = f"{name}() {problem} in {expression.source!r:.120}"
+                zh = f"公式 {expression.source!r:.120} 中 {name}() 的参数个数不对：{problem}"
+                self.error("arity", message, at, indicator=indicator_id, zh=zh)
         types = {name: declaration.type for name, declaration in self.facts.items()} | dict.fromkeys(
             RESERVED_NAMES, "number"
         )
@@ -567,7 +614,9 @@ class SpecReader(DocumentReader):
         if isinstance(name, str):
             scales = self.registry.grading_scales
             if name not in scales:
-                self.error("unknown-scale", f"unknown grading scale {name!r}{did_you_mean(name, scales)}", ("grades",))
+                message = f"unknown grading scale {name!r}{did_you_mean(name, scales)}"
+                zh = f"无法识别的等级标准 {name!r}{did_you_mean(name, scales, 'zh')}"
+                self.error("unknown-scale", message, ("grades",), zh=zh)
                 return _placeholder_scale(), None
             scale = scales[name]
             unreachable = [band for band in scale.bands if band.min > full_marks]
@@ -577,16 +626,25 @@ class SpecReader(DocumentReader):
                     f"the grading scale {name!r} ({shown}) needs a total of at least {to_text(unreachable[-1].min)};"
                     f" declare 'grades:' for a total of {to_text(full_marks)}"
                 )
-                self.error("grades-unreachable", msg, ("grades",) if raw is not None else ("indicators",), key=True)
+                zh = (
+                    f"等级标准 {name!r}（{shown}）要求总分至少 {to_text(unreachable[-1].min)}；"
+                    f"总分为 {to_text(full_marks)} 时请自行声明 'grades:'"
+                )
+                at = ("grades",) if raw is not None else ("indicators",)
+                self.error("grades-unreachable", msg, at, key=True, zh=zh)
             return scale, name
         if not isinstance(raw, list):
-            self.error("bad-value", "'grades' is a list of {min, label} (highest first) or a scale's name", ("grades",))
+            message = "'grades' is a list of {min, label} (highest first) or a scale's name"
+            zh = "'grades'（等级）应为 {min, label} 列表（从高到低），或等级标准的名称"
+            self.error("bad-value", message, ("grades",), zh=zh)
             return _placeholder_scale(), None
         bands = []
         for index, band in enumerate(raw):
             path: DataPath = ("grades", index)
             if not isinstance(band, dict):
-                self.error("bad-value", "a grade is {min: 90, label: 优}", path)
+                self.error(
+                    "bad-value", "a grade is {min: 90, label: 优}", path, zh="一档等级应写作 {min: 90, label: 优}"
+                )
                 continue
             self.unknown_keys(band, path, _GRADE_KEYS)
             low = self.number(band, path, "min")
@@ -595,8 +653,8 @@ class SpecReader(DocumentReader):
                 bands.append(GradeBand(low, label, self.text(band, path, "label_en")))
         if len(bands) != len(raw):
             return _placeholder_scale(), None
-        for index, code, message in band_problems(bands):
-            self.error(code, message, ("grades", index))
+        for (index, code, message), (_, _, zh) in zip(band_problems(bands), band_problems(bands, "zh"), strict=True):
+            self.error(code, message, ("grades", index), zh=zh)
         self.check_reachable(bands, full_marks, lambda index: ("grades", index, "min"))
         if self.problems:
             return _placeholder_scale(), None
@@ -606,7 +664,8 @@ class SpecReader(DocumentReader):
         for index, band in enumerate(bands):
             if band.min > full_marks:
                 msg = f"grade {band.label!r} starts at {to_text(band.min)}, above the total {to_text(full_marks)}"
-                self.error("grades-unreachable", msg, path_of(index))
+                zh = f"等级 {band.label!r} 起点 {to_text(band.min)} 高于总分 {to_text(full_marks)}"
+                self.error("grades-unreachable", msg, path_of(index), zh=zh)
 
 
 def _placeholder_scale() -> GradingScale:
