@@ -41,7 +41,8 @@ def merge(document: Document, resolve: Resolve, *, chain: tuple[str, ...] = ()) 
     merger = _Merger(document)
     reference = data["extends"]
     if not isinstance(reference, str) or not reference:
-        merger.error("bad-value", "extends names a spec: its id, id@version, or a path", ("extends",))
+        message = "extends names a spec: its id, id@version, or a path"
+        merger.error("bad-value", message, ("extends",), zh="extends 应写所继承的规范：其 id、id@version 或路径")
         raise merger.failure()
     # Text and mapping sources all share a display name, so they are told apart by their digest.
     identity = document.file if not document.file.startswith("<") else f"{document.file}#{document.sha256}"
@@ -50,6 +51,7 @@ def merge(document: Document, resolve: Resolve, *, chain: tuple[str, ...] = ()) 
             "extends-cycle",
             f"extends goes round in a circle or deeper than {MAX_CHAIN}: {' -> '.join((*chain, document.file))}",
             ("extends",),
+            zh=f"extends 形成循环，或超过 {MAX_CHAIN} 层：{' -> '.join((*chain, document.file))}",
         )
         raise merger.failure()
     base, bases = merge(resolve(reference, document), resolve, chain=(*chain, identity))
@@ -68,17 +70,19 @@ class _Merger(DocumentReader):
         merged, own = base.data, self.document.data
         marks: dict[int, Marks] = {**base.marks(), **self.document.marks()}
         if not isinstance(merged, dict):
-            self.error("bad-value", f"{base.file} is not a spec", ("extends",))
+            self.error("bad-value", f"{base.file} is not a spec", ("extends",), zh=f"{base.file} 不是规范")
             raise self.failure()
         for required in ("id", "version"):
             if required not in own:
-                self.error("missing-key", f"an extending spec needs its own {required!r}", ("extends",))
+                message = f"an extending spec needs its own {required!r}"
+                self.error("missing-key", message, ("extends",), zh=f"继承其他规范的规范须有自己的 {required!r}")
         if "indicators" in own:
             self.error(
                 "bad-value",
                 "an extending spec changes indicators through 'overrides', by id",
                 ("indicators",),
                 key=True,
+                zh="继承其他规范的规范通过 'overrides' 按编号改写指标",
             )
         root, own_root = marks.get(id(merged)), marks.get(id(own))
         for key, value in own.items():
@@ -91,7 +95,8 @@ class _Merger(DocumentReader):
                 _copy_mark(own_root, root, key)
         overrides = own.get("overrides", {})
         if not isinstance(overrides, dict):
-            self.error("bad-value", "overrides maps indicator ids to changes", ("overrides",))
+            message = "overrides maps indicator ids to changes"
+            self.error("bad-value", message, ("overrides",), zh="overrides 应为“指标编号: 改写内容”的映射")
         else:
             self.override(merged, overrides, marks)
         if self.problems:
@@ -109,6 +114,7 @@ class _Merger(DocumentReader):
                     "an override is a mapping such as {weight: 5} or {remove: true}",
                     at,
                     indicator=indicator_id,
+                    zh="改写内容应为映射，如 {weight: 5} 或 {remove: true}",
                 )
                 continue
             if "id" in change and indicator_id in nodes:
@@ -118,13 +124,15 @@ class _Merger(DocumentReader):
                     (*at, "id"),
                     indicator=indicator_id,
                     key=True,
+                    zh="指标编号不能改写",
                 )
             elif indicator_id not in nodes:
                 if self.add(indicator_id, change, nodes, at, marks):
                     added.add(indicator_id)
             elif change.get("remove") is True:
                 if set(change) != {"remove"}:
-                    self.error("bad-value", "remove: true stands alone", at, indicator=indicator_id)
+                    message = "remove: true stands alone"
+                    self.error("bad-value", message, at, indicator=indicator_id, zh="remove: true 须单独使用")
                     continue
                 siblings, node = nodes.pop(indicator_id)
                 below = set(indicator_index(node.get("children")))
@@ -135,6 +143,7 @@ class _Merger(DocumentReader):
                         f"removing {indicator_id!r} would drop {shown}, added above",
                         at,
                         indicator=indicator_id,
+                        zh=f"删除 {indicator_id!r} 会连带删去前面新增的 {shown}",
                     )
                     continue
                 siblings.remove(node)
@@ -146,6 +155,7 @@ class _Merger(DocumentReader):
                     f"{indicator_id!r} exists: 'parent' is for adding, 'remove' takes true",
                     at,
                     indicator=indicator_id,
+                    zh=f"指标 {indicator_id!r} 已存在：'parent' 用于新增，'remove' 只取 true",
                 )
             elif "children" in change:
                 self.error(
@@ -154,6 +164,7 @@ class _Merger(DocumentReader):
                     (*at, "children"),
                     indicator=indicator_id,
                     key=True,
+                    zh="下级指标须逐个按编号改写、新增（写 parent）或删除",
                 )
             else:
                 _, node = nodes[indicator_id]
@@ -168,13 +179,18 @@ class _Merger(DocumentReader):
         parent = change.get("parent")
         if parent is not None and not isinstance(parent, str):
             self.error(
-                "bad-value", f"parent is an indicator id, not {parent!r:.40}", (*at, "parent"), indicator=indicator_id
+                "bad-value",
+                f"parent is an indicator id, not {parent!r:.40}",
+                (*at, "parent"),
+                indicator=indicator_id,
+                zh=f"parent（上级指标）应为指标编号，现为 {parent!r:.40}",
             )
             return False
         if parent is None:
             hint = did_you_mean(indicator_id, nodes)
             message = f"no indicator {indicator_id!r} to override{hint}; to add one, give its 'parent'"
-            self.error("unknown-indicator", message, at, indicator=indicator_id, key=True)
+            zh = f"没有可改写的指标 {indicator_id!r}{did_you_mean(indicator_id, nodes, 'zh')}；若要新增，请写明其 'parent'"
+            self.error("unknown-indicator", message, at, indicator=indicator_id, key=True, zh=zh)
             return False
         if parent not in nodes:
             self.error(
@@ -182,6 +198,7 @@ class _Merger(DocumentReader):
                 f"no parent {parent!r}{did_you_mean(str(parent), nodes)}",
                 (*at, "parent"),
                 indicator=indicator_id,
+                zh=f"没有上级指标 {parent!r}{did_you_mean(str(parent), nodes, 'zh')}",
             )
             return False
         _, parent_node = nodes[parent]
@@ -192,6 +209,7 @@ class _Merger(DocumentReader):
                 f"{parent!r} is a leaf: it has no children to add to",
                 (*at, "parent"),
                 indicator=indicator_id,
+                zh=f"{parent!r} 是末级指标，不能在其下新增",
             )
             return False
         del change["parent"]

@@ -43,8 +43,10 @@ def fill(spec: Spec, facts: Facts, registry: Registry) -> tuple[Spec, Facts]:
         return spec, facts
     problems: list[Diagnostic] = []
 
-    def error(code: str, message: str, *path: str | int, indicator: str | None = None, key: bool = False) -> None:
-        problems.append(Diagnostic("error", code, message, indicator, facts.location(*path, key=key)))
+    def error(
+        code: str, message: str, *path: str | int, indicator: str | None = None, key: bool = False, zh: str
+    ) -> None:
+        problems.append(Diagnostic("error", code, message, indicator, facts.location(*path, key=key), zh))
 
     document = facts.source() or Document(facts.file, {"indicators": dict(facts.indicators)}, facts.sha256)
     reader = SpecReader(document, registry, within=spec)
@@ -63,6 +65,7 @@ def fill(spec: Spec, facts: Facts, registry: Registry) -> tuple[Spec, Facts]:
                 slot_id,
                 indicator=slot_id,
                 key=True,
+                zh=f"规范中没有可自设指标的位置 {slot_id!r}{did_you_mean(slot_id, slots, 'zh')}",
             )
             continue
         _, slot = slots[slot_id]
@@ -74,6 +77,9 @@ def fill(spec: Spec, facts: Facts, registry: Registry) -> tuple[Spec, Facts]:
                 "indicators",
                 slot_id,
                 indicator=slot_id,
+                zh=f"{slot_id!r} 下应有至少 {slot.min} 个"
+                + (f"、至多 {slot.max} 个" if slot.max is not None else "")
+                + f"指标，现有 {len(leaves)} 个",
             )
         children = filled[slot_id] = []
         for index, leaf in enumerate(leaves):
@@ -84,6 +90,7 @@ def fill(spec: Spec, facts: Facts, registry: Registry) -> tuple[Spec, Facts]:
                     "an indicator is a mapping: id, name, weight, target, actual ...",
                     *at,
                     indicator=slot_id,
+                    zh="指标应为映射：id（编号）、name（名称）、weight（分值）、target（年度指标值）、actual（实际完成值）……",
                 )
                 continue
             node, assessment = _split(leaf)
@@ -96,6 +103,7 @@ def fill(spec: Spec, facts: Facts, registry: Registry) -> tuple[Spec, Facts]:
                     *at,
                     "score",
                     indicator=str(leaf.get("id")),
+                    zh=f"得分应为数字或 '/'（不适用），现为 {leaf['score']!r:.40}",
                 )
             kind = node.get("kind", "expression" if "expression" in node else None)
             if kind is not None and kind not in slot.kinds:
@@ -104,6 +112,7 @@ def fill(spec: Spec, facts: Facts, registry: Registry) -> tuple[Spec, Facts]:
                     f"slot {slot_id!r} takes {', '.join(slot.kinds)}, not {kind!r}",
                     *at,
                     indicator=str(leaf.get("id")),
+                    zh=f"{slot_id!r} 下可用的计分类型为 {', '.join(slot.kinds)}，不能用 {kind!r}",
                 )
             if assessment.not_applicable:  # "/": excluded, so its rule is never needed
                 node = {k: v for k, v in node.items() if k not in ("kind", "target", "actual", "nature")}
@@ -113,7 +122,8 @@ def fill(spec: Spec, facts: Facts, registry: Registry) -> tuple[Spec, Facts]:
             if isinstance(node.get("id"), str) and own:
                 if node["id"] in facts.assessments:
                     message = f"{node['id']!r} is assessed both here and under 'assessments': keep one"
-                    error("bad-value", message, *at, indicator=node["id"])
+                    zh = f"指标 {node['id']!r} 在此处和 'assessments' 下都填了自评：请只保留一处"
+                    error("bad-value", message, *at, indicator=node["id"], zh=zh)
                 assessments[node["id"]] = assessment
                 inline[node["id"]] = at
             indicator = reader.read_indicator(node, at, depths[slot_id] + 1)
@@ -123,23 +133,27 @@ def fill(spec: Spec, facts: Facts, registry: Registry) -> tuple[Spec, Facts]:
     for indicator, slot in slots.values():
         if not facts.indicators.get(indicator.id) and slot.min > 0:
             message = f"slot {indicator.id!r} ({indicator.name}) needs at least {slot.min} indicators"
-            error("slot-count", message, "indicators", indicator=indicator.id)
+            zh = f"{indicator.id!r}（{indicator.name}）下至少要有 {slot.min} 个指标"
+            error("slot-count", message, "indicators", indicator=indicator.id, zh=zh)
     for block in spec.walk():
         if block.children and all(c.slot is not None and not facts.indicators.get(c.id) for c in block.children):
             emptied.add(block.id)
             slots_named = ", ".join(f"{c.id} {c.name}" for c in block.children)
             message = f"{block.name} has no indicators: write them under {slots_named}"
-            error("slot-count", message, "indicators", indicator=block.id)
+            zh = f"{block.name}下没有指标：请在 {slots_named} 下填写"
+            error("slot-count", message, "indicators", indicator=block.id, zh=zh)
     sums = _Sums(spec, facts, filled, emptied)
     indicators = tuple(i for i in (sums.fill(indicator) for indicator in spec.indicators) if i is not None)
     top = sum((i.weight for i in indicators), Decimal(0))
     if spec.total is not None and top != spec.total and not emptied:
         message = f"the top-level indicators weigh {to_text(top)} in all, not the declared total {to_text(spec.total)}"
-        error("total-sum", message, "indicators")
+        zh = f"一级指标分值合计 {to_text(top)}，与声明的总分 {to_text(spec.total)} 不符"
+        error("total-sum", message, "indicators", zh=zh)
     problems.extend(sums.problems)
     problems.extend(reader.problems)  # the leaves' own problems
     if problems:  # the slots' own problems and the leaves', all at once
-        raise FactsError(_headline(facts, len(problems)), problems)
+        zh = f"{facts.file}：单位自设指标中有 {len(problems)} 处问题"
+        raise FactsError(_headline(facts, len(problems)), problems, message_zh=zh)
     concrete = evolve(spec, indicators=indicators, locations=reader.locations)
     return concrete, evolve(facts, assessments=assessments, inline=inline)
 
@@ -182,7 +196,8 @@ class _Sums:
         # Reported where the unit wrote the indicators that make the sum.
         filled = [c.id for c in (parent, *parent.children) if c.id in self.filled]
         location = self.facts.location("indicators", *filled[:1]) if filled else self.spec.location(parent.id)
-        self.problems.append(Diagnostic("error", "weight-sum", message, parent.id, location))
+        zh = f"指标 {parent.id!r} 的下级指标分值合计 {to_text(weight)}，与其分值 {to_text(declared)} 不符"
+        self.problems.append(Diagnostic("error", "weight-sum", message, parent.id, location, zh))
 
 
 def _depths(indicators: tuple[Indicator, ...], depth: int) -> Iterator[tuple[Indicator, int]]:
