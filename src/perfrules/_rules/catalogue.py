@@ -52,7 +52,11 @@ class RatioKind:
             return None
         a, t = actual[0], target[0]
         if to_decimal(parameters.get("target")) == 0:
-            p.fail("a target of 0 makes no ratio; use threshold_deduction or binary", "target")
+            p.fail(
+                "a target of 0 makes no ratio; use threshold_deduction or binary",
+                "target",
+                zh="目标值为 0 无法计算比率；请改用 threshold_deduction 或 binary",
+            )
             return None
         if direction == "forward":
             text = f"weight if {a} >= {t} else weight * {a} / {t}"
@@ -66,7 +70,9 @@ class RatioKind:
         if over is not None:
             if direction != "forward" or not isinstance(over, dict) or set(over) != _OVER:
                 p.fail(
-                    "over_achievement is {beyond: ..., points: ..., per: ...}, for forward ratios", "over_achievement"
+                    "over_achievement is {beyond: ..., points: ..., per: ...}, for forward ratios",
+                    "over_achievement",
+                    zh="over_achievement（超额奖励）应写作 {beyond: ..., points: ..., per: ...}，仅用于正向比率",
                 )
                 return None
             q = Parameters(over, _Nested(context, "over_achievement"))
@@ -110,7 +116,11 @@ class ThresholdDeductionKind:
         value = p.operand("input")
         threshold = to_decimal(parameters.get("threshold"))
         if threshold is None:
-            p.fail(f"threshold must be a number, not {parameters.get('threshold')!r:.40}", "threshold")
+            p.fail(
+                f"threshold must be a number, not {parameters.get('threshold')!r:.40}",
+                "threshold",
+                zh=f"threshold（阈值）应为数字，现为 {parameters.get('threshold')!r:.40}",
+            )
         points, per = p.number("points"), p.number("per", default=Decimal(1), positive=True)
         direction = p.choice("direction", ("above", "below"), "above")
         if value is None or threshold is None or points is None or per is None or direction is None:
@@ -215,13 +225,18 @@ class ChecklistKind:
         p = Parameters(parameters, context)
         items = parameters["items"]
         if not isinstance(items, list) or not items:
-            p.fail("items is a list of {name, input, points}", "items")
+            p.fail("items is a list of {name, input, points}", "items", zh="items 应为 {name, input, points} 的列表")
             return None
         terms, listing, listing_en = [], [], []
         total = Decimal(0)
         for index, item in enumerate(items):
             if not isinstance(item, dict) or not {"input", "points"} <= set(item) <= {"name", "input", "points"}:
-                p.fail("each item is {name: ..., input: <boolean fact>, points: ...}", "items", index)
+                p.fail(
+                    "each item is {name: ..., input: <boolean fact>, points: ...}",
+                    "items",
+                    index,
+                    zh="每一项应写作 {name: 名称, input: <是否型填报数据>, points: 分数}",
+                )
                 continue
             q = Parameters(item, _Nested(context, "items", index))
             fact, points = q.fact("input", "boolean"), q.score(item["points"], "points")
@@ -234,7 +249,11 @@ class ChecklistKind:
             listing.append(f"{name} {to_text(points)}分")
             listing_en.append(f"{fact.label_en or name} {to_text(points)}")
         if p.ok and total != context.weight:
-            p.fail(f"the items' points add up to {to_text(total)}, not the weight {to_text(context.weight)}", "items")
+            p.fail(
+                f"the items' points add up to {to_text(total)}, not the weight {to_text(context.weight)}",
+                "items",
+                zh=f"各项分数合计 {to_text(total)}，与分值 {to_text(context.weight)} 不符",
+            )
         return p.rule(
             " + ".join(terms) or "0",
             "满足一项得一项的分：" + "；".join(listing),
@@ -258,7 +277,11 @@ class CategoricalKind:
         fact = p.fact("input", "text")
         scores = parameters["scores"]
         if not isinstance(scores, dict) or not scores:
-            p.fail("scores maps each value to its points, e.g. {达成: 10, 未达成: 0}", "scores")
+            p.fail(
+                "scores maps each value to its points, e.g. {达成: 10, 未达成: 0}",
+                "scores",
+                zh="scores 应为“取值: 分数”的映射，如 {达成: 10, 未达成: 0}",
+            )
             return None
         if fact is None:
             return None
@@ -268,22 +291,32 @@ class CategoricalKind:
 def categorical_rule(fact: FactDeclaration, entries: list[tuple[Any, Any]], p: Parameters, key: str) -> Rule | None:
     """The rule for points by value of *fact*, every declared value scored exactly once."""
     if fact.values is None:
-        p.fail(f"fact {fact.name!r} needs a list of 'values' to be scored by value", "input")
+        p.fail(
+            f"fact {fact.name!r} needs a list of 'values' to be scored by value",
+            "input",
+            zh=f"填报数据 {fact.name!r} 须声明取值列表（values）才能按取值计分",
+        )
         return None
     points: dict[str, Decimal] = {}
     for index, (value, raw) in enumerate(entries):
         where = (key, value) if key == "scores" else (key, index)
         if value not in fact.values:
-            p.fail(f"{value!r:.80} is not one of {fact.name}'s values{did_you_mean(str(value), fact.values)}", *where)
+            p.fail(
+                f"{value!r:.80} is not one of {fact.name}'s values{did_you_mean(str(value), fact.values)}",
+                *where,
+                zh=f"{value!r:.80} 不是 {fact.name} 的取值之一{did_you_mean(str(value), fact.values, 'zh')}",
+            )
         elif value in points:
-            p.fail(f"{value!r:.80} is scored twice", *where)
+            p.fail(f"{value!r:.80} is scored twice", *where, zh=f"{value!r:.80} 重复计分")
         else:
             score = p.score(raw, *where)
             if score is not None:
                 points[value] = score
     missing = [v for v in fact.values if v not in points]
     if p.ok and missing:
-        p.fail(f"no score for {', '.join(map(repr, missing))}", key)
+        p.fail(
+            f"no score for {', '.join(map(repr, missing))}", key, zh=f"{'、'.join(map(repr, missing))} 没有对应的得分"
+        )
     if not p.ok:
         return None
     ordered = [(v, points[v]) for v in fact.values]
@@ -313,11 +346,19 @@ class BandTableKind(BandsKind):
         if fact is None:
             return None
         if not isinstance(bands, list) or not all(isinstance(b, dict) for b in bands):
-            p.fail("bands is a list of {range: ..., score: ...} or {value: ..., score: ...}", "bands")
+            p.fail(
+                "bands is a list of {range: ..., score: ...} or {value: ..., score: ...}",
+                "bands",
+                zh="bands（分档）应为 {range: 区间, score: 得分} 或 {value: 取值, score: 得分} 的列表",
+            )
             return None
         if fact.type == "text":
             if not all(set(b) == {"value", "score"} for b in bands):
-                p.fail("a text input's bands are {value: ..., score: ...}", "bands")
+                p.fail(
+                    "a text input's bands are {value: ..., score: ...}",
+                    "bands",
+                    zh="文字型输入的分档应写作 {value: 取值, score: 得分}",
+                )
                 return None
             return categorical_rule(fact, [(b["value"], b["score"]) for b in bands], p, "bands")
         ranges = [
@@ -353,7 +394,11 @@ class QualitativeTierKind:
         if fact is None:
             return None
         if fact.values is None:
-            p.fail(f"fact {fact.name!r} needs a list of 'values': the tiers", "input")
+            p.fail(
+                f"fact {fact.name!r} needs a list of 'values': the tiers",
+                "input",
+                zh=f"填报数据 {fact.name!r} 须声明取值列表（values），即各档次",
+            )
             return None
         tiers = self._tiers(parameters.get("tiers"), fact.name, fact.values, p)
         if tiers is None:
@@ -389,24 +434,39 @@ class QualitativeTierKind:
                 p.fail(
                     f"without 'tiers', the values must be among {', '.join(DEFAULT_TIERS)}; not {', '.join(missing)}",
                     "input",
+                    zh=f"未写 'tiers' 时，取值须为 {'、'.join(DEFAULT_TIERS)} 之一；{'、'.join(missing)} 不是",
                 )
                 return None
             return {v: (Decimal(DEFAULT_TIERS[v][0]), Decimal(DEFAULT_TIERS[v][1])) for v in values}
         if not isinstance(raw, list) or not all(isinstance(t, dict) and set(t) == {"value", "from", "to"} for t in raw):
-            p.fail("tiers is a list of {value: ..., from: 0.8, to: 1}", "tiers")
+            p.fail(
+                "tiers is a list of {value: ..., from: 0.8, to: 1}",
+                "tiers",
+                zh="tiers（档次）应为 {value: 取值, from: 0.8, to: 1} 的列表",
+            )
             return None
         tiers: dict[str, tuple[Decimal, Decimal]] = {}
         for index, tier in enumerate(raw):
             low, high = to_decimal(tier["from"]), to_decimal(tier["to"])
             if tier["value"] not in values or tier["value"] in tiers:
-                p.fail(f"{tier['value']!r} is not one of {name}'s values, or is listed twice", "tiers", index)
+                p.fail(
+                    f"{tier['value']!r} is not one of {name}'s values, or is listed twice",
+                    "tiers",
+                    index,
+                    zh=f"{tier['value']!r} 不是 {name} 的取值，或重复列出",
+                )
             elif low is None or high is None or not 0 <= low < high <= 1:
-                p.fail("from and to are fractions of the weight, 0 <= from < to <= 1", "tiers", index)
+                p.fail(
+                    "from and to are fractions of the weight, 0 <= from < to <= 1",
+                    "tiers",
+                    index,
+                    zh="from 和 to 是分值的比例，须 0 <= from < to <= 1",
+                )
             else:
                 tiers[tier["value"]] = (low, high)
         missing = [v for v in values if v not in tiers]
         if p.ok and missing:
-            p.fail(f"no tier for {', '.join(missing)}", "tiers")
+            p.fail(f"no tier for {', '.join(missing)}", "tiers", zh=f"{'、'.join(missing)} 没有对应的档次")
         return tiers if p.ok else None
 
 
@@ -438,20 +498,32 @@ class TargetKind:
         for key in ("target", "actual"):
             raw = parameters[key]
             if not isinstance(raw, (str, int, Decimal)) or isinstance(raw, bool):
-                p.fail(f"{key} is the text written on the form, e.g. '≥266米', not {raw!r:.40}", key)
+                p.fail(
+                    f"{key} is the text written on the form, e.g. '≥266米', not {raw!r:.40}",
+                    key,
+                    zh=f"{key} 应为表中所写的文字，如 '≥266米'，现为 {raw!r:.40}",
+                )
                 continue
             try:
                 parsed[key] = parse_target(str(raw))
             except TargetError as e:
-                p.fail(str(e), key, code="target")
+                p.fail(str(e), key, code="target", zh=f"{key}：{e}")
         nature = parameters.get("nature")
         if nature is not None and (not isinstance(nature, str) or nature not in _NATURES):
-            p.fail(f"nature (指标性质) is one of {', '.join(_NATURES)}, not {nature!r:.40}", "nature")
+            p.fail(
+                f"nature (指标性质) is one of {', '.join(_NATURES)}, not {nature!r:.40}",
+                "nature",
+                zh=f"nature（指标性质）应为 {'、'.join(_NATURES)} 之一，现为 {nature!r:.40}",
+            )
         if not p.ok:
             return None
         target, actual = parsed["target"], parsed["actual"]
         if target.not_applicable or actual.not_applicable:
-            p.fail("'/' marks the row not applicable: leave out its score", "actual")
+            p.fail(
+                "'/' marks the row not applicable: leave out its score",
+                "actual",
+                zh="'/' 表示该行不适用：请不要填其得分",
+            )
             return None
         shown = f"指标值 {target.raw}，完成值 {actual.raw}"
         if nature == "定性" or (target.kind == "word" and actual.kind == "word"):
@@ -461,6 +533,7 @@ class TargetKind:
                 f"the actual {actual.raw!r:.80} cannot be compared with the target {target.raw!r:.80}",
                 "actual",
                 code="target",
+                zh=f"实际完成值 {actual.raw!r:.80} 无法与年度指标值 {target.raw!r:.80} 比较",
             )
             return None
         if target.kind == "deadline":
@@ -474,13 +547,18 @@ class TargetKind:
                 f"units differ: the target is in {target.unit or 'plain numbers'}, the actual in {actual.unit or 'plain numbers'}",
                 "actual",
                 code="target",
+                zh=f"单位不一致：年度指标值的单位为 {target.unit or '无单位'}，实际完成值为 {actual.unit or '无单位'}",
             )
             return None
         declared = _NATURES.get(nature or "")
         if (declared == "forward" and target.comparator in _DOWNWARD) or (
             declared == "inverse" and target.comparator in _UPWARD
         ):
-            p.fail(f"nature {nature} contradicts the target {target.raw!r:.80}", "nature")
+            p.fail(
+                f"nature {nature} contradicts the target {target.raw!r:.80}",
+                "nature",
+                zh=f"指标性质 {nature} 与年度指标值 {target.raw!r:.80} 矛盾",
+            )
             return None
         if (target.comparator in _UPWARD and actual.comparator in _DOWNWARD) or (
             target.comparator in _DOWNWARD and actual.comparator in _UPWARD
@@ -489,6 +567,7 @@ class TargetKind:
                 f"the actual {actual.raw!r} points the other way from the target {target.raw!r}: write the value reached",
                 "actual",
                 code="target",
+                zh=f"实际完成值 {actual.raw!r} 与年度指标值 {target.raw!r} 方向相反：请填写实际达到的数值",
             )
             return None
         # Both are numbers here (compile checked their kinds); the fallback only satisfies the types.
@@ -540,6 +619,7 @@ class TargetKind:
                 f"a qualitative actual is a word such as 达成预期指标 or 部分达成, not {actual.raw!r:.80}",
                 "actual",
                 code="target",
+                zh=f"定性指标的实际完成值应为“达成预期指标”“部分达成”等词，现为 {actual.raw!r:.80}",
             )
             return None
         low, high = (Decimal(bound) * p.context.weight for bound in DEFAULT_TIERS[tier])

@@ -98,7 +98,14 @@ class Parameters:
         if declaration is None or declaration.type not in types:
             candidates = [n for n, d in self.context.facts.items() if d.type in types]
             hint = did_you_mean(name, candidates) if isinstance(name, str) else ""
-            self.fail(f"{key} {name!r} is not a declared {' or '.join(types)} fact{hint}", key, code="unknown-name")
+            hint_zh = did_you_mean(name, candidates, "zh") if isinstance(name, str) else ""
+            kinds_zh = "或".join(_FACT_TYPE_ZH.get(t, t) for t in types)
+            self.fail(
+                f"{key} {name!r} is not a declared {' or '.join(types)} fact{hint}",
+                key,
+                code="unknown-name",
+                zh=f"{key} {name!r} 不是已声明的{kinds_zh}型填报数据{hint_zh}",
+            )
             return None
         return declaration
 
@@ -114,7 +121,11 @@ class Parameters:
         if number is not None:
             return to_text(number), to_text(number), to_text(number)
         if not isinstance(value, str):
-            self.fail(f"{key} must be a number fact, a number or an expression, not {value!r:.80}", key)
+            self.fail(
+                f"{key} must be a number fact, a number or an expression, not {value!r:.80}",
+                key,
+                zh=f"{key} 应为数字型填报数据、数字或公式，现为 {value!r:.80}",
+            )
             return None
         try:
             expression = Expression.parse(value)
@@ -138,8 +149,14 @@ class Parameters:
             return default
         value = to_decimal(self.raw.get(key))
         if value is None or value < 0 or (positive and value == 0):
-            shape = "a number above 0" if positive else "a number, 0 or more"
-            self.fail(f"{key} must be {shape}, not {self.raw.get(key)!r:.80}", key)
+            shape, shape_zh = (
+                ("a number above 0", "大于 0 的数") if positive else ("a number, 0 or more", "0 或以上的数")
+            )
+            self.fail(
+                f"{key} must be {shape}, not {self.raw.get(key)!r:.80}",
+                key,
+                zh=f"{key} 应为{shape_zh}，现为 {self.raw.get(key)!r:.80}",
+            )
             return None
         return value
 
@@ -151,7 +168,8 @@ class Parameters:
             message = (
                 f"points {value!r:.40} must be from 0 to the weight {to_text(weight)}, at most {precision} decimals"
             )
-            self.fail(message, *path, code=code)
+            zh = f"分数 {value!r:.40} 应在 0 至分值 {to_text(weight)} 之间，小数不超过 {precision} 位"
+            self.fail(message, *path, code=code, zh=zh)
             return None
         return points
 
@@ -159,7 +177,11 @@ class Parameters:
         value = self.raw.get(key, default)
         if value not in options:
             shown = " or ".join(options)
-            self.fail(f"{key} must be {shown}{'' if key in self.raw else ' (say which)'}, not {value!r:.40}", key)
+            self.fail(
+                f"{key} must be {shown}{'' if key in self.raw else ' (say which)'}, not {value!r:.40}",
+                key,
+                zh=f"{key} 应为 {' 或 '.join(options)}{'' if key in self.raw else '（请写明）'}，现为 {value!r:.40}",
+            )
             return None
         return value  # type: ignore[no-any-return]
 
@@ -218,6 +240,17 @@ _INF = Decimal("Infinity")
 MAX_BANDS = 50
 
 
+class BadInterval(ValueError):
+    """Text that is not an interval; its words in English (``args[0]``) and Chinese (``zh``)."""
+
+    def __init__(self, message: str, zh: str) -> None:
+        super().__init__(message)
+        self.zh = zh
+
+
+_FACT_TYPE_ZH = {"number": "数字", "boolean": "是否", "text": "文字"}
+
+
 @frozen
 class Interval:
     """An interval of an input: ``[0.95, 1]``, ``(0, 10]``, ``[0.9, inf)``."""
@@ -232,18 +265,17 @@ class Interval:
         match = _INTERVAL.fullmatch(text)
         if match is None:
             msg = f'{text!r} is not an interval such as "[0.95, 1]", "(0, 10]" or "[0.9, inf)"'
-            raise ValueError(msg)
+            raise BadInterval(msg, f'{text!r} 不是区间，区间应写作 "[0.95, 1]"、"(0, 10]" 或 "[0.9, inf)"')
         low, high = (Decimal(match[name].replace("inf", "Infinity")) for name in ("low", "high"))
         if not all(in_range(end) for end in (low, high) if end.is_finite()):
             msg = f"{text!r}: the ends must have at most 40 digits and stay below 10^30"
-            raise ValueError(msg)
+            raise BadInterval(msg, f"{text!r}：区间端点最多 40 位有效数字，绝对值小于 10^30")
         interval = cls(low, high, match["open"] == "[", match["close"] == "]")
         if (interval.low_closed and low.is_infinite()) or (interval.high_closed and high.is_infinite()):
             msg = f'{text!r}: an infinite end must be open, as in "(-inf, 0)" or "[1, inf)"'
-            raise ValueError(msg)
+            raise BadInterval(msg, f'{text!r}：无穷端须为开区间，如 "(-inf, 0)" 或 "[1, inf)"')
         if low > high or (low == high and not (interval.low_closed and interval.high_closed)):
-            msg = f"{text!r} is empty"
-            raise ValueError(msg)
+            raise BadInterval(f"{text!r} is empty", f"区间 {text!r} 是空的")
         return interval
 
     def __str__(self) -> str:
@@ -306,7 +338,11 @@ class BandsKind:
         try:
             expression = Expression.parse(text, max_length=None)
         except ExpressionError as e:  # cannot happen within MAX_BANDS; reported, not raised, all the same
-            p.fail(f"the bands do not make a valid rule: {e.args[0]}", "bands")
+            p.fail(
+                f"the bands do not make a valid rule: {e.args[0]}",
+                "bands",
+                zh=f"各档不能构成有效的计分规则：{e.text('zh')}",
+            )
             return None
         listing = "；".join(f"{interval} 得 {to_text(score)} 分" for interval, score in bands)
         listing_en = "; ".join(f"{interval} -> {to_text(score)}" for interval, score in bands)
@@ -319,20 +355,33 @@ class BandsKind:
     @staticmethod
     def _bands(raw: Any, p: Parameters) -> list[tuple[Interval, Decimal]] | None:
         if not isinstance(raw, list) or not raw:
-            p.fail("bands must be a list of {range: ..., score: ...}", "bands")
+            p.fail(
+                "bands must be a list of {range: ..., score: ...}",
+                "bands",
+                zh="bands（分档）应为 {range: 区间, score: 得分} 的列表",
+            )
             return None
         if len(raw) > MAX_BANDS:
-            p.fail(f"{len(raw)} bands are too many; at most {MAX_BANDS}", "bands")
+            p.fail(
+                f"{len(raw)} bands are too many; at most {MAX_BANDS}",
+                "bands",
+                zh=f"分档 {len(raw)} 个过多；至多 {MAX_BANDS} 个",
+            )
             return None
         bands = []
         for index, band in enumerate(raw):
             if not isinstance(band, dict) or set(band) != {"range", "score"}:
-                p.fail("each band needs exactly 'range' and 'score'", "bands", index)
+                p.fail(
+                    "each band needs exactly 'range' and 'score'",
+                    "bands",
+                    index,
+                    zh="每一档须且只须有 'range'（区间）和 'score'（得分）",
+                )
                 continue
             try:
                 interval = Interval.parse(str(band["range"]))
-            except ValueError as e:
-                p.fail(str(e), "bands", index, "range", code="band-range")
+            except BadInterval as e:
+                p.fail(str(e), "bands", index, "range", code="band-range", zh=e.zh)
                 continue
             score = p.score(band["score"], "bands", index, "score", code="band-score")
             if score is not None:
@@ -349,16 +398,20 @@ class BandsKind:
             interval = bands[index][0]
             if previous is not None and interval.start < bands[previous][0].end:
                 msg = f"band {interval} overlaps band {bands[previous][0]}"
-                context.error(msg, "bands", index, "range", code="band-overlap")
+                zh = f"区间 {interval} 与 {bands[previous][0]} 重叠"
+                context.error(msg, "bands", index, "range", code="band-overlap", zh=zh)
                 ok = False
             if cursor < interval.start and cursor < domain.end:
                 gap = _span(cursor, min(interval.start, domain.end))
-                context.error(f"no band covers {gap}", "bands", index, "range", code="band-gap")
+                context.error(
+                    f"no band covers {gap}", "bands", index, "range", code="band-gap", zh=f"没有哪一档覆盖 {gap}"
+                )
                 ok = False
             if previous is None or interval.end > bands[previous][0].end:
                 previous = index
             cursor = max(cursor, interval.end)
         if cursor < domain.end:
-            context.error(f"no band covers {_span(cursor, domain.end)}", "bands", code="band-gap")
+            gap = _span(cursor, domain.end)
+            context.error(f"no band covers {gap}", "bands", code="band-gap", zh=f"没有哪一档覆盖 {gap}")
             ok = False
         return ok
