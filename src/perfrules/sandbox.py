@@ -81,23 +81,24 @@ def score(
         )
     except subprocess.TimeoutExpired:
         msg = f"scoring took longer than {limits.wall_seconds:g} seconds; the worker was stopped"
-        raise LimitExceededError(msg) from None
+        raise LimitExceededError(msg, message_zh=f"计分超过 {limits.wall_seconds:g} 秒，已停止") from None
     return _answer(finished, limits)
 
 
 def _answer(finished: subprocess.CompletedProcess[bytes], limits: Limits) -> str | bytes:
     if finished.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
         msg = f"scoring used more than {limits.cpu_seconds} seconds of CPU time; the worker was stopped"
-        raise LimitExceededError(msg)
+        raise LimitExceededError(msg, message_zh=f"计分用时超过 {limits.cpu_seconds} 秒 CPU 时间，已停止")
     try:
         answer: dict[str, Any] = json.loads(finished.stdout)
     except ValueError:
         said = finished.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["nothing"]
         if "MemoryError" in said[0]:
             msg = f"scoring needed more than {limits.memory_bytes} bytes of memory; the worker stopped"
-            raise LimitExceededError(msg) from None
+            raise LimitExceededError(msg, message_zh=f"计分所需内存超过 {limits.memory_bytes} 字节，已停止") from None
         msg = f"the worker failed (exit code {finished.returncode}): {said[0][:200]!r}"
-        raise PerfrulesError(msg) from None
+        zh = f"计分进程出错（退出码 {finished.returncode}）：{said[0][:200]!r}"
+        raise PerfrulesError(msg, message_zh=zh) from None
     if "report" in answer:
         report: str = answer["report"]
         return base64.b64decode(report) if answer.get("binary") else report

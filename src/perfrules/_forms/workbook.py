@@ -32,6 +32,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from .._diagnostics import Diagnostic, Location, did_you_mean
 from .._document import Document
 from .._inputs.facts import FUNDS_LABELS, NOT_APPLICABLE_MARK, Facts, read_facts_document
+from .._lang import Language
 from .._numbers import in_range
 from .._unicode import REFUSED_CHARACTER, printable, refusal
 from .._yaml import Marks
@@ -95,11 +96,18 @@ def read_workbook(path: Path, spec: Spec) -> Facts:
     try:
         book = load_workbook(path, data_only=True)
     except Exception as e:  # openpyxl raises many kinds for a damaged or foreign file
-        raise _error(file, "unreadable", f"not an .xlsx workbook perfrules can read ({type(e).__name__})") from None
+        raise _error(
+            file,
+            "unreadable",
+            f"not an .xlsx workbook perfrules can read ({type(e).__name__})",
+            f"不是 perfrules 能读取的 .xlsx 工作簿（{type(e).__name__}）",
+        ) from None
     reader = _Reader(file, spec)
     data = reader.read(book)
     if reader.problems:
-        raise FactsError(f"{reader.file}: {len(reader.problems)} problem(s) in the workbook", reader.problems)
+        count = len(reader.problems)
+        zh = f"{reader.file}：工作簿中有 {count} 处问题"
+        raise FactsError(f"{reader.file}: {count} problem(s) in the workbook", reader.problems, message_zh=zh)
     document = Document(file, data, hashlib.sha256(raw).hexdigest(), marks=reader.marks_of(data))
     return read_facts_document(document)
 
@@ -109,19 +117,31 @@ def _read_bytes(path: Path, file: str) -> bytes:
     known to be those of a form: openpyxl builds every cell and every merged cell before perfrules sees any."""
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        raise _error(file, "too-large", f"the workbook is {size} bytes; the limit is {MAX_FILE_BYTES}")
+        raise _error(
+            file,
+            "too-large",
+            f"the workbook is {size} bytes; the limit is {MAX_FILE_BYTES}",
+            f"工作簿有 {size} 字节，超过上限 {MAX_FILE_BYTES}",
+        )
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
             unpacked = sum(info.file_size for info in members)
             if unpacked > MAX_UNPACKED_BYTES:  # a zip bomb would unpack far beyond any real form
                 message = f"the workbook unpacks to {unpacked} bytes; the limit is {MAX_UNPACKED_BYTES}"
-                raise _error(file, "too-large", message)
+                raise _error(
+                    file, "too-large", message, f"工作簿解压后有 {unpacked} 字节，超过上限 {MAX_UNPACKED_BYTES}"
+                )
             for info in members:  # every part: a sheet may be stored anywhere the workbook's links say
                 if info.filename.endswith(".xml"):
                     _check_sheet(file, info.filename, archive.read(info))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, EOFError):
-        raise _error(file, "unreadable", "not an .xlsx workbook (an .xlsx file is a zip archive)") from None
+        raise _error(
+            file,
+            "unreadable",
+            "not an .xlsx workbook (an .xlsx file is a zip archive)",
+            "不是 .xlsx 工作簿（.xlsx 文件是 zip 压缩包）",
+        ) from None
     return path.read_bytes()
 
 
@@ -136,7 +156,12 @@ def _check_sheet(file: str, name: str, xml: bytes) -> None:
     """Refuse a sheet with more cells, or merged ranges covering more cells, than a form could have."""
     cells = len(_CELL.findall(xml))
     if cells > MAX_CELLS:
-        raise _error(file, "too-large", f"{name} has {cells} cells; a form has at most {MAX_CELLS}")
+        raise _error(
+            file,
+            "too-large",
+            f"{name} has {cells} cells; a form has at most {MAX_CELLS}",
+            f"{name} 有 {cells} 个单元格；一张表至多 {MAX_CELLS} 个",
+        )
     covered = 0
     for first_column, first_row, last_column, last_row in _MERGED.findall(xml):
         rows = int(last_row or first_row) - int(first_row) + 1
@@ -145,11 +170,20 @@ def _check_sheet(file: str, name: str, xml: bytes) -> None:
         )
         covered += max(rows, 1) * (max(columns, 0) + 1)
         if covered > MAX_MERGED_CELLS:
-            raise _error(file, "too-large", f"{name}'s merged cells cover more than {MAX_MERGED_CELLS} cells")
+            raise _error(
+                file,
+                "too-large",
+                f"{name}'s merged cells cover more than {MAX_MERGED_CELLS} cells",
+                f"{name} 的合并单元格覆盖超过 {MAX_MERGED_CELLS} 个单元格",
+            )
 
 
-def _error(file: str, code: str, message: str) -> FactsError:
-    return FactsError(f"{file}: {message}", [Diagnostic("error", code, message, location=Location(file))])
+def _error(file: str, code: str, message: str, zh: str) -> FactsError:
+    problem = Diagnostic("error", code, message, location=Location(file), message_zh=zh)
+    return FactsError(f"{file}: {message}", [problem], message_zh=f"{file}：{zh}")
+
+
+_KEY_WORDS = {"score": "得分", "weight": "分值"}
 
 
 def _label(value: object) -> str:
@@ -169,14 +203,14 @@ class _Grid:
         self.values: dict[tuple[int, int], Any] = {}
         self.formats: dict[tuple[int, int], str] = {}
         self.merged: dict[tuple[int, int], tuple[int, int]] = {}
-        self.refused: list[tuple[int, int, str]] = []
+        self.refused: list[tuple[int, int, str, str]] = []  # row, column, why in English and in Chinese
         for row in sheet.iter_rows(max_row=min(sheet.max_row, MAX_ROWS), max_col=min(sheet.max_column, MAX_COLUMNS)):
             for cell in row:
                 if cell.value is None:
                     continue
                 why = refusal(cell.value) if isinstance(cell.value, str) else None
                 if why is not None:  # reported by the reader; the cell is read as empty
-                    self.refused.append((cell.row, cell.column, why))
+                    self.refused.append((cell.row, cell.column, why, refusal(cell.value, "zh") or why))
                     continue
                 self.values[cell.row, cell.column] = cell.value
                 self.formats[cell.row, cell.column] = cell.number_format
@@ -243,7 +277,12 @@ class _Reader:
     def read(self, book: Any) -> dict[str, Any]:
         found = next(((grid, at) for grid in map(_Grid, book.worksheets) if (at := grid.find(LEVEL_NAMES[:1]))), None)
         if found is None:
-            self.problem("no-form", f"no sheet holds a form: none has the {LEVEL_NAMES[0]} header", None)
+            self.problem(
+                "no-form",
+                f"no sheet holds a form: none has the {LEVEL_NAMES[0]} header",
+                None,
+                zh=f"没有哪张工作表是评价表：都没有“{LEVEL_NAMES[0]}”表头",
+            )
             return {}
         grid, header = found
         data: dict[str, Any] = {}
@@ -257,17 +296,18 @@ class _Reader:
         return data
 
     def refusals(self, grid: _Grid) -> None:
-        for row, column, why in grid.refused:
-            self.problem(REFUSED_CHARACTER, why, self.place(grid, row, column))
+        for row, column, why, why_zh in grid.refused:
+            self.problem(REFUSED_CHARACTER, why, self.place(grid, row, column), zh=why_zh)
 
     def place(self, grid: _Grid, row: int, column: int) -> tuple[str, int, int, str]:
         return (self.file, row, column, printable(grid.sheet.title))
 
     def problem(
-        self, code: str, message: str, at: tuple[str, int, int, str] | None, indicator: str | None = None
+        self, code: str, message: str, at: tuple[str, int, int, str] | None, indicator: str | None = None, *, zh: str
     ) -> None:
+        """Note a problem at a cell: *message* in English, *zh* in Chinese."""
         location = Location(*at) if at else Location(self.file)
-        self.problems.append(Diagnostic("error", code, message, indicator, location))
+        self.problems.append(Diagnostic("error", code, message, indicator, location, zh))
 
     def put(self, data: dict[str, Any], path: tuple[str | int, ...], value: Any, at: tuple[str, int, int, str]) -> None:
         """Set ``data[path]`` (creating mappings on the way) and remember the cell it came from."""
@@ -343,9 +383,15 @@ class _Reader:
                 name = _label(next((text for text in above if text is not None), None))
                 at_cell = self.place(grid, *cell)
                 if not name or _numeric(name):
-                    self.problem("budget-unnamed", "this amount has no budget line name above it", at_cell)
+                    message = "this amount has no budget line name above it"
+                    self.problem("budget-unnamed", message, at_cell, zh="该金额上方没有预算项目名称")
                 elif name in data.get("budget", {}):
-                    self.problem("budget-twice", f"budget line {name!r} is given twice", at_cell)
+                    self.problem(
+                        "budget-twice",
+                        f"budget line {name!r} is given twice",
+                        at_cell,
+                        zh=f"预算项目 {name!r} 填了两次",
+                    )
                 elif (amount := self.number(grid, *cell, what=name)) is not None:
                     self.put(data, ("budget", name), amount, at_cell)
             names_from = row + 1
@@ -369,10 +415,20 @@ class _Reader:
             name_at = (row, label_column + 1)
             name = grid.get(*name_at)
             if not isinstance(name, str) or _numeric(name):
-                self.problem("funds-unnamed", "this row of funds has no name", self.place(grid, *name_at))
+                self.problem(
+                    "funds-unnamed",
+                    "this row of funds has no name",
+                    self.place(grid, *name_at),
+                    zh="资金表该行没有名称",
+                )
                 continue
             if name in data.get("funds", {}):
-                self.problem("funds-twice", f"funds row {name!r} is given twice", self.place(grid, *name_at))
+                self.problem(
+                    "funds-twice",
+                    f"funds row {name!r} is given twice",
+                    self.place(grid, *name_at),
+                    zh=f"资金表的 {name!r} 行填了两次",
+                )
                 continue
             for column, attribute in columns.items():
                 if grid.get(row, column) is None:
@@ -390,6 +446,7 @@ class _Reader:
                 "no-score-column",
                 f"the indicator table has no {SCORE_LABELS[0]} column",
                 self.place(grid, header_row, 1),
+                zh=f"指标表没有“{SCORE_LABELS[0]}”列",
             )
             return
         matcher = _Matcher(self.spec)
@@ -451,9 +508,8 @@ class _Reader:
             return  # an empty row, or a blank row left for the unit's own indicator
         found = matcher.match([name for name, _ in names])
         if isinstance(found, str):
-            self.problem(
-                "unknown-indicator", found, self.place(grid, *names[min(matcher.failed_level, len(names) - 1)][1])
-            )
+            at = self.place(grid, *names[min(matcher.failed_level, len(names) - 1)][1])
+            self.problem("unknown-indicator", found, at, zh=matcher.failed_zh)
             return
         node, own_name = found
         for key in ("score", "weight"):  # a number merged over several rows would count once per row
@@ -463,13 +519,15 @@ class _Reader:
                     f"this {key} cell is merged over several indicators' rows",
                     self.place(grid, row, line.columns[key]),
                     node.id,
+                    zh=f"该{_KEY_WORDS.get(key, key)}单元格跨多个指标的行合并",
                 )
                 return
         if own_name is None:
             if node.id in data.get("assessments", {}):
                 at = self.places[("assessments", node.id)]
                 message = f"{node.name!r} ({node.id}) is given twice: here and in row {at[1]}"
-                self.problem("indicator-twice", message, self.place(grid, *names[-1][1]), node.id)
+                zh = f"指标 {node.name!r}（{node.id}）填了两次：此处和第 {at[1]} 行"
+                self.problem("indicator-twice", message, self.place(grid, *names[-1][1]), node.id, zh=zh)
                 return
             # Every row gets its entry, so that "no score" is reported at the row's 得分 cell.
             self.put(data, ("assessments", node.id), {}, self.place(grid, row, line.columns["score"]))
@@ -526,7 +584,10 @@ class _Reader:
                 return
             if len(checked) > 1:
                 self.problem(
-                    "grade-ticked-twice", f"{GRADE} ticks {', '.join(checked)}: tick one", self.place(grid, row, column)
+                    "grade-ticked-twice",
+                    f"{GRADE} ticks {', '.join(checked)}: tick one",
+                    self.place(grid, row, column),
+                    zh=f"{GRADE}勾选了 {'、'.join(checked)}：只能勾选一项",
                 )
                 return
 
@@ -536,7 +597,12 @@ class _Reader:
         header = grid.find(("名称", "name"), range(1, min(grid.rows, 5) + 1))
         value_header = grid.find(("值", "value"), range(1, min(grid.rows, 5) + 1))
         if header is None or value_header is None:
-            self.problem("facts-sheet", f"the {FACTS_SHEET} sheet needs a 名称 and a 值 column", self.place(grid, 1, 1))
+            self.problem(
+                "facts-sheet",
+                f"the {FACTS_SHEET} sheet needs a 名称 and a 值 column",
+                self.place(grid, 1, 1),
+                zh=f"“{FACTS_SHEET}”工作表须有“名称”和“值”两列",
+            )
             return
         row0, name_column = header
         value_column = value_header[1]
@@ -573,7 +639,8 @@ class _Reader:
         at = self.place(grid, row, column)
         number, why = cell_number(value, percent=percent, number_format=number_format)
         if why is not None:
-            self.problem("not-a-number", f"{what}: {why}", at, indicator)
+            why_zh = cell_number(value, percent=percent, number_format=number_format, lang="zh")[1]
+            self.problem("not-a-number", f"{what}: {why}", at, indicator, zh=f"{what}：{why_zh}")
         return number
 
     def text(self, grid: _Grid, row: int, column: int) -> str:
@@ -595,7 +662,10 @@ class _Reader:
             return True
         if word in FALSE_WORDS:
             return False
-        self.problem("not-a-boolean", f"{str(value)[:40]!r} is not 是 or 否", self.place(grid, row, column))
+        at = self.place(grid, row, column)
+        self.problem(
+            "not-a-boolean", f"{str(value)[:40]!r} is not 是 or 否", at, zh=f"{str(value)[:40]!r} 应为“是”或“否”"
+        )
         return None
 
 
@@ -617,7 +687,7 @@ class _TableRow:
 
 
 def cell_number(
-    value: object, *, percent: bool = False, number_format: str = "General"
+    value: object, *, percent: bool = False, number_format: str = "General", lang: Language = "en"
 ) -> tuple[Decimal | None, str | None]:
     """A cell's value as an exact number: ``(number, None)``, or ``(None, why not)``.
 
@@ -625,28 +695,42 @@ def cell_number(
     that stands for it, which is what the user typed and what Excel shows at full
     precision. Text may carry thousands separators ("1,288.38"), spaces and
     full-width characters; a percentage ("99.7%", or a number formatted as one)
-    is accepted only where *percent* is true, as the fraction Excel stores (0.997).
+    is accepted only where *percent* is true, as the fraction Excel stores (0.997). *lang*: the language of why not.
     """
+    en = lang == "en"
     if isinstance(value, bool) or value is None or not isinstance(value, (int, float, str)):
-        return None, f"{value!r:.40} is not a number" if value is not None else "the cell is empty"
+        if value is None:
+            return None, "the cell is empty" if en else "单元格是空的"
+        return None, f"{value!r:.40} is not a number" if en else f"{value!r:.40} 不是数字"
     if isinstance(value, (int, float)):
         if "%" in number_format and not percent:
-            return None, "the cell is formatted as a percentage; write the number itself"
+            why = "the cell is formatted as a percentage; write the number itself"
+            return None, why if en else "单元格设为百分比格式；请直接写数值"
         number = _from_binary(value)
-        return (number, None) if number is not None else (None, f"{value!r:.40} is out of range")
+        out = f"{value!r:.40} is out of range" if en else f"{value!r:.40} 超出范围"
+        return (number, None) if number is not None else (None, out)
     text = re.sub(r"\s", "", unicodedata.normalize("NFKC", value))
     is_percent = text.endswith("%")
     digits = text.removesuffix("%")
     if _GROUPED.fullmatch(digits):
         digits = digits.replace(",", "")
     if not _PLAIN.fullmatch(digits):
-        hint = "; write the amount alone, in the form's unit" if any(word in text for word in _UNIT_WORDS) else ""
-        return None, f"{value[:40]!r} is not a number{hint}"
+        unit = any(word in text for word in _UNIT_WORDS)
+        if en:
+            return None, f"{value[:40]!r} is not a number" + (
+                "; write the amount alone, in the form's unit" if unit else ""
+            )
+        return None, f"{value[:40]!r} 不是数字" + ("；只写金额，单位以表中为准" if unit else "")
     if is_percent and not percent:
-        return None, f"{value[:40]!r} is a percentage; write the number itself"
+        return (
+            None,
+            f"{value[:40]!r} is a percentage; write the number itself"
+            if en
+            else f"{value[:40]!r} 是百分数；请直接写数值",
+        )
     number = Decimal(digits)  # the pattern admits only plain decimals
     if not in_range(number):
-        return None, f"{value[:40]!r} is out of range"
+        return None, f"{value[:40]!r} is out of range" if en else f"{value[:40]!r} 超出范围"
     return (number / 100 if is_percent else number), None
 
 
@@ -704,6 +788,7 @@ class _Matcher:
         self.used: set[str] = set()
         self.previous: list[Indicator] = []
         self.failed_level = 0
+        self.failed_zh = ""  # the Chinese of the last failure `match` returned
 
     def match(self, names: list[str]) -> tuple[Indicator, str | None] | str:
         """The leaf (or, for a project form, the slot and the unit's indicator name), or what is wrong."""
@@ -714,6 +799,7 @@ class _Matcher:
             if node is not None and node.slot is not None:
                 if not name:
                     self.failed_level = level
+                    self.failed_zh = f"{node.name}：单位自设指标须有名称"
                     return f"{node.name}: the unit's indicator needs a name"
                 self.previous = path
                 return node, name
@@ -723,13 +809,18 @@ class _Matcher:
             if found is None:
                 self.failed_level = level
                 where = f" under {node.name}" if node else ""
-                return f"no indicator {name!r}{where} in the spec{did_you_mean(name, [c.name for c in siblings])}"
+                names_here = [c.name for c in siblings]
+                self.failed_zh = (
+                    f"规范中{f'“{node.name}”下' if node else ''}没有指标 {name!r}{did_you_mean(name, names_here, 'zh')}"
+                )
+                return f"no indicator {name!r}{where} in the spec{did_you_mean(name, names_here)}"
             path.append(found)
             siblings = found.children
         self.previous = path
         leaf = path[-1] if path else None
         if leaf is None or not leaf.is_leaf:
             self.failed_level = len(names) - 1
+            self.failed_zh = f"该行写的是 {' / '.join(names)!r}，不是计分的末级指标"
             return f"the row names {' / '.join(names)!r}, which is not a scored indicator"
         self.used.add(leaf.id)
         return leaf, None

@@ -89,7 +89,7 @@ def new_plugin_manager(builtins: object, *plugins: object, load_entry_points: bo
         manager.check_pending()  # a misspelt hook name fails here, not silently
     except pluggy.PluginValidationError as e:
         msg = f"{_describe(manager, e.plugin)}: {e}"
-        raise PluginError(msg) from None
+        raise PluginError(msg, message_zh=f"{_describe(manager, e.plugin)}：插件不符合钩子规范：{e}") from None
     return manager
 
 
@@ -97,7 +97,7 @@ def _load_entry_points(manager: _Manager) -> None:
     disabled = _names(DISABLE_VARIABLE)
     if BUILTIN in disabled:
         msg = f"{DISABLE_VARIABLE} names {BUILTIN!r}: perfrules' built-ins cannot be switched off"
-        raise PluginError(msg)
+        raise PluginError(msg, message_zh=f"{DISABLE_VARIABLE} 中写了 {BUILTIN!r}：perfrules 的内置功能不能停用")
     allowed = _names(ALLOW_VARIABLE) if ALLOW_VARIABLE in os.environ else None
     found: dict[str, tuple[importlib.metadata.EntryPoint, importlib.metadata.Distribution]] = {}
     for entry_point, distribution in _entry_points():
@@ -108,13 +108,16 @@ def _load_entry_points(manager: _Manager) -> None:
                     f"plugin name {entry_point.name!r} is claimed by both {_shipped(other)} and {_shipped(distribution)};"
                     " uninstall one"
                 )
-                raise AlreadyRegisteredError(msg)
+                zh = (
+                    f"插件名 {entry_point.name!r} 同时被 {_shipped(other)} 和 {_shipped(distribution)} 使用；请卸载其一"
+                )
+                raise AlreadyRegisteredError(msg, message_zh=zh)
             continue
         found[entry_point.name] = (entry_point, distribution)
     for name in allowed or ():
         if name not in found or name in disabled:
             msg = f"plugin {name!r} named in {ALLOW_VARIABLE} is not installed or is disabled"
-            raise PluginError(msg)
+            raise PluginError(msg, message_zh=f"{ALLOW_VARIABLE} 中的插件 {name!r} 未安装或已停用")
     for name, (entry_point, distribution) in sorted(found.items()):
         if name in disabled or (allowed is not None and name not in allowed):
             continue
@@ -126,10 +129,12 @@ def _load_entry_points(manager: _Manager) -> None:
             msg = (
                 f"plugin {name!r} from {_shipped(distribution)} cannot be loaded: {type(e).__name__}: {e}{_hint(name)}"
             )
-            raise PluginError(msg) from e
+            zh = f"无法加载来自 {_shipped(distribution)} 的插件 {name!r}：{type(e).__name__}: {e}{_hint(name)}"
+            raise PluginError(msg, message_zh=zh) from e
         if manager.is_registered(plugin):
             msg = f"plugin {name!r} loads the same module as plugin {manager.get_name(plugin)!r}"
-            raise AlreadyRegisteredError(msg)
+            zh = f"插件 {name!r} 与插件 {manager.get_name(plugin)!r} 加载的是同一模块"
+            raise AlreadyRegisteredError(msg, message_zh=zh)
         _register(manager, plugin, name, distribution)
 
 
@@ -148,7 +153,7 @@ def _register(
     except pluggy.PluginValidationError as e:
         shipped = f" from {_shipped(distribution)}" if distribution else ""
         msg = f"plugin {name!r}{shipped} does not follow the hook specifications: {e}{_hint(name)}"
-        raise PluginError(msg) from None
+        raise PluginError(msg, message_zh=f"插件 {name!r}{shipped} 不符合钩子规范：{e}{_hint(name)}") from None
     if distribution is not None:
         manager.distributions[id(plugin)] = distribution
 
@@ -319,16 +324,17 @@ def _collect(
         provider = plugins.get(id(impl.plugin), Provider(impl.plugin_name))
         if impl.wrapper or impl.hookwrapper:
             msg = f"{provider}: hook wrappers are not supported ({hook.name})"
-            raise PluginError(msg)
+            raise PluginError(msg, message_zh=f"{provider}：不支持钩子包装器（{hook.name}）")
 
         def register(name: str, thing: Any, provider: Provider = provider) -> None:
             problem = "names are non-empty text" if not isinstance(name, str) or not name else check(name, thing)
             if problem:
                 msg = f"{provider} registered {_SINGULAR[what]} {name!r:.80}: {problem}"
-                raise PluginError(msg)
+                raise PluginError(msg, message_zh=f"{provider} 登记的 {_SINGULAR[what]} {name!r:.80} 有误：{problem}")
             if name in found:
                 msg = f"{_SINGULAR[what]} {name!r} is registered by both {providers[what, name]} and {provider}"
-                raise AlreadyRegisteredError(msg)
+                zh = f"{_SINGULAR[what]} {name!r} 被 {providers[what, name]} 和 {provider} 重复登记"
+                raise AlreadyRegisteredError(msg, message_zh=zh)
             found[name] = thing
             providers[what, name] = provider
 
@@ -339,7 +345,7 @@ def _collect(
         except Exception as e:
             hint = _hint(provider.plugin) if provider.distribution and provider.plugin != BUILTIN else ""
             msg = f"{provider} failed in {hook.name}: {type(e).__name__}: {e}{hint}"
-            raise PluginError(msg) from e
+            raise PluginError(msg, message_zh=f"{provider} 在 {hook.name} 中出错：{type(e).__name__}: {e}{hint}") from e
     return found
 
 
@@ -407,12 +413,13 @@ def _guarded(name: str, function: Callable[..., Any], provider: Provider) -> Cal
             raise
         except Exception as e:
             msg = f"{name}() failed: {type(e).__name__}: {e}{origin}"
-            raise FunctionFailure(msg) from e
+            raise FunctionFailure(msg, message_zh=f"函数 {name}() 出错：{type(e).__name__}: {e}{origin}") from e
         # A zero is in range whatever its exponent: products of decimals give 0E-32 as readily as 0.
         if isinstance(result, bool) or (isinstance(result, Decimal) and (in_range(result) or result.is_zero())):
             return result
         msg = f"{name}() returned {result!r:.80}; functions return a Decimal (in range) or a bool{origin}"
-        raise FunctionFailure(msg)
+        zh = f"函数 {name}() 返回了 {result!r:.80}；函数应返回范围内的 Decimal 或 bool{origin}"
+        raise FunctionFailure(msg, message_zh=zh)
 
     return call
 
@@ -430,10 +437,13 @@ def _checked_format(
             raise
         except Exception as e:
             msg = f"{what} {name!r} from {provider} failed: {type(e).__name__}: {e}"
-            raise PluginError(msg) from e
+            raise PluginError(
+                msg, message_zh=f"来自 {provider} 的 {what} {name!r} 出错：{type(e).__name__}: {e}"
+            ) from e
         if not isinstance(report, (str, bytes)):
             msg = f"{what} {name!r} from {provider} returned {type(report).__name__}, not text or bytes"
-            raise PluginError(msg)
+            zh = f"来自 {provider} 的 {what} {name!r} 返回了 {type(report).__name__}，而不是文本或字节"
+            raise PluginError(msg, message_zh=zh)
         return report
 
     return call
@@ -452,7 +462,8 @@ def _checked_reader(
             raise
         except Exception as e:
             msg = f"facts reader {name!r} from {provider} failed on {path}: {type(e).__name__}: {e}"
-            raise PluginError(msg) from e
+            zh = f"来自 {provider} 的填报数据读取器 {name!r} 读取 {path} 时出错：{type(e).__name__}: {e}"
+            raise PluginError(msg, message_zh=zh) from e
 
     return call
 
@@ -461,10 +472,11 @@ def lookup(entries: Mapping[str, T], what: str, name: str) -> T:
     """Return ``entries[name]`` or raise `NotRegisteredError` with a suggestion."""
     if not isinstance(name, str):  # callers without type checking
         msg = f"{what} names are text, not {name!r:.40}"  # type: ignore[unreachable]
-        raise NotRegisteredError(msg)
+        raise NotRegisteredError(msg, message_zh=f"{what} 的名称应为文字，现为 {name!r:.40}")
     try:
         return entries[name]
     except KeyError:
         known = ", ".join(sorted(entries)) or "none"
         msg = f"unknown {what} {name!r}{did_you_mean(name, entries)}; known: {known}"
-        raise NotRegisteredError(msg) from None
+        zh = f"无法识别的 {what} {name!r}{did_you_mean(name, entries, 'zh')}；可用：{known}"
+        raise NotRegisteredError(msg, message_zh=zh) from None

@@ -21,6 +21,7 @@ def render_pdf(evaluation: Evaluation) -> bytes:
         import weasyprint  # optional: imported only when a PDF is asked for
     except (ImportError, OSError) as e:  # OSError: WeasyPrint is installed but Pango is not
         msg = f"the pdf format needs WeasyPrint: pip install 'perfrules[pdf]' ({e})"
-        raise MissingExtraError(msg) from None
+        zh = f"pdf 格式需要 WeasyPrint：pip install 'perfrules[pdf]'（{e}）"
+        raise MissingExtraError(msg, message_zh=zh) from None
     pdf: bytes = weasyprint.HTML(string=render_html(evaluation)).write_pdf()
     return pdf

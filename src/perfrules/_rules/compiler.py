@@ -303,6 +303,6 @@ def _call(function: Function, name: str, *args: Any) -> Value:
     except _TypeRule:
         raise
     except PerfrulesError as e:
-        raise _Refusal(e.args[0]) from None
+        raise _Refusal(e.args[0], e.message_zh) from None
     except Exception as e:
         raise _TypeRule(f"{name}() failed: {type(e).__name__}: {e}") from None

@@ -574,7 +574,11 @@ class _TypeRule(Exception):
 
 
 class _Refusal(_TypeRule):
-    """A function refused its arguments in words of its own."""
+    """A function refused its arguments in words of its own (*zh*: the same in Chinese, where it has them)."""
+
+    def __init__(self, message: str, zh: str | None = None) -> None:
+        super().__init__(message)
+        self.zh = zh
 
 
 def _is_number(value: object) -> bool:
@@ -775,7 +779,7 @@ class _Evaluator(SimpleEval):  # type: ignore[misc]
         except _TypeRule:
             raise
         except PerfrulesError as e:
-            raise _Refusal(e.args[0]) from None
+            raise _Refusal(e.args[0], e.message_zh) from None
         except Exception as e:
             msg = f"{name}() failed: {type(e).__name__}: {e}"
             raise _TypeRule(msg) from None
@@ -830,15 +834,18 @@ def _failure(error: Exception, expression: Expression, names: Mapping[str, Value
     if isinstance(error, ZeroDivisionError):
         zeros = sorted(n for n in expression._denominators if names.get(n) == 0)
         which = f" ({', '.join(f'{n} = 0' for n in zeros)})" if zeros else ""
-        return EvaluationError(f"division by zero in {source!r:.120}{which}")
+        zh = f"公式 {source!r:.120} 中出现除以零{which.replace(' (', '（').replace(')', '）') if which else ''}"
+        return EvaluationError(f"division by zero in {source!r:.120}{which}", message_zh=zh)
     if isinstance(error, _Refusal):  # a function's own words, complete as they are
-        return EvaluationError(str(error))
+        return EvaluationError(str(error), message_zh=error.zh)
     if isinstance(error, _TypeRule):
-        return EvaluationError(f"{error} in {source!r:.120}")
+        return EvaluationError(f"{error} in {source!r:.120}", message_zh=f"公式 {source!r:.120} 中：{error}")
     if isinstance(error, decimal.Overflow):
-        return EvaluationError(f"a number grew too large in {source!r:.120}")
+        return EvaluationError(
+            f"a number grew too large in {source!r:.120}", message_zh=f"公式 {source!r:.120} 中的数过大"
+        )
     if isinstance(error, (ArithmeticError, InvalidExpression, TypeError, ValueError)):
-        return EvaluationError(f"{error} in {source!r:.120}")
+        return EvaluationError(f"{error} in {source!r:.120}", message_zh=f"公式 {source!r:.120} 中：{error}")
     return None
 
 

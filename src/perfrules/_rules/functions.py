@@ -69,7 +69,7 @@ def within(value: Decimal, low: Decimal, high: Decimal, upper_open: object = Fal
     if value < low or value > high or (upper_open and value == high):
         shown = f"[{low}, {high}{')' if upper_open else ']'}"
         msg = f"{value} is outside {shown}"
-        raise OutOfRange(msg)
+        raise OutOfRange(msg, message_zh=f"{value} 不在 {shown} 之内")
     return value
 
 

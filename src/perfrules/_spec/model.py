@@ -205,7 +205,10 @@ class Spec:
     def unknown(self, indicator_id: object, known: Iterable[str]) -> UnknownIndicatorError:
         """The error for an id that names none of *known* (this spec's ids), suggesting the nearest."""
         hint = did_you_mean(str(indicator_id), known)
-        return UnknownIndicatorError(f"no indicator {indicator_id!r:.80} in {self.id}@{self.version}{hint}")
+        return UnknownIndicatorError(
+            f"no indicator {indicator_id!r:.80} in {self.id}@{self.version}{hint}",
+            message_zh=f"规范 {self.id}@{self.version} 中没有指标 {indicator_id!r:.80}{did_you_mean(str(indicator_id), known, 'zh')}",
+        )
 
     def indicator_locations(self) -> Mapping[str, Location]:
         """Where each indicator is written, by id."""
