@@ -69,6 +69,17 @@ class TestEveryCommand:
         [option] = [p for p in command.params if isinstance(p, click.Option) and "--lang" in p.opts]
         assert ["zh", "en"] == list(option.type.choices)  # type: ignore[attr-defined]
 
+    @pytest.mark.parametrize("name", sorted(_own_commands()))
+    def test_help_in_both_languages(self, name: str) -> None:
+        """Each command's one-line help says what it does in Chinese and in English."""
+        short = _own_commands()[name].get_short_help_str(limit=200)
+        assert CHINESE.search(short) and re.search(r" · [A-Z][a-z]+ ", short), short
+
+    def test_usage_errors(self) -> None:
+        """perfrules' own usage errors follow --lang (click's may stay English)."""
+        assert "请给出 SPEC 和 FACTS" in run("score", SEED_SPEC, "--lang", "zh")[1]
+        assert "give SPEC and FACTS" in run("score", SEED_SPEC, "--lang", "en")[1]
+
     def test_validate(self) -> None:
         """validate says the spec is fine in the language asked for."""
         assert "无误" in run("validate", SEED_SPEC, "--lang", "zh")[1]
@@ -111,12 +122,18 @@ class TestFacts:
 
 @pytest.mark.parametrize("name", sorted(path.name for path in CORPUS.glob("*.yaml")))
 def test_hostile_corpus_in_chinese(tmp_path: Path, name: str) -> None:
-    """Under --lang zh every message score, validate and summary print for the hostile corpus says what it says in
-    Chinese (besides paths, ids, codes and quoted values)."""
+    """Under --lang zh every message score, summary, explain, review, template and validate print for the hostile
+    corpus says what it says in Chinese (besides paths, ids, codes and quoted values)."""
     facts = tmp_path / "facts.yaml"
     facts.write_text("facts: {x: 1}\n", encoding="utf-8")
     spec, facts_file = (CORPUS / name, facts) if name.startswith("spec-") else (SEED_SPEC, CORPUS / name)
-    commands = [("score", spec, facts_file), ("summary", spec, facts_file)]
+    commands = [
+        ("score", spec, facts_file),
+        ("summary", spec, facts_file),
+        ("explain", spec, facts_file),
+        ("review", spec, facts_file),
+        ("template", spec, "-o", tmp_path / "form.xlsx"),
+    ]
     if name.startswith("spec-"):
         commands.append(("validate", spec))
     for command in commands:

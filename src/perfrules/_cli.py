@@ -101,7 +101,7 @@ def _report_problems(error: PerfrulesError) -> None:
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 @click.pass_context
 def main(ctx: click.Context, debug: bool) -> None:
-    """Score performance-evaluation forms (绩效自评表) exactly from declarative specs."""
+    """绩效自评表精确计分 · Score performance-evaluation forms exactly from declarative specs."""
     ctx.obj = {"debug": debug}
 
 
@@ -135,6 +135,11 @@ def _chosen_language(ctx: click.Context, _param: click.Parameter, value: Languag
     root = ctx.find_root()
     root.obj = {**(root.obj or {}), "lang": lang}
     return lang
+
+
+def _usage(english: str, chinese: str) -> click.UsageError:
+    """A usage error in the language of this command's messages."""
+    return click.UsageError(english if _language() == "en" else chinese)
 
 
 def _language() -> Language:
@@ -203,23 +208,31 @@ def score(
     review: str | None,
     isolate: bool,
 ) -> None:
-    """Score FACTS against SPEC (a spec file, or the id of a registered spec) and print the filled form.
+    """按规范为填报数据计分并输出填好的表 · Score FACTS against SPEC and print the filled form.
+
+    SPEC is a spec file, or the id of a registered spec.
 
     FACTS is a YAML or JSON facts file, or a filled .xlsx form (from `perfrules template`, or the official
     layout filled by hand).
     """
     if len(arguments) != (1 if spec_option else 2):
-        raise click.UsageError("give SPEC and FACTS, or --spec ID and FACTS")
+        raise _usage("give SPEC and FACTS, or --spec ID and FACTS", "请给出 SPEC 和 FACTS，或 --spec ID 和 FACTS")
     spec, facts_source = (spec_option, arguments[0]) if spec_option else arguments
     if by_year and ("@" in spec or is_file(spec)):
-        raise click.UsageError("--year chooses among a registered spec's versions: give its id without @VERSION")
+        raise _usage(
+            "--year chooses among a registered spec's versions: give its id without @VERSION",
+            "--year 用于在已登记规范的各版本中选择：请给出不带 @VERSION 的 id",
+        )
     formats = default_registry().report_formats
     output_format = output_format or _format_of(output, formats)
     if output_format not in formats:
         raise click.BadParameter(f"choose from {', '.join(sorted(formats))}", param_hint="--format")
     if isolate:
         if by_year:
-            raise click.UsageError("--isolate takes a spec file or id@version, not --year")
+            raise _usage(
+                "--isolate takes a spec file or id@version, not --year",
+                "--isolate 需要规范文件或 id@version，不能与 --year 同用",
+            )
         try:
             from . import sandbox  # a worker process and its JSON only when asked for
 
@@ -244,7 +257,10 @@ def _format_of(output: str | None, formats: Mapping[str, object]) -> str:
     suffix = SUFFIX_FORMATS.get(suffix, suffix)
     if suffix not in formats:
         known = ", ".join(sorted(formats))
-        raise click.UsageError(f"cannot tell the format of {output!r} from its suffix: give --format ({known})")
+        raise _usage(
+            f"cannot tell the format of {output!r} from its suffix: give --format ({known})",
+            f"无法从 {output!r} 的后缀判断格式：请用 --format 指定（{known}）",
+        )
     return suffix
 
 
@@ -261,7 +277,10 @@ def _emit(report: str | bytes, output: str | None, output_format: str) -> None:
         return
     if isinstance(report, bytes):
         if sys.stdout.isatty():
-            raise click.UsageError(f"{output_format} is a binary format: write it to a file with -o FILE")
+            raise _usage(
+                f"{output_format} is a binary format: write it to a file with -o FILE",
+                f"{output_format} 是二进制格式：请用 -o FILE 写入文件",
+            )
         sys.stdout.buffer.write(report)
         return
     click.echo(report, nl=False)
@@ -275,13 +294,17 @@ def _evaluate(
         # A workbook is read against its spec (rows are found by indicator names), so the spec comes first.
         in_workbook = facts_reader(facts_source, default_registry()) is not None
         if in_workbook and by_year:
-            raise click.UsageError(
-                "--year reads the fiscal year from a YAML facts file; name the spec's version instead"
+            raise _usage(
+                "--year reads the fiscal year from a YAML facts file; name the spec's version instead",
+                "--year 从 YAML 填报数据文件读取年度；请直接写明规范的版本",
             )
         loaded = load_spec(spec) if in_workbook else None
         facts = load_facts(facts_source, spec=loaded)
         if by_year and facts.year is None:
-            raise click.UsageError("--year takes the facts' fiscal year, but the facts give no 'year'")
+            raise _usage(
+                "--year takes the facts' fiscal year, but the facts give no 'year'",
+                "--year 取填报数据的年度，但填报数据中没有 'year'",
+            )
         fiscal_year = facts.year if by_year else None
         loaded = loaded or load_spec(spec, year=fiscal_year)
         return evaluate(loaded, facts, claims=claims, review=review)  # type: ignore[arg-type]
@@ -307,7 +330,9 @@ def _fail(error: PerfrulesError, *, as_json: bool) -> NoReturn:
 @click.option("--facts", "facts_source", metavar="FILE", help="Prefill from a facts file (last year's, say).")
 @_LANG_OF_MESSAGES
 def template(*, spec: str, output: str, facts_source: str | None) -> None:
-    """Write a blank workbook of SPEC's form for a unit to fill, then score it with `perfrules score SPEC FILE`.
+    """生成待填报的空白工作簿 · Write a blank workbook of SPEC's form for a unit to fill.
+
+    Then score it with `perfrules score SPEC FILE`.
 
     The workbook has the official layout (header, budget or funds table, indicators, total, grade) with the
     cells to fill shaded and validated, and a 数据 sheet for the facts the spec's rules read.
@@ -330,7 +355,10 @@ def template(*, spec: str, output: str, facts_source: str | None) -> None:
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="How many indicators to list.")
 @_LANG_OF_MESSAGES
 def summary(*, spec: str, facts: tuple[str, ...], output_format: str | None, output: str | None, top: int) -> None:
-    """Summarise several units' FACTS under SPEC: ranking, grade distribution, the indicators losing most points."""
+    """汇总多家单位的得分 · Summarise several units' FACTS under SPEC.
+
+    Ranking, grade distribution, the indicators losing most points.
+    """
     formats = default_registry().summary_formats
     output_format = output_format or _format_of(output, formats)
     if output_format not in formats:
@@ -361,7 +389,9 @@ def explain(
     claims: str | None,
     review: str | None,
 ) -> None:
-    """Explain how FACTS score against SPEC: inputs, rule, arithmetic, rounding, points lost.
+    """说明每项得分的由来 · Explain how FACTS score against SPEC.
+
+    Inputs, rule, arithmetic, rounding, points lost.
 
     With INDICATOR (an id such as 1.1.3), only that indicator and its sub-indicators.
     """
@@ -402,7 +432,9 @@ def review(
     claims: str | None,
     review: str | None,
 ) -> None:
-    """Review FACTS against SPEC (复核): list what a reviewer should check; exit 1 when anything is found.
+    """复核：列出需要核查之处 · Review FACTS against SPEC: what a reviewer should check.
+
+    Exit 1 when anything is found.
 
     Findings: claims that differ from what the rules compute, a stated total or grade
     that is not the computed one, figures that contradict each other, points lost
@@ -446,7 +478,7 @@ def _findings_text(evaluation: Evaluation, found: tuple[Finding, ...], tolerance
 @click.argument("spec")
 @_LANG
 def validate(spec: str, lang: Language) -> None:
-    """Check SPEC and list every problem with its file:line:column."""
+    """检查规范并列出全部问题 · Check SPEC and list every problem with its file:line:column."""
     loaded = load_spec(spec)
     leaves = sum(1 for indicator in loaded.walk() if indicator.is_leaf)
     if lang == "en":
@@ -459,7 +491,7 @@ def validate(spec: str, lang: Language) -> None:
 @_TEXT_OR_JSON
 @_LANG
 def plugins(output_format: str, lang: Language) -> None:
-    """List the plugins, their versions and everything each registers."""
+    """列出插件及其登记的内容 · List the plugins, their versions and everything each registers."""
     registry = default_registry()
     registers = {p.plugin: registry.registered_by(p.plugin) for p in registry.plugins}
     registers[BUILTIN] = dict(sorted({**registers[BUILTIN], "commands": sorted(_own_commands())}.items()))
