@@ -148,6 +148,13 @@ def test_hostile_corpus_in_chinese(tmp_path: Path, name: str) -> None:
                 assert CHINESE.search(said), (command[0], line)
 
 
+def test_table_report_follows_lang() -> None:
+    """The table report words its remarks in the language of --lang; after the command, the default again."""
+    assert "警告: [1.1.3] 自评 9.91 分" in run("score", SEED_SPEC, SEED_FACTS, "--lang", "zh")[1]
+    assert "warning: [1.1.3] claimed 9.91" in run("score", SEED_SPEC, SEED_FACTS)[1]  # PERFRULES_LANG=en here
+    assert "warning: [1.1.3] claimed 9.91" in run("score", SEED_SPEC, SEED_FACTS, "--lang", "en")[1]
+
+
 def test_seed_warning_in_chinese() -> None:
     """The seed form's claim-differs warning carries its Chinese text."""
     code, out = run("score", SEED_SPEC, SEED_FACTS, "--format", "json", "--lang", "zh")

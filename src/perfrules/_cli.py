@@ -21,7 +21,7 @@ from ._api import template as blank_workbook
 from ._document import is_file
 from ._engine.results import Evaluation
 from ._inputs.facts import facts_reader
-from ._lang import LANGUAGES, Language, default_language
+from ._lang import LANGUAGES, Language, default_language, speaking
 from ._numbers import to_decimal, to_text
 from ._plugins.registry import BUILTIN
 from .exceptions import AlreadyRegisteredError, PerfrulesError, PluginError, SourceNotFoundError, UnknownIndicatorError
@@ -134,6 +134,7 @@ def _chosen_language(ctx: click.Context, _param: click.Parameter, value: Languag
     lang = value or default_language()
     root = ctx.find_root()
     root.obj = {**(root.obj or {}), "lang": lang}
+    ctx.with_resource(speaking(lang))  # reports follow it too, until the command ends
     return lang
 
 

@@ -7,6 +7,9 @@ Chinese is the default, for the finance officials who edit specs and fill forms;
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Literal
 
 Language = Literal["zh", "en"]
@@ -25,3 +28,21 @@ def default_language() -> Language:
         if value := os.environ.get(name):
             return "en" if value.lower().startswith("en") else "zh"
     return "zh"
+
+
+_SPOKEN: ContextVar[Language | None] = ContextVar("perfrules_language", default=None)
+
+
+def current_language() -> Language:
+    """The language reports word their remarks in: the one `speaking` set, else `default_language`."""
+    return _SPOKEN.get() or default_language()
+
+
+@contextmanager
+def speaking(lang: Language) -> Iterator[None]:
+    """Within the block, reports speak *lang* (the command line sets it from ``--lang``)."""
+    token = _SPOKEN.set(lang)
+    try:
+        yield
+    finally:
+        _SPOKEN.reset(token)

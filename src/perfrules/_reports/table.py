@@ -9,6 +9,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from .._diagnostics import LEVEL_WORDS
+from .._lang import current_language
 from .._numbers import to_text
 
 if TYPE_CHECKING:
@@ -51,9 +53,11 @@ def render_table(evaluation: Evaluation) -> str:
         )
         if review.opinion:
             console.print(Text(f"复核意见: {review.opinion}"))
+    lang = current_language()
     for diagnostic in evaluation.diagnostics:
         about = f"[{diagnostic.indicator}] " if diagnostic.indicator else ""
-        console.print(Text(f"{diagnostic.level}: {about}{diagnostic.message} ({diagnostic.code})"))
+        level = diagnostic.level if lang == "en" else LEVEL_WORDS[diagnostic.level]
+        console.print(Text(f"{level}: {about}{diagnostic.text(lang)} ({diagnostic.code})"))
     output = console.file.getvalue()  # type: ignore[attr-defined]
     return "\n".join(line.rstrip() for line in output.splitlines()) + "\n"
 
