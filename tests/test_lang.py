@@ -14,7 +14,7 @@ from perfrules._cli import _own_commands, main
 from perfrules._diagnostics import Diagnostic, Location
 from perfrules._lang import default_language
 
-from .conftest import ROOT, SEED_FACTS, SEED_SPEC
+from .conftest import ARTEFACTS, ROOT, SEED_FACTS, SEED_SPEC
 
 CORPUS = ROOT / "tests" / "hostile"
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
@@ -150,7 +150,7 @@ def test_hostile_corpus_in_chinese(tmp_path: Path, name: str) -> None:
 
 def test_table_report_follows_lang() -> None:
     """The table report words its remarks in the language of --lang; after the command, the default again."""
-    assert "警告: [1.1.3] 自评 9.91 分" in run("score", SEED_SPEC, SEED_FACTS, "--lang", "zh")[1]
+    assert "警告：[1.1.3] 自评 9.91 分" in run("score", SEED_SPEC, SEED_FACTS, "--lang", "zh")[1]
     assert "warning: [1.1.3] claimed 9.91" in run("score", SEED_SPEC, SEED_FACTS)[1]  # PERFRULES_LANG=en here
     assert "warning: [1.1.3] claimed 9.91" in run("score", SEED_SPEC, SEED_FACTS, "--lang", "en")[1]
 
@@ -202,3 +202,32 @@ def untranslated_sites() -> list[str]:
 def test_every_message_is_born_bilingual() -> None:
     """Every place that makes a diagnostic or a perfrules error gives its Chinese text too."""
     assert [] == untranslated_sites()
+
+
+def test_every_code_met_renders_in_both_languages(tmp_path: Path) -> None:
+    """Each problem the hostile corpus and a form full of mistakes meet, in both languages side by side, written to
+    build/test-artefacts/messages.md for review; each code is met in both, with different words."""
+    facts = tmp_path / "facts.yaml"
+    facts.write_text("facts: {x: 1}\n", encoding="utf-8")
+    wrong = tmp_path / "wrong.yaml"
+    wrong.write_text(
+        "facts: {executed: abc, budget_full_year: -1, 未知: 1}\nassessments: {'1': {score: 1}, '1.1.3': {score: 99}}\n",
+        encoding="utf-8",
+    )
+    cases = [
+        (CORPUS / name, facts) if name.startswith("spec-") else (SEED_SPEC, CORPUS / name)
+        for name in sorted(path.name for path in CORPUS.glob("*.yaml"))
+    ]
+    said: dict[str, dict[str, str]] = {}
+    for spec, facts_file in [*cases, (SEED_SPEC, wrong), (SEED_SPEC, SEED_FACTS)]:
+        for lang in ("zh", "en"):
+            result = CliRunner().invoke(main, ["score", str(spec), str(facts_file), "--lang", lang])
+            for line in (result.stderr + result.stdout).splitlines():
+                if found := re.search(r"\(([a-z-]+)\)$", line.strip()):
+                    said.setdefault(found[1], {}).setdefault(lang, line.strip())
+    lines = ["# Messages in both languages", "", "| code | 中文 | English |", "| --- | --- | --- |"]
+    lines += [f"| {code} | {words['zh']} | {words['en']} |" for code, words in sorted(said.items())]
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTEFACTS / "messages.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert len(said) >= 15
+    assert all(words.keys() == {"zh", "en"} and words["zh"] != words["en"] for words in said.values()), said

@@ -56,8 +56,8 @@ def render_table(evaluation: Evaluation) -> str:
     lang = current_language()
     for diagnostic in evaluation.diagnostics:
         about = f"[{diagnostic.indicator}] " if diagnostic.indicator else ""
-        level = diagnostic.level if lang == "en" else LEVEL_WORDS[diagnostic.level]
-        console.print(Text(f"{level}: {about}{diagnostic.text(lang)} ({diagnostic.code})"))
+        level = f"{diagnostic.level}: " if lang == "en" else f"{LEVEL_WORDS[diagnostic.level]}："
+        console.print(Text(f"{level}{about}{diagnostic.text(lang)} ({diagnostic.code})"))
     output = console.file.getvalue()  # type: ignore[attr-defined]
     return "\n".join(line.rstrip() for line in output.splitlines()) + "\n"
 
