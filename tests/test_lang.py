@@ -186,6 +186,8 @@ def untranslated_sites() -> list[str]:
                 chinese = len(node.args) >= 6 or "message_zh" in keywords
             elif name == "error" and path.name == "binding.py":  # error(code, en, zh, path, ...)
                 chinese = len(node.args) >= 4
+            elif name == "_TypeRule":  # _TypeRule(english, chinese)
+                chinese = len(node.args) >= 2
             elif name == "fail" and path.name == "_cli.py":  # click's ParamType.fail: worded in the chosen language
                 continue
             elif name in ("error", "fail", "problem"):

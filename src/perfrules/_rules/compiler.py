@@ -94,7 +94,10 @@ def compile_rule(
                 return rule(names)
         except Exception as e:
             # Only reading a name raises KeyError: functions are guarded.
-            error = _TypeRule(f"no value for {e.args[0]!r:.80}") if isinstance(e, KeyError) else e
+            missing = e.args[0] if isinstance(e, KeyError) else None
+            error = (
+                _TypeRule(f"no value for {missing!r:.80}", f"{missing!r:.80} 没有值") if isinstance(e, KeyError) else e
+            )
             failure = _failure(error, expression, names)
             if failure is None:
                 raise
@@ -292,7 +295,10 @@ class Emitter:
 
 def _condition(value: Any, word: str) -> bool:
     if not isinstance(value, bool):
-        raise _TypeRule(f"'{word}' needs a condition, got {_kind(value)}")
+        raise _TypeRule(
+            f"'{word}' needs a condition, got {_kind(value)}",
+            f"'{word}' 需要条件（真或假），这里是{_kind(value, 'zh')}",
+        )
     return value
 
 
@@ -305,4 +311,6 @@ def _call(function: Function, name: str, *args: Any) -> Value:
     except PerfrulesError as e:
         raise _Refusal(e.args[0], e.message_zh) from None
     except Exception as e:
-        raise _TypeRule(f"{name}() failed: {type(e).__name__}: {e}") from None
+        raise _TypeRule(
+            f"{name}() failed: {type(e).__name__}: {e}", f"函数 {name}() 出错：{type(e).__name__}: {e}"
+        ) from None

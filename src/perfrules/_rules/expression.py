@@ -570,15 +570,15 @@ def _at(node: ast.AST, lang: Language = "en") -> str:
 
 
 class _TypeRule(Exception):
-    """An operand of the wrong type; reported as an evaluation error."""
-
-
-class _Refusal(_TypeRule):
-    """A function refused its arguments in words of its own (*zh*: the same in Chinese, where it has them)."""
+    """An operand of the wrong type; reported as an evaluation error (*zh*: the same in Chinese)."""
 
     def __init__(self, message: str, zh: str | None = None) -> None:
         super().__init__(message)
         self.zh = zh
+
+
+class _Refusal(_TypeRule):
+    """A function refused its arguments in words of its own."""
 
 
 def _is_number(value: object) -> bool:
@@ -589,7 +589,7 @@ def _arithmetic(symbol: str, op: Callable[[Decimal, Decimal], Decimal]) -> Calla
     def apply(left: Any, right: Any) -> Decimal:
         if not (_is_number(left) and _is_number(right)):
             msg = f"'{symbol}' needs two numbers, got {_kind(left)} and {_kind(right)}"
-            raise _TypeRule(msg)
+            raise _TypeRule(msg, f"'{symbol}' 需要两个数，这里是{_kind(left, 'zh')}和{_kind(right, 'zh')}")
         return op(left, right)
 
     return apply
@@ -605,10 +605,9 @@ def _comparison(symbol: str, op: Callable[[Any, Any], bool]) -> Callable[[Any, A
     def apply(left: Any, right: Any) -> bool:
         if _kind(left) != _kind(right):
             msg = f"'{symbol}' compares {_kind(left)} with {_kind(right)}"
-            raise _TypeRule(msg)
+            raise _TypeRule(msg, f"'{symbol}' 比较了{_kind(left, 'zh')}与{_kind(right, 'zh')}")
         if isinstance(left, bool) and symbol not in ("==", "!="):
-            msg = f"'{symbol}' cannot order booleans"
-            raise _TypeRule(msg)
+            raise _TypeRule(f"'{symbol}' cannot order booleans", f"'{symbol}' 不能比较条件（真或假）的大小")
         return op(left, right)
 
     return apply
@@ -616,19 +615,21 @@ def _comparison(symbol: str, op: Callable[[Any, Any], bool]) -> Callable[[Any, A
 
 def _negate(value: Any) -> Decimal:
     if not _is_number(value):
-        raise _TypeRule(f"'-' needs a number, got {_kind(value)}")
+        raise _TypeRule(f"'-' needs a number, got {_kind(value)}", f"'-' 需要数，这里是{_kind(value, 'zh')}")
     return -value  # type: ignore[no-any-return]
 
 
 def _plus(value: Any) -> Decimal:
     if not _is_number(value):
-        raise _TypeRule(f"'+' needs a number, got {_kind(value)}")
+        raise _TypeRule(f"'+' needs a number, got {_kind(value)}", f"'+' 需要数，这里是{_kind(value, 'zh')}")
     return value  # type: ignore[no-any-return]
 
 
 def _not(value: Any) -> bool:
     if not isinstance(value, bool):
-        raise _TypeRule(f"'not' needs a condition, got {_kind(value)}")
+        raise _TypeRule(
+            f"'not' needs a condition, got {_kind(value)}", f"'not' 需要条件（真或假），这里是{_kind(value, 'zh')}"
+        )
     return not value
 
 
@@ -705,13 +706,13 @@ def _static_type(
     return None
 
 
-def _kind(value: object) -> str:
+def _kind(value: object, lang: Language = "en") -> str:
     if isinstance(value, bool):
-        return "a condition"
+        return "a condition" if lang == "en" else "条件（真或假）"
     if isinstance(value, Decimal):
-        return "a number"
+        return "a number" if lang == "en" else "数"
     if isinstance(value, str):
-        return "text"
+        return "text" if lang == "en" else "文字"
     return type(value).__name__
 
 
@@ -756,7 +757,7 @@ class _Evaluator(SimpleEval):  # type: ignore[misc]
         value = self._eval(node)
         if not isinstance(value, bool):
             msg = f"'{word}' needs a condition, got {_kind(value)}"
-            raise _TypeRule(msg)
+            raise _TypeRule(msg, f"'{word}' 需要条件（真或假），这里是{_kind(value, 'zh')}")
         return value
 
     def _eval_name(self, node: ast.Name) -> Value:
@@ -764,13 +765,13 @@ class _Evaluator(SimpleEval):  # type: ignore[misc]
         try:
             return self.names[node.id]
         except KeyError:
-            raise _TypeRule(f"no value for {node.id!r:.80}") from None
+            raise _TypeRule(f"no value for {node.id!r:.80}", f"{node.id!r:.80} 没有值") from None
 
     def _eval_call(self, node: ast.Call) -> Value:
         name = node.func.id  # type: ignore[attr-defined]  # checked at parse
         function = self.functions.get(name)
         if function is None:
-            raise _TypeRule(f"no function {name}() is registered")
+            raise _TypeRule(f"no function {name}() is registered", f"没有登记函数 {name}()")
         args = [self._eval(arg) for arg in node.args]
         # Registered functions are guarded by the registry (results checked, failures naming
         # the plugin); this only keeps any other failure from leaking.
@@ -782,7 +783,7 @@ class _Evaluator(SimpleEval):  # type: ignore[misc]
             raise _Refusal(e.args[0], e.message_zh) from None
         except Exception as e:
             msg = f"{name}() failed: {type(e).__name__}: {e}"
-            raise _TypeRule(msg) from None
+            raise _TypeRule(msg, f"函数 {name}() 出错：{type(e).__name__}: {e}") from None
 
 
 class Interpreter:
@@ -839,7 +840,9 @@ def _failure(error: Exception, expression: Expression, names: Mapping[str, Value
     if isinstance(error, _Refusal):  # a function's own words, complete as they are
         return EvaluationError(str(error), message_zh=error.zh)
     if isinstance(error, _TypeRule):
-        return EvaluationError(f"{error} in {source!r:.120}", message_zh=f"公式 {source!r:.120} 中：{error}")
+        return EvaluationError(
+            f"{error} in {source!r:.120}", message_zh=f"公式 {source!r:.120} 中：{error.zh or error}"
+        )
     if isinstance(error, decimal.Overflow):
         return EvaluationError(
             f"a number grew too large in {source!r:.120}", message_zh=f"公式 {source!r:.120} 中的数过大"
