@@ -155,6 +155,15 @@ def test_table_report_follows_lang() -> None:
     assert "warning: [1.1.3] claimed 9.91" in run("score", SEED_SPEC, SEED_FACTS, "--lang", "en")[1]
 
 
+def test_isolated_scoring_speaks_the_language_asked_for(tmp_path: Path) -> None:
+    """--isolate renders in the worker in the language of --lang, and its errors keep their Chinese."""
+    assert "警告：[1.1.3]" in run("score", "--isolate", SEED_SPEC, SEED_FACTS, "--lang", "zh")[1]
+    assert "warning: [1.1.3]" in run("score", "--isolate", SEED_SPEC, SEED_FACTS, "--lang", "en")[1]
+    facts = tmp_path / "facts.yaml"
+    facts.write_text("facts: {executed: 1}\n", encoding="utf-8")
+    assert "填报数据与规范" in run("score", "--isolate", SEED_SPEC, facts, "--lang", "zh")[1]
+
+
 def test_seed_warning_in_chinese() -> None:
     """The seed form's claim-differs warning carries its Chinese text."""
     code, out = run("score", SEED_SPEC, SEED_FACTS, "--format", "json", "--lang", "zh")

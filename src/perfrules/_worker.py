@@ -17,6 +17,7 @@ from typing import Any
 
 from . import _yaml
 from ._api import evaluate, render
+from ._lang import speaking
 from ._reports.json import diagnostics_to_data
 from .exceptions import PerfrulesError
 
@@ -31,16 +32,19 @@ def main() -> None:
     answer: dict[str, Any]
     try:
         evaluation = evaluate(request["spec"], request["facts"], claims=request["claims"], review=request["review"])
-        report = render(evaluation, request["format"])
+        with speaking("en" if request.get("lang") == "en" else "zh"):
+            report = render(evaluation, request["format"])
         if isinstance(report, bytes):
             answer = {"report": base64.b64encode(report).decode(), "binary": True}
         else:
             answer = {"report": report, "binary": False}
     except PerfrulesError as e:
-        answer = {"error": type(e).__name__, "message": e.args[0], "problems": diagnostics_to_data(e.diagnostics)}
+        problems = diagnostics_to_data(e.diagnostics)
+        answer = {"error": type(e).__name__, "message": e.args[0], "message_zh": e.message_zh, "problems": problems}
     except MemoryError:
         message = f"scoring needed more than {memory} bytes of memory; the worker stopped"
-        answer = {"error": "LimitExceededError", "message": message, "problems": []}
+        zh = f"计分所需内存超过 {memory} 字节，已停止"
+        answer = {"error": "LimitExceededError", "message": message, "message_zh": zh, "problems": []}
     sys.stdout.write(json.dumps(answer, ensure_ascii=False))
 
 

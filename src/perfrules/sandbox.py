@@ -30,6 +30,7 @@ from typing import Any
 from attrs import frozen
 
 from . import exceptions
+from ._lang import current_language
 from ._reports.json import diagnostics_from_data
 from .exceptions import LimitExceededError, PerfrulesError
 
@@ -70,6 +71,7 @@ def score(
         "review": os.fspath(review) if review is not None else None,
         "cpu_seconds": limits.cpu_seconds,
         "memory_bytes": limits.memory_bytes,
+        "lang": current_language(),  # the report's remarks, as the caller would render them
     }
     try:
         finished = subprocess.run(  # our own interpreter and module, arguments fixed
@@ -105,4 +107,6 @@ def _answer(finished: subprocess.CompletedProcess[bytes], limits: Limits) -> str
     error_class = getattr(exceptions, str(answer.get("error")), None)
     if not (isinstance(error_class, type) and issubclass(error_class, PerfrulesError)):
         error_class = PerfrulesError
-    raise error_class(str(answer.get("message")), diagnostics_from_data(answer.get("problems", [])))
+    chinese = answer.get("message_zh")
+    problems = diagnostics_from_data(answer.get("problems", []))
+    raise error_class(str(answer.get("message")), problems, message_zh=chinese if isinstance(chinese, str) else None)
