@@ -21,7 +21,7 @@ from ._api import template as blank_workbook
 from ._document import is_file
 from ._engine.results import Evaluation
 from ._inputs.facts import facts_reader
-from ._lang import LANGUAGES, Language, default_language, speaking
+from ._lang import LANGUAGES, Language, current_language, default_language, speaking
 from ._numbers import to_decimal, to_text
 from ._plugins.registry import BUILTIN
 from .exceptions import AlreadyRegisteredError, PerfrulesError, PluginError, SourceNotFoundError, UnknownIndicatorError
@@ -61,7 +61,7 @@ class _Group(click.Group):
         except Exception as e:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            if _language() == "en":
+            if current_language() == "en":
                 message = f"internal error: {type(e).__name__}: {e} (a bug; --debug shows the traceback)"
             else:
                 message = f"内部错误：{type(e).__name__}: {e}（程序缺陷；加 --debug 可显示调用栈）"
@@ -90,7 +90,7 @@ def _own_commands() -> dict[str, click.Command]:
 
 
 def _report_problems(error: PerfrulesError) -> None:
-    lang = _language()
+    lang = current_language()
     click.echo(f"perfrules: {error.text(lang)}", err=True)
     for problem in error.diagnostics:
         click.echo(f"  {problem.line(lang)}", err=True)
@@ -114,7 +114,9 @@ class _Points(click.ParamType):  # type: ignore[type-arg]
         points = to_decimal(value if isinstance(value, Decimal) else str(value).strip())
         if points is None or points < 0:
             english = f"{value!r:.40} is not a number of points, 0 or more"
-            self.fail(english if _language() == "en" else f"{value!r:.40} 不是分数（应为 0 或以上的数）", param, ctx)
+            self.fail(
+                english if current_language() == "en" else f"{value!r:.40} 不是分数（应为 0 或以上的数）", param, ctx
+            )
         return points
 
 
@@ -130,24 +132,16 @@ _TEXT_OR_JSON = click.option(
 
 
 def _chosen_language(ctx: click.Context, _param: click.Parameter, value: Language | None) -> Language:
-    """The ``--lang`` given, else the default (`default_language`); kept where the error reports find it."""
+    """The ``--lang`` given, else the default; spoken (`current_language`) until the whole command line ends,
+    so that the problems reported after the command has failed are worded in it too."""
     lang = value or default_language()
-    root = ctx.find_root()
-    root.obj = {**(root.obj or {}), "lang": lang}
-    ctx.with_resource(speaking(lang))  # reports follow it too, until the command ends
+    ctx.find_root().with_resource(speaking(lang))
     return lang
 
 
 def _usage(english: str, chinese: str) -> click.UsageError:
     """A usage error in the language of this command's messages."""
-    return click.UsageError(english if _language() == "en" else chinese)
-
-
-def _language() -> Language:
-    """The language of this command's messages."""
-    ctx = click.get_current_context(silent=True)
-    chosen = ctx.find_root().obj.get("lang") if ctx is not None and ctx.find_root().obj else None
-    return chosen or default_language()
+    return click.UsageError(english if current_language() == "en" else chinese)
 
 
 def _lang_option(*, expose: bool = True) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

@@ -25,7 +25,7 @@ from attrs import frozen
 from .._inputs.facts import Assessment
 from .._numbers import ARITHMETIC, EXACT, MAX_MAGNITUDE, ROUNDING_MODES, quantize, to_decimal
 from .._plugins.registry import BUILTIN, Registry
-from .._rules.bounds import Bounds, prove
+from .._rules.bounds import Bounds, number_literal, prove
 from .._rules.compiler import Emitter, NotCompiled
 from .._rules.functions import BUILTIN_RETURNS
 from .._spec.model import Indicator, Spec
@@ -344,10 +344,7 @@ class _Writer:
 
 def _literal(node: ast.AST, weight: Decimal) -> Decimal | None:
     """The number a node of a rule always gives: a literal, or ``weight``; None for any other node."""
-    if isinstance(node, ast.Name) and node.id == "weight":
-        return weight
-    value = node.value if isinstance(node, ast.Constant) else None
-    return value if isinstance(value, Decimal) else None
+    return weight if isinstance(node, ast.Name) and node.id == "weight" else number_literal(node)
 
 
 def _fact_bounds(declaration: Any) -> Bounds:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 import decimal
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 
 from attrs import evolve, frozen
@@ -93,7 +93,7 @@ class _Prover:
 
     def bounds(self, node: ast.AST, names: Mapping[str, Bounds]) -> Bounds | None:
         if isinstance(node, ast.Constant):
-            value = _literal(node)
+            value = number_literal(node)
             return None if value is None else Bounds.constant(value)
         if isinstance(node, ast.Name):
             return names.get(node.id)
@@ -164,7 +164,7 @@ def _quotient(left: Bounds, right: Bounds, divisor: ast.AST) -> Bounds:
     exponent = None
     if left.smallest == _NEVER:
         exponent = None if left.exponent is None else left.exponent - largest.adjusted()
-    elif left.exponent is not None and isinstance(literal := _literal(divisor), Decimal):
+    elif left.exponent is not None and (literal := number_literal(divisor)) is not None:
         _, digits, divisor_exponent = literal.as_tuple()
         places = _terminating(int("".join(map(str, digits))))
         if places is not None:  # 1/k ends after *places* digits: the quotient is exact, or rounded to fewer digits
@@ -254,16 +254,14 @@ def _call(name: str, arguments: list[Bounds], nodes: list[ast.expr]) -> Bounds |
             0,
             value.digits,
         )
-    places: object = (
-        nodes[1].value if name == "round" and len(nodes) == 2 and isinstance(nodes[1], ast.Constant) else None
-    )
-    if isinstance(places, Decimal) and places == places.to_integral_value() and 0 <= places <= 10:
-        quantum = Decimal(1).scaleb(-int(places))
+    places = round_places(nodes) if name == "round" else None
+    if places is not None:
+        quantum = Decimal(1).scaleb(-places)
         return Bounds(
             None if value.low is None else value.low.quantize(quantum, decimal.ROUND_FLOOR, _DOWN),
             None if value.high is None else value.high.quantize(quantum, decimal.ROUND_CEILING, _UP),
             quantum,
-            -int(places),
+            -places,
             ARITHMETIC.prec,
         )
     if name == "clamp" and len(arguments) == 3:
@@ -290,7 +288,7 @@ def _narrowed(test: ast.AST, names: Mapping[str, Bounds], *, holds: bool) -> Map
             name, literal, kind = second, first, _MIRRORED.get(type(op))
         if not holds:
             kind = _NEGATED.get(kind)  # type: ignore[arg-type]
-        limit = _literal(literal)
+        limit = number_literal(literal)
         if not (isinstance(name, ast.Name) and name.id in narrowed and limit is not None and kind is not None):
             continue
         bounds = narrowed[name.id]
@@ -312,9 +310,18 @@ _BINARY: dict[type, Callable[[Bounds, Bounds, ast.AST], Bounds]] = {
 }
 
 
-def _literal(node: ast.AST) -> Decimal | None:
+def number_literal(node: ast.AST) -> Decimal | None:
+    """The number *node* is, when it is a number literal."""
     value: object = node.value if isinstance(node, ast.Constant) else None
     return value if isinstance(value, Decimal) else None
+
+
+def round_places(nodes: Sequence[ast.AST]) -> int | None:
+    """The places of ``round(x, places)`` when they are a literal whole number from 0 to 10 (what `round` takes)."""
+    places = number_literal(nodes[1]) if len(nodes) == 2 else None
+    if places is None or places != places.to_integral_value() or not 0 <= places <= 10:
+        return None
+    return int(places)
 
 
 def _lowest(*values: Decimal | None) -> Decimal | None:

@@ -17,7 +17,7 @@ from typing import Any
 
 from .._numbers import ARITHMETIC, MAX_DIGITS, MAX_MAGNITUDE
 from ..exceptions import PerfrulesError
-from .bounds import Bounds
+from .bounds import Bounds, number_literal, round_places
 from .expression import _OPERATORS, Expression, Function, Value, _divide, _failure, _kind, _Refusal, _TypeRule
 
 # Raises for a non-zero Decimal that is out of range: more than 40 digits, or its size past 10**±30 (as `in_range`).
@@ -251,12 +251,11 @@ class Emitter:
             return f"_abs({arguments[0]})"
         if name == "floor" and len(arguments) == 1:
             return f"{arguments[0]}.to_integral_value(_FLOOR)"
-        constants: list[object] = [node.value if isinstance(node, ast.Constant) else None for node in nodes]
-        places = constants[1] if name == "round" and len(arguments) == 2 else None
-        if isinstance(places, decimal.Decimal) and places == places.to_integral_value() and 0 <= places <= 10:
-            return f"{arguments[0]}.quantize({self.name(decimal.Decimal(1).scaleb(-int(places)))}, _HALF_UP)"
-        low, high = constants[1:3] if name == "clamp" and len(arguments) == 3 else (None, None)
-        if isinstance(low, decimal.Decimal) and isinstance(high, decimal.Decimal) and low <= high:
+        places = round_places(nodes) if name == "round" else None
+        if places is not None:
+            return f"{arguments[0]}.quantize({self.name(decimal.Decimal(1).scaleb(-places))}, _HALF_UP)"
+        low, high = map(number_literal, nodes[1:3]) if name == "clamp" and len(arguments) == 3 else (None, None)
+        if low is not None and high is not None and low <= high:
             raised = self.builtin("max", arguments[:2], nodes[:2])
             return self.builtin("min", [raised or "", arguments[2]], [ast.expr(), nodes[2]])
         return None

@@ -69,71 +69,38 @@ _ALLOWED = (
 )
 
 # Words for what users most often try; anything else is named by its node type.
-_REFUSED = {
-    ast.Attribute: "attribute access ('.')",
-    ast.Subscript: "subscripts ('[...]')",
-    ast.Lambda: "lambda",
-    ast.JoinedStr: "f-strings",
-    ast.NamedExpr: "assignment (':=')",
-    ast.ListComp: "comprehensions",
-    ast.SetComp: "comprehensions",
-    ast.DictComp: "comprehensions",
-    ast.GeneratorExp: "comprehensions",
-    ast.List: "lists",
-    ast.Tuple: "tuples",
-    ast.Dict: "dicts",
-    ast.Set: "sets",
-    ast.Pow: "powers ('**')",
-    ast.FloorDiv: "floor division ('//')",
-    ast.Mod: "remainders ('%')",
-    ast.BitXor: "'^' (it is not a power)",
-    ast.BitAnd: "bit operations ('&')",
-    ast.BitOr: "bit operations ('|')",
-    ast.LShift: "shifts ('<<')",
-    ast.RShift: "shifts ('>>')",
-    ast.Invert: "bit inversion ('~')",
-    ast.MatMult: "'@'",
-    ast.Is: "'is' (use '==')",
-    ast.IsNot: "'is not' (use '!=')",
-    ast.In: "'in'",
-    ast.NotIn: "'not in'",
-    ast.Starred: "'*' arguments",
-    ast.keyword: "keyword arguments",
-    ast.Await: "await",
-    ast.Yield: "yield",
-}
-_REFUSED_ZH = {
-    ast.Attribute: "属性访问（'.'）",
-    ast.Subscript: "下标（'[...]'）",
-    ast.Lambda: "lambda",
-    ast.JoinedStr: "f 字符串",
-    ast.NamedExpr: "赋值（':='）",
-    ast.ListComp: "推导式",
-    ast.SetComp: "推导式",
-    ast.DictComp: "推导式",
-    ast.GeneratorExp: "推导式",
-    ast.List: "列表",
-    ast.Tuple: "元组",
-    ast.Dict: "字典",
-    ast.Set: "集合",
-    ast.Pow: "乘方（'**'）",
-    ast.FloorDiv: "整除（'//'）",
-    ast.Mod: "取余（'%'）",
-    ast.BitXor: "'^'（它不是乘方）",
-    ast.BitAnd: "位运算（'&'）",
-    ast.BitOr: "位运算（'|'）",
-    ast.LShift: "移位（'<<'）",
-    ast.RShift: "移位（'>>'）",
-    ast.Invert: "按位取反（'~'）",
-    ast.MatMult: "'@'",
-    ast.Is: "'is'（请用 '=='）",
-    ast.IsNot: "'is not'（请用 '!='）",
-    ast.In: "'in'",
-    ast.NotIn: "'not in'",
-    ast.Starred: "'*' 参数",
-    ast.keyword: "关键字参数",
-    ast.Await: "await",
-    ast.Yield: "yield",
+_REFUSED = {  # what a refused node is called, in English and in Chinese
+    ast.Attribute: ("attribute access ('.')", "属性访问（'.'）"),
+    ast.Subscript: ("subscripts ('[...]')", "下标（'[...]'）"),
+    ast.Lambda: ("lambda", "lambda"),
+    ast.JoinedStr: ("f-strings", "f 字符串"),
+    ast.NamedExpr: ("assignment (':=')", "赋值（':='）"),
+    ast.ListComp: ("comprehensions", "推导式"),
+    ast.SetComp: ("comprehensions", "推导式"),
+    ast.DictComp: ("comprehensions", "推导式"),
+    ast.GeneratorExp: ("comprehensions", "推导式"),
+    ast.List: ("lists", "列表"),
+    ast.Tuple: ("tuples", "元组"),
+    ast.Dict: ("dicts", "字典"),
+    ast.Set: ("sets", "集合"),
+    ast.Pow: ("powers ('**')", "乘方（'**'）"),
+    ast.FloorDiv: ("floor division ('//')", "整除（'//'）"),
+    ast.Mod: ("remainders ('%')", "取余（'%'）"),
+    ast.BitXor: ("'^' (it is not a power)", "'^'（它不是乘方）"),
+    ast.BitAnd: ("bit operations ('&')", "位运算（'&'）"),
+    ast.BitOr: ("bit operations ('|')", "位运算（'|'）"),
+    ast.LShift: ("shifts ('<<')", "移位（'<<'）"),
+    ast.RShift: ("shifts ('>>')", "移位（'>>'）"),
+    ast.Invert: ("bit inversion ('~')", "按位取反（'~'）"),
+    ast.MatMult: ("'@'", "'@'"),
+    ast.Is: ("'is' (use '==')", "'is'（请用 '=='）"),
+    ast.IsNot: ("'is not' (use '!=')", "'is not'（请用 '!='）"),
+    ast.In: ("'in'", "'in'"),
+    ast.NotIn: ("'not in'", "'not in'"),
+    ast.Starred: ("'*' arguments", "'*' 参数"),
+    ast.keyword: ("keyword arguments", "关键字参数"),
+    ast.Await: ("await", "await"),
+    ast.Yield: ("yield", "yield"),
 }
 
 
@@ -197,7 +164,12 @@ class Expression:
         return cls(text, tree=tree.body, names=names_in(tree), functions=calls, denominators=denominators)
 
     def type_problems(self, types: Mapping[str, str], returns: Mapping[str, str], lang: Language = "en") -> list[str]:
-        """What the rule's types make impossible, found before any facts exist, in every branch.
+        """`type_problem_words`, in *lang*."""
+        return [english if lang == "en" else chinese for english, chinese in self.type_problem_words(types, returns)]
+
+    def type_problem_words(self, types: Mapping[str, str], returns: Mapping[str, str]) -> list[tuple[str, str]]:
+        """What the rule's types make impossible, found before any facts exist, in every branch, in English and
+        Chinese.
 
         Args:
             types: The type of each name it may read: ``number``, ``boolean`` or ``text``.
@@ -226,7 +198,7 @@ class Expression:
                     f"公式得出的是{_TYPE_WORDS_ZH[result]}，不是数；请写成如 'weight if passed else 0'",
                 )
             )
-        return [english if lang == "en" else chinese for english, chinese in problems]
+        return problems
 
     def call_arities(self) -> list[tuple[str, int]]:
         """Each call in the expression as ``(function name, number of arguments)``."""
@@ -501,8 +473,7 @@ def _check(tree: ast.Expression, text: str) -> None:
             msg = f"the expression nests deeper than {MAX_DEPTH} levels"
             raise ExpressionError(msg, message_zh=f"公式嵌套超过 {MAX_DEPTH} 层")
         if not isinstance(node, _ALLOWED):
-            what = _REFUSED.get(type(node), type(node).__name__)
-            what_zh = _REFUSED_ZH.get(type(node), type(node).__name__)
+            what, what_zh = _REFUSED.get(type(node), (type(node).__name__,) * 2)
             raise ExpressionError(
                 f"{what} is not allowed{_at(node)}", message_zh=f"不允许使用{what_zh}{_at(node, 'zh')}"
             )

@@ -8,8 +8,6 @@ from typing import Any
 
 from attrs import field, frozen
 
-from .._lang import Language
-
 
 @frozen
 class GradeBand:
@@ -20,48 +18,44 @@ class GradeBand:
     label_en: str | None = None
 
 
-def band_problems(bands: Sequence[GradeBand], lang: Language = "en") -> list[tuple[int, str, str]]:
-    """Problems with *bands* as ``(index, code, message)``, worded in *lang*; empty when they form a scale.
+def band_problems(bands: Sequence[GradeBand]) -> list[tuple[int, str, str]]:
+    """Problems with *bands* as ``(index, code, message)``; empty when they form a scale."""
+    return [(index, code, english) for index, code, english, _ in band_problem_words(bands)]
+
+
+def band_problem_words(bands: Sequence[GradeBand]) -> list[tuple[int, str, str, str]]:
+    """Problems with *bands* as ``(index, code, message, message in Chinese)``; empty when they form a scale.
 
     A scale lists its bands highest first, each starting strictly below the one
     before, the last at 0, so the bands partition [0, total] with no gap.
     """
-    en = lang == "en"
     problems = []
     if not bands:
-        problems.append(
-            (0, "grades-empty", "a grading scale needs at least one band" if en else "等级标准至少要有一档")
-        )
+        problems.append((0, "grades-empty", "a grading scale needs at least one band", "等级标准至少要有一档"))
     labels: set[str] = set()
     for index, band in enumerate(bands):
         if band.min < 0:
-            msg = (
-                f"grade {band.label!r} starts below 0 ({band.min})"
-                if en
-                else f"等级 {band.label!r} 的起点低于 0（{band.min}）"
-            )
-            problems.append((index, "grades-negative", msg))
+            english = f"grade {band.label!r} starts below 0 ({band.min})"
+            problems.append((index, "grades-negative", english, f"等级 {band.label!r} 的起点低于 0（{band.min}）"))
         if index and band.min >= bands[index - 1].min:
             previous = bands[index - 1]
-            msg = (
+            english = (
                 f"grade {band.label!r} starts at {band.min}, not below {previous.label!r} at {previous.min};"
                 " list grades highest first"
-                if en
-                else f"等级 {band.label!r} 起点 {band.min} 不低于上一档 {previous.label!r} 的 {previous.min}；请按从高到低排列"
             )
-            problems.append((index, "grades-order", msg))
+            chinese = f"等级 {band.label!r} 起点 {band.min} 不低于上一档 {previous.label!r} 的 {previous.min}；请按从高到低排列"
+            problems.append((index, "grades-order", english, chinese))
         if band.label in labels:
-            msg = f"grade {band.label!r} is listed twice" if en else f"等级 {band.label!r} 重复列出"
-            problems.append((index, "grades-duplicate", msg))
+            english = f"grade {band.label!r} is listed twice"
+            problems.append((index, "grades-duplicate", english, f"等级 {band.label!r} 重复列出"))
         labels.add(band.label)
     if bands and bands[-1].min != 0:
         last = bands[-1]
-        msg = (
+        english = (
             f"the lowest grade {last.label!r} starts at {last.min}; it must start at 0 so every total gets a grade"
-            if en
-            else f"最低一档 {last.label!r} 起点为 {last.min}；应从 0 开始，使每个总分都有等级"
         )
-        problems.append((len(bands) - 1, "grades-floor", msg))
+        chinese = f"最低一档 {last.label!r} 起点为 {last.min}；应从 0 开始，使每个总分都有等级"
+        problems.append((len(bands) - 1, "grades-floor", english, chinese))
     return problems
 
 

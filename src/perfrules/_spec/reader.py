@@ -23,7 +23,7 @@ from .._rules.kinds import Rule
 from .._unicode import describe
 from .._yaml import Path as DataPath
 from ..exceptions import ExpressionError, SpecError
-from .grading import GradeBand, GradingScale, band_problems
+from .grading import GradeBand, GradingScale, band_problem_words
 from .inheritance import merge
 from .model import (
     DEFAULT_SLOT_KINDS,
@@ -603,8 +603,7 @@ class SpecReader(DocumentReader):
         types = {name: declaration.type for name, declaration in self.facts.items()} | dict.fromkeys(
             RESERVED_NAMES, "number"
         )
-        problems = expression.type_problems(types, BUILTIN_RETURNS)
-        for problem, problem_zh in zip(problems, expression.type_problems(types, BUILTIN_RETURNS, "zh"), strict=True):
+        for problem, problem_zh in expression.type_problem_words(types, BUILTIN_RETURNS):
             message = f"{problem} in {expression.source!r:.120}"
             zh = f"公式 {expression.source!r:.120} 中：{problem_zh}"
             self.error("expression-type", message, at, indicator=indicator_id, zh=zh)
@@ -653,7 +652,7 @@ class SpecReader(DocumentReader):
                 bands.append(GradeBand(low, label, self.text(band, path, "label_en")))
         if len(bands) != len(raw):
             return _placeholder_scale(), None
-        for (index, code, message), (_, _, zh) in zip(band_problems(bands), band_problems(bands, "zh"), strict=True):
+        for index, code, message, zh in band_problem_words(bands):
             self.error(code, message, ("grades", index), zh=zh)
         self.check_reachable(bands, full_marks, lambda index: ("grades", index, "min"))
         if self.problems:
