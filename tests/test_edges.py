@@ -759,7 +759,7 @@ class TestLeafFindings:
         assert {"claimed": D("9.00")} == dict(finding.numbers)
 
     def test_score_clamped(self) -> None:
-        """A rule clamped to its weight is a warning in the rule's own words."""
+        """A rule clamped to its weight is a warning naming the rule, in both languages."""
         document = form()
         document["indicators"] = [dict(FORM["indicators"][0])]
         document["indicators"][0]["children"] = [
@@ -769,7 +769,8 @@ class TestLeafFindings:
         facts = unit(assessments={"1.1": {"score": 8, "reason": "r"}})
         [finding] = found(facts, document=document)
         message = "'weight * done' gives 90; clamped to 10 (0 to the weight 10)"
-        assert ("warning", "score-clamped", "1.2", message, message) == (
+        zh = "'weight * done' 算得 90，已按 0 至分值 10 取为 10"
+        assert ("warning", "score-clamped", "1.2", zh, message) == (
             finding.severity,
             finding.code,
             finding.indicator,

@@ -10,9 +10,13 @@ import click
 import pytest
 from click.testing import CliRunner
 
+import perfrules
+from perfrules import Expression
 from perfrules._cli import _own_commands, main
 from perfrules._diagnostics import Diagnostic, Location
 from perfrules._lang import default_language
+from perfrules._rules.targets import TargetError, parse_target
+from perfrules.exceptions import ExpressionError, PerfrulesError
 
 from .conftest import ARTEFACTS, ROOT, SEED_FACTS, SEED_SPEC
 
@@ -242,3 +246,55 @@ def test_every_code_met_renders_in_both_languages(tmp_path: Path) -> None:
     (ARTEFACTS / "messages.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert len(said) >= 15
     assert all(words.keys() == {"zh", "en"} and words["zh"] != words["en"] for words in said.values()), said
+
+
+def english_words(chinese: str) -> list[str]:
+    """Words of English left in a Chinese message, outside quoted values ('…') and the names YAML, Tab, U+."""
+    unquoted = re.sub(r"'[^']*'", "", chinese)
+    return [word for word in re.findall(r"[A-Za-z]{2,}", unquoted) if word not in {"YAML", "Tab", "U"}]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a： 1\nb: 2\n",
+        "a:\n\tb: 1\n",
+        "a: {b: 1， c: 2}\n",
+        "a: {b: 1\n",
+        "a: [1, 2\nb: 3\n",
+        "a:\n  b: 1\n c: 2\n",
+        "a: 1\n- b\n",
+        'a: "abc\n',
+        'a: "\\q"\n',
+        "a: @x\n",
+        "- a\nb: 1\n",
+        "%YAML 2.0\n---\na: 1\n",
+    ],
+)
+def test_yaml_mistakes_in_chinese(text: str) -> None:
+    """The YAML parser's usual complaints are put in Chinese words, not passed through in English."""
+    with pytest.raises(PerfrulesError) as info:
+        perfrules.load_spec(text)
+    [problem] = info.value.diagnostics
+    assert problem.message_zh and [] == english_words(problem.message_zh), problem.message_zh
+    assert [] != english_words(problem.message)
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["a +", "(a + b", "a + b)", "max(a b)", "'abc", "a if b", "[a + b)", "1a", "a ¥ b", "01 + a", "x \\ y", "a, b"],
+)
+def test_formula_mistakes_in_chinese(source: str) -> None:
+    """Python's words for a formula that does not parse are put in Chinese."""
+    with pytest.raises(ExpressionError) as info:
+        Expression.parse(source)
+    assert [] == english_words(info.value.text("zh")), info.value.text("zh")
+
+
+@pytest.mark.parametrize("written", ["≥95%以下", "≥9月底前", "2月30日", "很好很好", "90%-95%", "5%人", "1e99999"])
+def test_target_mistakes_in_chinese(written: str) -> None:
+    """A 年度指标值 that cannot be read is explained in Chinese as well as English."""
+    with pytest.raises(TargetError) as info:
+        parse_target(written)
+    assert CHINESE.search(re.sub(r"'[^']*'", "", info.value.zh)) and [] == english_words(info.value.zh)
+    assert info.value.zh != info.value.args[0]

@@ -93,14 +93,64 @@ def load_yaml(text: str, file: str) -> tuple[Any, dict[int, Marks]]:
     except MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         message = " ".join(str(part) for part in (e.context, e.problem) if part).split("\n")[0]
-        # The parser's own words, after a Chinese lead-in.
-        zh = f"YAML 格式有误：{message}"
+        zh = "YAML 格式有误：" + _parser_words_zh(e.context, e.problem)
         if mark is None:
             raise YamlProblem(message, zh=zh) from None
         raise YamlProblem(message, mark.line + 1, mark.column + 1, zh=zh) from None
     except (YAMLError, ValueError, OverflowError, RecursionError) as e:
         message = str(e).split("\n")[0]
         raise YamlProblem(message, zh=f"YAML 格式有误：{message}") from None
+
+
+_CONTEXTS_ZH = {
+    "while scanning a simple key": "读取键时",
+    "while scanning a quoted scalar": "读取引号内的文字时",
+    "while scanning a double-quoted scalar": "读取双引号内的文字时",
+    "while scanning a plain scalar": "读取值时",
+    "while scanning a block scalar": "读取多行文字时",
+    "while parsing a block mapping": "读取映射（键: 值）时",
+    "while parsing a block collection": "读取列表时",
+    "while parsing a flow mapping": "读取行内映射 {…} 时",
+    "while parsing a flow sequence": "读取行内列表 […] 时",
+    "while parsing a node": "读取值时",
+}
+"""The parser's context phrases that carry meaning for a reader; "while scanning for the next token" adds none."""
+
+_PROBLEMS_ZH = [
+    (r"could not find expected ':'", "找不到键后的冒号 ':'（应为半角冒号加空格）"),
+    (r"mapping values are not allowed here", "此处不能写“键: 值”（检查冒号是否为半角、缩进是否对齐）"),
+    (r"found character '\\t' that cannot start any token", "不能用制表符（Tab）缩进，请改用空格"),
+    (r"found character (.+) that cannot start any token", r"字符 \1 不能出现在此处"),
+    (r"expected ',' or '}', but got (.+)", r"此处应为半角逗号 ',' 或 '}'，却是 \1"),
+    (r"expected ',' or '\]', but got (.+)", r"此处应为半角逗号 ',' 或 ']'，却是 \1"),
+    (r"expected <block end>, but found (.+)", r"缩进与上文不一致，此处却是 \1"),
+    (r"found unexpected end of stream", "文件在引号或括号闭合前结束"),
+    (r"found unknown escape character (.+)", r"未知的转义字符 \1（反斜杠 '\\' 在双引号内须写作 '\\\\'）"),
+    (r"expected a single document in the stream but found another document", "文件只能有一个文档，此处却有第二个"),
+    (r"sequence entries are not allowed here", "此处不能写列表项 '-'（检查缩进）"),
+    (r"expected the node content, but found (.+)", r"此处应有值，却是 \1"),
+    (r"expected a comment or a line break, but found (.+)", r"此处应为注释或换行，却是 \1"),
+    (r"found unexpected ':'", "意外的冒号 ':'"),
+    (r"found incompatible YAML document \(version 1\.\* is required\)", "YAML 版本不受支持（须为 1.x）"),
+    (r"expected indentation indicator in the range 1-9, but found 0", "多行文字的缩进标记须为 1 到 9"),
+]
+"""The parser's problems, in Chinese; any other keeps the parser's English after the Chinese lead-in."""
+
+_TOKENS_ZH = {"'<stream end>'": "文件结尾", "'<block mapping start>'": "缩进更深的一层", "'?'": "一个键"}
+"""What the parser names by its token names, in words."""
+
+
+def _parser_words_zh(context: object, problem: object) -> str:
+    """The parser's *context* and *problem*, in Chinese where the words are known."""
+    english = str(problem or context or "").split("\n")[0]
+    for pattern, chinese in _PROBLEMS_ZH:
+        if found := re.fullmatch(pattern, english):
+            where = _CONTEXTS_ZH.get(str(context), "") if problem else ""
+            words = found.expand(chinese)
+            for token, name in _TOKENS_ZH.items():
+                words = words.replace(f" {token}", name)
+            return f"{where}，{words}" if where else words
+    return " ".join(str(part) for part in (context, problem) if part).split("\n")[0]
 
 
 def prefer_pure_parser() -> None:

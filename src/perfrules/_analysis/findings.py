@@ -75,11 +75,11 @@ class _Reviewer:
             if not result.children and result.not_applicable is None:
                 yield from self.leaf(result)
         for diagnostic in self.evaluation.diagnostics:
-            if diagnostic.code == "score-clamped":  # the rule's own words, in English only
+            if diagnostic.code == "score-clamped":
                 yield Finding(
                     "warning",
                     diagnostic.code,
-                    diagnostic.message,
+                    diagnostic.text("zh"),
                     diagnostic.message,
                     diagnostic.indicator,
                     location=diagnostic.location,

@@ -507,7 +507,7 @@ class TargetKind:
             try:
                 parsed[key] = parse_target(str(raw))
             except TargetError as e:
-                p.fail(str(e), key, code="target", zh=f"{key}：{e}")
+                p.fail(str(e), key, code="target", zh=f"{key}：{e.zh}")
         nature = parameters.get("nature")
         if nature is not None and (not isinstance(nature, str) or nature not in _NATURES):
             p.fail(

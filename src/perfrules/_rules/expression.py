@@ -71,34 +71,34 @@ _ALLOWED = (
 # Words for what users most often try; anything else is named by its node type.
 _REFUSED = {  # what a refused node is called, in English and in Chinese
     ast.Attribute: ("attribute access ('.')", "属性访问（'.'）"),
-    ast.Subscript: ("subscripts ('[...]')", "下标（'[...]'）"),
+    ast.Subscript: ("a subscript ('[...]')", "下标（'[...]'）"),
     ast.Lambda: ("lambda", "lambda"),
-    ast.JoinedStr: ("f-strings", "f 字符串"),
+    ast.JoinedStr: ("an f-string", "f 字符串"),
     ast.NamedExpr: ("assignment (':=')", "赋值（':='）"),
-    ast.ListComp: ("comprehensions", "推导式"),
-    ast.SetComp: ("comprehensions", "推导式"),
-    ast.DictComp: ("comprehensions", "推导式"),
-    ast.GeneratorExp: ("comprehensions", "推导式"),
-    ast.List: ("lists", "列表"),
-    ast.Tuple: ("tuples", "元组"),
-    ast.Dict: ("dicts", "字典"),
-    ast.Set: ("sets", "集合"),
-    ast.Pow: ("powers ('**')", "乘方（'**'）"),
+    ast.ListComp: ("a comprehension", "推导式"),
+    ast.SetComp: ("a comprehension", "推导式"),
+    ast.DictComp: ("a comprehension", "推导式"),
+    ast.GeneratorExp: ("a comprehension", "推导式"),
+    ast.List: ("a list", "列表"),
+    ast.Tuple: ("a tuple (a comma separates only the arguments of a function)", "元组（逗号只用于分隔函数的参数）"),
+    ast.Dict: ("a dict", "字典"),
+    ast.Set: ("a set", "集合"),
+    ast.Pow: ("a power ('**')", "乘方（'**'）"),
     ast.FloorDiv: ("floor division ('//')", "整除（'//'）"),
-    ast.Mod: ("remainders ('%')", "取余（'%'）"),
+    ast.Mod: ("a remainder ('%')", "取余（'%'）"),
     ast.BitXor: ("'^' (it is not a power)", "'^'（它不是乘方）"),
-    ast.BitAnd: ("bit operations ('&')", "位运算（'&'）"),
-    ast.BitOr: ("bit operations ('|')", "位运算（'|'）"),
-    ast.LShift: ("shifts ('<<')", "移位（'<<'）"),
-    ast.RShift: ("shifts ('>>')", "移位（'>>'）"),
+    ast.BitAnd: ("a bit operation ('&')", "位运算（'&'）"),
+    ast.BitOr: ("a bit operation ('|')", "位运算（'|'）"),
+    ast.LShift: ("a shift ('<<')", "移位（'<<'）"),
+    ast.RShift: ("a shift ('>>')", "移位（'>>'）"),
     ast.Invert: ("bit inversion ('~')", "按位取反（'~'）"),
     ast.MatMult: ("'@'", "'@'"),
     ast.Is: ("'is' (use '==')", "'is'（请用 '=='）"),
     ast.IsNot: ("'is not' (use '!=')", "'is not'（请用 '!='）"),
     ast.In: ("'in'", "'in'"),
     ast.NotIn: ("'not in'", "'not in'"),
-    ast.Starred: ("'*' arguments", "'*' 参数"),
-    ast.keyword: ("keyword arguments", "关键字参数"),
+    ast.Starred: ("a '*' argument", "'*' 参数"),
+    ast.keyword: ("a keyword argument", "关键字参数"),
     ast.Await: ("await", "await"),
     ast.Yield: ("yield", "yield"),
 }
@@ -144,7 +144,7 @@ class Expression:
             tree = _parse_tree(text)
         except SyntaxError as e:
             msg = f"{e.msg} at column {e.offset}" if e.offset else str(e.msg)
-            zh = f"公式无法解析（{e.msg}）" + (f"，位于第 {e.offset} 列" if e.offset else "")
+            zh = f"公式无法解析：{_syntax_words_zh(e.msg)}" + (f"，位于第 {e.offset} 列" if e.offset else "")
             raise ExpressionError(msg + spreadsheet_hint(text), message_zh=zh + spreadsheet_hint(text, "zh")) from None
         except (ValueError, MemoryError, RecursionError):
             raise ExpressionError(
@@ -356,6 +356,33 @@ def spreadsheet_hint(text: str, lang: Language = "en") -> str:
         if pattern.search(text):
             return f"; {english}" if lang == "en" else f"；{chinese}"
     return ""
+
+
+_SYNTAX_ZH = [
+    (r"invalid syntax\. Perhaps you forgot a comma\?", "写法有误，可能漏了逗号"),
+    (r"invalid syntax\. Maybe you meant '==' or ':=' instead of '='\?", "写法有误，比较是否相等请用 '=='"),
+    (r"invalid syntax.*", "写法有误"),
+    (r"(.+) was never closed", r"括号 \1 没有闭合"),
+    (r"unmatched (.+)", r"多了一个 \1"),
+    (r"closing parenthesis (.+) does not match opening parenthesis (.+)", r"右括号 \1 与左括号 \2 不配对"),
+    (r"unterminated (triple-quoted )?string literal.*", "引号没有闭合"),
+    (r"expected 'else' after 'if' expression", "'if' 之后须有 'else'"),
+    (r"invalid (decimal|hexadecimal|octal|binary) literal", "数字写法有误"),
+    (r"leading zeros in decimal integer literals are not permitted.*", "整数不能以 0 开头"),
+    (r"invalid character (.+) \((U\+[0-9A-F]+)\)", r"字符 \1（\2）不能用在公式中"),
+    (r"invalid non-printable character (U\+[0-9A-F]+)", r"不可见字符 \1 不能用在公式中"),
+    (r"unexpected EOF while parsing|'(.+)' expected", "公式不完整"),
+    (r"unexpected character after line continuation character", "反斜杠 '\\' 之后不能再有字符"),
+    (r"cannot assign to .*|expression cannot contain assignment.*", "公式中不能赋值，比较是否相等请用 '=='"),
+]
+"""Python's words for the syntax errors people make in a formula, in Chinese; any other is kept as it is."""
+
+
+def _syntax_words_zh(message: str) -> str:
+    for pattern, chinese in _SYNTAX_ZH:
+        if found := re.fullmatch(pattern, message):
+            return found.expand(chinese)
+    return message
 
 
 def _parse_tree(text: str) -> ast.Expression:

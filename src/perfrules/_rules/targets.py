@@ -87,7 +87,12 @@ class Target:
 
 
 class TargetError(ValueError):
-    """A text that is none of the shapes targets take; the message says which shapes are."""
+    """A text that is none of the shapes targets take; the message says which shapes are, in English (``args[0]``)
+    and Chinese (``zh``)."""
+
+    def __init__(self, message: str, zh: str) -> None:
+        super().__init__(message)
+        self.zh = zh
 
 
 def parse_target(raw: str) -> Target:
@@ -111,14 +116,14 @@ def parse_target(raw: str) -> Target:
         if text.endswith(word):
             if comparator is not None and comparator != meaning:
                 msg = f"{raw!r} says both {comparator} and {meaning}"
-                raise TargetError(msg)
+                raise TargetError(msg, f"{raw!r} 同时写了 {comparator} 和 {meaning}")
             comparator, text = meaning, text[: -len(word)]
             break
     deadline = _DEADLINE.fullmatch(text)
     if deadline and (deadline["month"] or (deadline["year"] and deadline["year_end"])):
         if comparator is not None:
             msg = f"{raw!r}: write a deadline as 9月底前 or 2022年12月31日前, without a comparison"
-            raise TargetError(msg)
+            raise TargetError(msg, f"{raw!r}：期限请写作 9月底前 或 2022年12月31日前，不加比较符号")
         before = bool(deadline["before"])
         month = int(deadline["month"]) if deadline["month"] else 12
         # "9月前" is before September begins; "9月", "9月底前" and "年底前" run to the month's end.
@@ -134,23 +139,24 @@ def parse_target(raw: str) -> Target:
         )
         if day > last or (deadline["day"] and day == 0):
             msg = f"{raw!r}: {month}月 has no day {day}"
-            raise TargetError(msg)
+            raise TargetError(msg, f"{raw!r}：{month}月没有 {day} 日")
         return Target(raw, "<" if day == 0 else "<=", deadline=(year, month, day))
     number = _NUMBER.fullmatch(text)
     if number is None:
         msg = f"{raw!r} is not a target perfrules can read: write e.g. ≥266米, ≤4, 98%以上, 9月底前, 达成预期指标 or /"
-        raise TargetError(msg)
+        zh = f"{raw!r} 不是可识别的指标值：请写作如 ≥266米、≤4、98%以上、9月底前、达成预期指标 或 /"
+        raise TargetError(msg, zh)
     value = Decimal(number["number"].replace(",", "").replace("，", ""))
     unit = number["unit"] or None
     if unit in ("%", "％"):
         value, unit = value / 100, "%"
     elif unit is not None and ("-" in unit or "~" in unit or "～" in unit or "至" in unit):
         msg = f"{raw!r}: ranges are not read; write the bound that matters, e.g. ≥95%"
-        raise TargetError(msg)
+        raise TargetError(msg, f"{raw!r}：不能写区间，请只写起作用的界限，如 ≥95%")
     elif unit is not None and (not _UNIT.fullmatch(unit) or "%" in unit or "％" in unit or unit.startswith("年")):
         msg = f"{raw!r}: {unit!r} is not a unit"
-        raise TargetError(msg)
+        raise TargetError(msg, f"{raw!r}：{unit!r} 不是计量单位")
     if not in_range(value):
         msg = f"{raw!r}: the number is out of range"
-        raise TargetError(msg)
+        raise TargetError(msg, f"{raw!r}：数字超出可处理的范围")
     return Target(raw, comparator or "=", value, unit)
