@@ -626,11 +626,11 @@ class TestTableFindings:
         assert [
             (
                 "资金表 总额 的全年预算数为 20，各分项合计 19",
-                "funds: the full_year of 总额 is 20, but its parts add up to 19",
+                "funds: the full-year budget of 总额 is 20, but its parts add up to 19",
             ),
             (
                 "资金表 总额 的全年执行数为 10，各分项合计 9",
-                "funds: the executed of 总额 is 10, but its parts add up to 9",
+                "funds: the amount spent of 总额 is 10, but its parts add up to 9",
             ),
         ] == [(f.message, f.message_en) for f in findings]
         assert {"stated": D(10), "parts": D(9)} == dict(findings[1].numbers)
@@ -639,7 +639,7 @@ class TestTableFindings:
         """evaluate() warns of the same gap, in English."""
         funds = {"总额": {"executed": 10}, "拨款": {"executed": 7}, "结转": {"executed": 2}}
         evaluation = perfrules.evaluate(FORM, unit(funds=funds))
-        assert [("warning", "funds-sum", "funds: 全年执行数 of 总额 is 10, but its parts add up to 9", None)] == [
+        assert [("warning", "funds-sum", "funds: the amount spent of 总额 is 10, but its parts add up to 9", None)] == [
             (d.level, d.code, d.message, d.indicator) for d in evaluation.diagnostics
         ]
 

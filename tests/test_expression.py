@@ -595,14 +595,16 @@ class TestCalls:
     @pytest.mark.parametrize(
         ("function", "count", "problem"),
         [
-            ("abs", 2, "too many positional arguments"),
-            ("clamp", 2, "missing a required argument: 'high'"),
+            ("abs", 2, ("takes 1 argument, not 2", "须有 1 个参数，现有 2 个")),
+            ("clamp", 2, ("takes 3 arguments, not 2", "须有 3 个参数，现有 2 个")),
+            ("min", 0, ("takes at least 1 argument, not 0", "至少须有 1 个参数，现有 0 个")),
+            ("round", 3, ("takes 1 to 2 arguments, not 3", "须有 1 至 2 个参数，现有 3 个")),
             ("abs", 1, None),
             ("min", 5, None),
         ],
     )
-    def test_arity_problem(self, function: str, count: int, problem: str | None) -> None:
-        """Why a function cannot take so many arguments, in inspect's words, or None when it can."""
+    def test_arity_problem(self, function: str, count: int, problem: tuple[str, str] | None) -> None:
+        """Why a function cannot take so many arguments, in both languages, or None when it can."""
         assert problem == arity_problem(FUNCTIONS[function], count)
 
 

@@ -18,7 +18,8 @@ from perfrules._lang import default_language
 from perfrules._rules.targets import TargetError, parse_target
 from perfrules.exceptions import ExpressionError, PerfrulesError
 
-from .conftest import ARTEFACTS, ROOT, SEED_FACTS, SEED_SPEC
+from .conftest import ROOT, SEED_FACTS, SEED_SPEC
+from .test_messages import english_in_chinese
 
 CORPUS = ROOT / "tests" / "hostile"
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
@@ -219,41 +220,6 @@ def test_every_message_is_born_bilingual() -> None:
     assert [] == untranslated_sites()
 
 
-def test_every_code_met_renders_in_both_languages(tmp_path: Path) -> None:
-    """Each problem the hostile corpus and a form full of mistakes meet, in both languages side by side, written to
-    build/test-artefacts/messages.md for review; each code is met in both, with different words."""
-    facts = tmp_path / "facts.yaml"
-    facts.write_text("facts: {x: 1}\n", encoding="utf-8")
-    wrong = tmp_path / "wrong.yaml"
-    wrong.write_text(
-        "facts: {executed: abc, budget_full_year: -1, 未知: 1}\nassessments: {'1': {score: 1}, '1.1.3': {score: 99}}\n",
-        encoding="utf-8",
-    )
-    cases = [
-        (CORPUS / name, facts) if name.startswith("spec-") else (SEED_SPEC, CORPUS / name)
-        for name in sorted(path.name for path in CORPUS.glob("*.yaml"))
-    ]
-    said: dict[str, dict[str, str]] = {}
-    for spec, facts_file in [*cases, (SEED_SPEC, wrong), (SEED_SPEC, SEED_FACTS)]:
-        for lang in ("zh", "en"):
-            result = CliRunner().invoke(main, ["score", str(spec), str(facts_file), "--lang", lang])
-            for line in (result.stderr + result.stdout).splitlines():
-                if found := re.search(r"\(([a-z-]+)\)$", line.strip()):
-                    said.setdefault(found[1], {}).setdefault(lang, line.strip())
-    lines = ["# Messages in both languages", "", "| code | 中文 | English |", "| --- | --- | --- |"]
-    lines += [f"| {code} | {words['zh']} | {words['en']} |" for code, words in sorted(said.items())]
-    ARTEFACTS.mkdir(parents=True, exist_ok=True)
-    (ARTEFACTS / "messages.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    assert len(said) >= 15
-    assert all(words.keys() == {"zh", "en"} and words["zh"] != words["en"] for words in said.values()), said
-
-
-def english_words(chinese: str) -> list[str]:
-    """Words of English left in a Chinese message, outside quoted values ('…') and the names YAML, Tab, U+."""
-    unquoted = re.sub(r"'[^']*'", "", chinese)
-    return [word for word in re.findall(r"[A-Za-z]{2,}", unquoted) if word not in {"YAML", "Tab", "U"}]
-
-
 @pytest.mark.parametrize(
     "text",
     [
@@ -276,8 +242,8 @@ def test_yaml_mistakes_in_chinese(text: str) -> None:
     with pytest.raises(PerfrulesError) as info:
         perfrules.load_spec(text)
     [problem] = info.value.diagnostics
-    assert problem.message_zh and [] == english_words(problem.message_zh), problem.message_zh
-    assert [] != english_words(problem.message)
+    assert problem.message_zh and [] == english_in_chinese(problem.message_zh), problem.message_zh
+    assert [] != english_in_chinese(problem.message)
 
 
 @pytest.mark.parametrize(
@@ -288,7 +254,7 @@ def test_formula_mistakes_in_chinese(source: str) -> None:
     """Python's words for a formula that does not parse are put in Chinese."""
     with pytest.raises(ExpressionError) as info:
         Expression.parse(source)
-    assert [] == english_words(info.value.text("zh")), info.value.text("zh")
+    assert [] == english_in_chinese(info.value.text("zh")), info.value.text("zh")
 
 
 @pytest.mark.parametrize("written", ["≥95%以下", "≥9月底前", "2月30日", "很好很好", "90%-95%", "5%人", "1e99999"])
@@ -296,5 +262,5 @@ def test_target_mistakes_in_chinese(written: str) -> None:
     """A 年度指标值 that cannot be read is explained in Chinese as well as English."""
     with pytest.raises(TargetError) as info:
         parse_target(written)
-    assert CHINESE.search(re.sub(r"'[^']*'", "", info.value.zh)) and [] == english_words(info.value.zh)
+    assert CHINESE.search(re.sub(r"'[^']*'", "", info.value.zh)) and [] == english_in_chinese(info.value.zh)
     assert info.value.zh != info.value.args[0]

@@ -162,7 +162,7 @@ def render(evaluation: Evaluation, format: str = "table", *, registry: Registry 
         MissingExtraError: the format needs an optional part that is not installed (``pdf``).
     """
     formats = (registry or evaluation.registry or default_registry()).report_formats
-    return lookup(formats, "report format", format)(evaluation)
+    return lookup(formats, "report_formats", format)(evaluation)
 
 
 def render_summary(summary: Summary, format: str = "table", *, registry: Registry | None = None) -> str | bytes:
@@ -173,7 +173,7 @@ def render_summary(summary: Summary, format: str = "table", *, registry: Registr
     Raises:
         NotRegisteredError: no plugin registered *format*.
     """
-    return lookup((registry or default_registry()).summary_formats, "summary format", format)(summary)
+    return lookup((registry or default_registry()).summary_formats, "summary_formats", format)(summary)
 
 
 def template(spec: Spec, facts: Facts | None = None) -> bytes:

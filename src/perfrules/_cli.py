@@ -23,7 +23,7 @@ from ._engine.results import Evaluation
 from ._inputs.facts import facts_reader
 from ._lang import LANGUAGES, Language, current_language, default_language, speaking
 from ._numbers import to_decimal, to_text
-from ._plugins.registry import BUILTIN
+from ._plugins.registry import BUILTIN, KINDS_OF_THING_ZH
 from .exceptions import AlreadyRegisteredError, PerfrulesError, PluginError, SourceNotFoundError, UnknownIndicatorError
 
 if TYPE_CHECKING:
@@ -501,17 +501,5 @@ def plugins(output_format: str, lang: Language) -> None:
         shipped = f" ({provider.distribution} {provider.version})" if provider.distribution else ""
         click.echo(f"{provider.plugin}{shipped}")
         for what, names in registers[provider.plugin].items():
-            label = what.replace("_", " ") if lang == "en" else _REGISTERED_ZH.get(what, what)
+            label = what.replace("_", " ") if lang == "en" else KINDS_OF_THING_ZH.get(what, what)
             click.echo(f"  {label}: {', '.join(names)}")
-
-
-_REGISTERED_ZH = {
-    "commands": "命令",
-    "facts_readers": "填报数据读取器",
-    "functions": "函数",
-    "grading_scales": "等级标准",
-    "indicator_kinds": "指标类型",
-    "report_formats": "报告格式",
-    "specs": "规范",
-    "summary_formats": "汇总格式",
-}

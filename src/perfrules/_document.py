@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -72,6 +73,18 @@ _WHAT_ZH = {"spec": "规范", "facts": "填报数据", "review": "复核文件",
 """The words for what a document is, in Chinese (see docs/glossary.md)."""
 
 
+_OS_ERRORS_ZH = {
+    errno.EACCES: "没有读取权限",
+    errno.EPERM: "没有读取权限",
+    errno.ENOENT: "文件不存在",
+    errno.EISDIR: "这是文件夹，不是文件",
+    errno.ENAMETOOLONG: "路径过长",
+    errno.ELOOP: "符号链接循环",
+    errno.EIO: "读写出错",
+}
+"""The system's reasons a file cannot be read, in Chinese; any other keeps the system's words."""
+
+
 def read_document(source: Source, *, what: str) -> Document:
     """Read *source* (see `Source`) into a `Document`.
 
@@ -102,9 +115,12 @@ def read_document(source: Source, *, what: str) -> Document:
                 zh=f"文件有 {size} 字节，超过上限 {MAX_BYTES}",
             )
         raw = path.read_bytes()
+    except SourceNotFoundError:
+        raise
     except OSError as e:
         msg = f"cannot read {what} {os.fspath(source)!r:.200}: {e.strerror or e}"
-        zh = f"无法读取{_WHAT_ZH.get(what, what)} {os.fspath(source)!r:.200}：{e.strerror or e}"
+        why = _OS_ERRORS_ZH.get(e.errno or 0, e.strerror or str(e))
+        zh = f"无法读取{_WHAT_ZH.get(what, what)} {os.fspath(source)!r:.200}：{why}"
         raise SourceNotFoundError(msg, message_zh=zh) from None
     return parse_document(raw, printable(str(path)))
 

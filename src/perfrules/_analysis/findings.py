@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Literal
 from attrs import field, frozen
 
 from .._diagnostics import Location
-from .._inputs.facts import FUNDS_LABELS
+from .._inputs.facts import FUNDS_LABELS, FUNDS_LABELS_EN
 from .._numbers import quantize, to_text
 
 if TYPE_CHECKING:
@@ -140,7 +140,7 @@ class _Reviewer:
                 "error",
                 "funds-sum",
                 f"资金表 {total_name} 的{FUNDS_LABELS[column]}为 {s}，各分项合计 {a}",
-                f"funds: the {column} of {total_name} is {s}, but its parts add up to {a}",
+                f"funds: the {FUNDS_LABELS_EN[column]} of {total_name} is {s}, but its parts add up to {a}",
                 numbers={"stated": stated, "parts": added},
                 location=self.facts.location("funds", total_name, column),
             )

@@ -11,7 +11,7 @@ from typing import Any
 from attrs import evolve
 
 from .._diagnostics import Diagnostic, did_you_mean
-from .._inputs.facts import FUNDS_LABELS, Facts
+from .._inputs.facts import FUNDS_LABELS, FUNDS_LABELS_EN, Facts
 from .._inputs.review import Review
 from .._numbers import EXACT, allocate, bounded, decimal_places, exact, quantize, to_text
 from .._plugins.registry import Registry
@@ -223,7 +223,7 @@ def _funds(facts: Facts) -> list[Diagnostic]:
     """Warnings where the funds table's parts do not add up to its total row, column by column."""
     found = []
     for total_name, column, stated, added in facts.funds_gaps():
-        message = f"funds: {FUNDS_LABELS[column]} of {total_name} is {to_text(stated)}, but its parts add up to {to_text(added)}"
+        message = f"funds: the {FUNDS_LABELS_EN[column]} of {total_name} is {to_text(stated)}, but its parts add up to {to_text(added)}"
         zh = f"资金表：{total_name}的{FUNDS_LABELS[column]}为 {to_text(stated)}，但各分项合计为 {to_text(added)}"
         location = facts.location("funds", total_name, column)
         found.append(Diagnostic("warning", "funds-sum", message, None, location, zh))

@@ -629,18 +629,28 @@ class _Reader:
         value = grid.get(row, column)
         if isinstance(value, str) and _label(value) in (NOT_APPLICABLE_MARK, "不适用"):
             return NOT_APPLICABLE_MARK
-        return self.number(grid, row, column, what=f"{SCORE_LABELS[0]} of {indicator_id}", indicator=indicator_id)
+        what = (f"score of {indicator_id}", f"{indicator_id} 的{SCORE_LABELS[0]}")
+        return self.number(grid, row, column, what=what, indicator=indicator_id)
 
     def number(
-        self, grid: _Grid, row: int, column: int, *, what: str, percent: bool = False, indicator: str | None = None
+        self,
+        grid: _Grid,
+        row: int,
+        column: int,
+        *,
+        what: str | tuple[str, str],
+        percent: bool = False,
+        indicator: str | None = None,
     ) -> Decimal | None:
-        """The cell as an exact number, or a located problem saying why it is not one."""
+        """The cell as an exact number, or a located problem saying why it is not one; *what* the cell holds, as
+        it is named in both languages or as a name written alike in both."""
         value, number_format = grid.get(row, column), grid.formats.get((row, column), "General")
         at = self.place(grid, row, column)
         number, why = cell_number(value, percent=percent, number_format=number_format)
         if why is not None:
             why_zh = cell_number(value, percent=percent, number_format=number_format, lang="zh")[1]
-            self.problem("not-a-number", f"{what}: {why}", at, indicator, zh=f"{what}：{why_zh}")
+            what_en, what_zh = (what, what) if isinstance(what, str) else what
+            self.problem("not-a-number", f"{what_en}: {why}", at, indicator, zh=f"{what_zh}：{why_zh}")
         return number
 
     def text(self, grid: _Grid, row: int, column: int) -> str:

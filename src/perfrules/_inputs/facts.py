@@ -28,6 +28,7 @@ _KEYS = (
 )  # fmt: skip
 FUNDS_LABELS = {"initial": "年初预算数", "full_year": "全年预算数", "executed": "全年执行数"}
 """The funds table's columns, as attributes of `FundsRow` and as the form heads them."""
+FUNDS_LABELS_EN = {"initial": "initial budget", "full_year": "full-year budget", "executed": "amount spent"}
 _FUNDS_COLUMNS = tuple(FUNDS_LABELS)
 AGREES_WITH = re.compile(r"budget/(?P<line>[^/]+)|funds/(?P<row>[^/]+)/(?P<column>initial|full_year|executed)")
 """How a fact declaration names the figure of a table it must agree with."""

@@ -22,6 +22,7 @@ from attrs import frozen
 from .. import hookspecs
 from .._diagnostics import did_you_mean
 from .._document import is_text
+from .._lang import Language
 from .._numbers import in_range
 from .._spec.grading import GradingScale
 from ..exceptions import AlreadyRegisteredError, FunctionFailure, NotRegisteredError, PerfrulesError, PluginError
@@ -53,6 +54,17 @@ _SINGULAR = {
     "facts_readers": "facts reader",
     "commands": "command",
 }
+KINDS_OF_THING_ZH = {
+    "specs": "规范",
+    "functions": "函数",
+    "indicator_kinds": "计分类型",
+    "grading_scales": "等级标准",
+    "report_formats": "报告格式",
+    "summary_formats": "汇总格式",
+    "facts_readers": "填报数据读取器",
+    "commands": "命令",
+}
+"""What a plugin registers, in Chinese (one word for one thing or many)."""
 
 
 class _Manager(pluggy.PluginManager):
@@ -89,7 +101,7 @@ def new_plugin_manager(builtins: object, *plugins: object, load_entry_points: bo
         manager.check_pending()  # a misspelt hook name fails here, not silently
     except pluggy.PluginValidationError as e:
         msg = f"{_describe(manager, e.plugin)}: {e}"
-        raise PluginError(msg, message_zh=f"{_describe(manager, e.plugin)}：插件不符合钩子规范：{e}") from None
+        raise PluginError(msg, message_zh=f"{_describe(manager, e.plugin, 'zh')} 不符合钩子规范：{e}") from None
     return manager
 
 
@@ -129,7 +141,7 @@ def _load_entry_points(manager: _Manager) -> None:
             msg = (
                 f"plugin {name!r} from {_shipped(distribution)} cannot be loaded: {type(e).__name__}: {e}{_hint(name)}"
             )
-            zh = f"无法加载来自 {_shipped(distribution)} 的插件 {name!r}：{type(e).__name__}: {e}{_hint(name)}"
+            zh = f"无法加载来自 {_shipped(distribution)} 的插件 {name!r}：{type(e).__name__}: {e}{_hint(name, 'zh')}"
             raise PluginError(msg, message_zh=zh) from e
         if manager.is_registered(plugin):
             msg = f"plugin {name!r} loads the same module as plugin {manager.get_name(plugin)!r}"
@@ -153,7 +165,9 @@ def _register(
     except pluggy.PluginValidationError as e:
         shipped = f" from {_shipped(distribution)}" if distribution else ""
         msg = f"plugin {name!r}{shipped} does not follow the hook specifications: {e}{_hint(name)}"
-        raise PluginError(msg, message_zh=f"插件 {name!r}{shipped} 不符合钩子规范：{e}{_hint(name)}") from None
+        shipped_zh = f"（来自 {_shipped(distribution)}）" if distribution else ""
+        zh = f"插件 {name!r}{shipped_zh} 不符合钩子规范：{e}{_hint(name, 'zh')}"
+        raise PluginError(msg, message_zh=zh) from None
     if distribution is not None:
         manager.distributions[id(plugin)] = distribution
 
@@ -166,13 +180,15 @@ def _shipped(distribution: importlib.metadata.Distribution) -> str:
     return f"{distribution.metadata['Name']} {distribution.version}"
 
 
-def _hint(name: str) -> str:
+def _hint(name: str, lang: Language = "en") -> str:
+    if lang == "zh":
+        return f"（可设置 {DISABLE_VARIABLE}={name} 停用它）"
     return f" (switch it off with {DISABLE_VARIABLE}={name})"
 
 
-def _describe(manager: pluggy.PluginManager, plugin: object) -> str:
+def _describe(manager: pluggy.PluginManager, plugin: object, lang: Language = "en") -> str:
     name = manager.get_name(plugin) or repr(plugin)
-    return f"plugin {name!r}"
+    return f"插件 {name!r}" if lang == "zh" else f"plugin {name!r}"
 
 
 @frozen
@@ -190,8 +206,13 @@ class Provider:
     version: str | None = None
 
     def __str__(self) -> str:
-        shipped = f" ({self.distribution} {self.version})" if self.distribution else ""
-        return f"plugin {self.plugin!r}{shipped}"
+        return self.text("en")
+
+    def text(self, lang: Language = "en") -> str:
+        """``plugin 'x' (perfrules-x 1.0)``, or in Chinese ``插件 'x'（perfrules-x 1.0）``."""
+        if lang == "zh":
+            return f"插件 {self.plugin!r}" + (f"（{self.distribution} {self.version}）" if self.distribution else "")
+        return f"plugin {self.plugin!r}" + (f" ({self.distribution} {self.version})" if self.distribution else "")
 
 
 @frozen
@@ -235,7 +256,7 @@ class Registry:
         providers: dict[tuple[str, str], Provider] = {}
         hook = manager.hook
 
-        def collect(what: str, caller: Any, check: Callable[[str, Any], str | None]) -> dict[str, Any]:
+        def collect(what: str, caller: Any, check: Callable[[str, Any], tuple[str, str] | None]) -> dict[str, Any]:
             return _collect(caller, what, plugins, providers, check)
 
         functions = collect("functions", hook.perfrules_register_functions, _check_function)
@@ -258,7 +279,7 @@ class Registry:
             ),
             summary_formats=MappingProxyType(
                 {
-                    name: _checked_format(name, f, providers["summary_formats", name], "summary format")
+                    name: _checked_format(name, f, providers["summary_formats", name], "summary_formats")
                     for name, f in summary_formats.items()
                 }
             ),
@@ -316,7 +337,7 @@ def _collect(
     what: str,
     plugins: Mapping[int, Provider],
     providers: dict[tuple[str, str], Provider],
-    check: Callable[[str, Any], str | None],
+    check: Callable[[str, Any], tuple[str, str] | None],
 ) -> dict[str, Any]:
     found: dict[str, Any] = {}
     # One call per plugin, so a problem can name the plugin, and a duplicate both plugins.
@@ -324,16 +345,19 @@ def _collect(
         provider = plugins.get(id(impl.plugin), Provider(impl.plugin_name))
         if impl.wrapper or impl.hookwrapper:
             msg = f"{provider}: hook wrappers are not supported ({hook.name})"
-            raise PluginError(msg, message_zh=f"{provider}：不支持钩子包装器（{hook.name}）")
+            raise PluginError(msg, message_zh=f"{provider.text('zh')}：不支持钩子包装器（{hook.name}）")
 
         def register(name: str, thing: Any, provider: Provider = provider) -> None:
-            problem = "names are non-empty text" if not isinstance(name, str) or not name else check(name, thing)
+            unnamed = ("names are non-empty text", "名称应为非空文字")
+            problem = unnamed if not isinstance(name, str) or not name else check(name, thing)
             if problem:
-                msg = f"{provider} registered {_SINGULAR[what]} {name!r:.80}: {problem}"
-                raise PluginError(msg, message_zh=f"{provider} 登记的 {_SINGULAR[what]} {name!r:.80} 有误：{problem}")
+                msg = f"{provider} registered {_SINGULAR[what]} {name!r:.80}: {problem[0]}"
+                zh = f"{provider.text('zh')} 登记的{KINDS_OF_THING_ZH[what]} {name!r:.80} 有误：{problem[1]}"
+                raise PluginError(msg, message_zh=zh)
             if name in found:
-                msg = f"{_SINGULAR[what]} {name!r} is registered by both {providers[what, name]} and {provider}"
-                zh = f"{_SINGULAR[what]} {name!r} 被 {providers[what, name]} 和 {provider} 重复登记"
+                first = providers[what, name]
+                msg = f"{_SINGULAR[what]} {name!r} is registered by both {first} and {provider}"
+                zh = f"{KINDS_OF_THING_ZH[what]} {name!r} 被 {first.text('zh')} 和 {provider.text('zh')} 重复登记"
                 raise AlreadyRegisteredError(msg, message_zh=zh)
             found[name] = thing
             providers[what, name] = provider
@@ -345,65 +369,84 @@ def _collect(
         except Exception as e:
             hint = _hint(provider.plugin) if provider.distribution and provider.plugin != BUILTIN else ""
             msg = f"{provider} failed in {hook.name}: {type(e).__name__}: {e}{hint}"
-            raise PluginError(msg, message_zh=f"{provider} 在 {hook.name} 中出错：{type(e).__name__}: {e}{hint}") from e
+            hint_zh = _hint(provider.plugin, "zh") if hint else ""
+            zh = f"{provider.text('zh')} 在 {hook.name} 中出错：{type(e).__name__}: {e}{hint_zh}"
+            raise PluginError(msg, message_zh=zh) from e
     return found
 
 
-def _check_spec(name: str, source: Any) -> str | None:
+def _check_spec(name: str, source: Any) -> tuple[str, str] | None:
     spec_id, at, version = name.partition("@")
     if not (spec_id and at and version):
-        return "spec names are 'id@version'"
+        return "spec names are 'id@version'", "规范名称应写作 'id@version'"
     if isinstance(source, Path):
-        return None if source.is_absolute() else "register an absolute Path (e.g. Path(__file__).parent / ...)"
+        if source.is_absolute():
+            return None
+        return (
+            "register an absolute Path (e.g. Path(__file__).parent / ...)",
+            "请登记绝对路径（如 Path(__file__).parent / ...）",
+        )
     if isinstance(source, Mapping) or is_text(source):
         return None
-    return "register a pathlib.Path, the YAML text or a mapping"
+    return "register a pathlib.Path, the YAML text or a mapping", "请登记 pathlib.Path、YAML 文本或映射"
 
 
-def _check_callable(name: str, thing: Any) -> str | None:
-    return None if callable(thing) else f"{thing!r:.80} is not callable"
+def _check_callable(name: str, thing: Any) -> tuple[str, str] | None:
+    return None if callable(thing) else (f"{thing!r:.80} is not callable", f"{thing!r:.80} 不可调用")
 
 
-def _check_function(name: str, thing: Any) -> str | None:
+def _check_function(name: str, thing: Any) -> tuple[str, str] | None:
     if not (name.isascii() and name.isidentifier()) or keyword.iskeyword(name) or name.startswith("_"):
-        return "a function name is an ASCII identifier not starting with '_', as expressions spell it"
+        return (
+            "a function name is an ASCII identifier not starting with '_', as expressions spell it",
+            "函数名应为不以 '_' 开头的 ASCII 标识符，与公式中的写法一致",
+        )
     return _check_callable(name, thing)
 
 
-def _check_suffix(name: str, thing: Any) -> str | None:
+def _check_suffix(name: str, thing: Any) -> tuple[str, str] | None:
     if not re.fullmatch(r"[a-z0-9]+", name):
-        return "a facts reader is registered by its file suffix in lower case, without the dot (e.g. 'xlsx')"
+        return (
+            "a facts reader is registered by its file suffix in lower case, without the dot (e.g. 'xlsx')",
+            "填报数据读取器按小写、不带点的文件后缀登记（如 'xlsx'）",
+        )
     if name in ("yaml", "yml", "json"):
-        return "perfrules reads YAML and JSON itself"
+        return "perfrules reads YAML and JSON itself", "perfrules 自己读取 YAML 和 JSON"
     return _check_callable(name, thing)
 
 
-def _check_kind(name: str, kind: Any) -> str | None:
+def _check_kind(name: str, kind: Any) -> tuple[str, str] | None:
     if not (
         isinstance(getattr(kind, "parameters", None), frozenset)
         and isinstance(getattr(kind, "required", None), frozenset)
     ):
-        return "a kind needs frozensets 'parameters' and 'required'"
+        return (
+            "a kind needs frozensets 'parameters' and 'required'",
+            "计分类型须有 frozenset 'parameters' 和 'required'",
+        )
     if not callable(getattr(kind, "compile", None)):
-        return "a kind needs a compile(parameters, context) method"
+        return "a kind needs a compile(parameters, context) method", "计分类型须有 compile(parameters, context) 方法"
     if not kind.required <= kind.parameters:
-        return "'required' must be a subset of 'parameters'"
+        return "'required' must be a subset of 'parameters'", "'required' 应为 'parameters' 的子集"
     return None
 
 
-def _check_scale(name: str, scale: Any) -> str | None:
-    return None if isinstance(scale, GradingScale) else "a grading scale is a perfrules.GradingScale"
+def _check_scale(name: str, scale: Any) -> tuple[str, str] | None:
+    if isinstance(scale, GradingScale):
+        return None
+    return "a grading scale is a perfrules.GradingScale", "等级标准应为 perfrules.GradingScale"
 
 
-def _check_command(name: str, command: Any) -> str | None:
+def _check_command(name: str, command: Any) -> tuple[str, str] | None:
     import click
 
-    return None if isinstance(command, click.Command) else "a command is a click.Command"
+    return None if isinstance(command, click.Command) else ("a command is a click.Command", "命令应为 click.Command")
 
 
 def _guarded(name: str, function: Callable[..., Any], provider: Provider) -> Callable[..., Any]:
     """*function*, failing only with `FunctionFailure`, and only ever returning a Decimal in range or a bool."""
     origin = "" if provider.plugin == BUILTIN else f" (function from {provider})"
+    origin_zh = "" if provider.plugin == BUILTIN else f"（函数来自{provider.text('zh')}）"
 
     @functools.wraps(function)
     def call(*args: Any) -> Decimal | bool:
@@ -413,21 +456,23 @@ def _guarded(name: str, function: Callable[..., Any], provider: Provider) -> Cal
             raise
         except Exception as e:
             msg = f"{name}() failed: {type(e).__name__}: {e}{origin}"
-            raise FunctionFailure(msg, message_zh=f"函数 {name}() 出错：{type(e).__name__}: {e}{origin}") from e
+            raise FunctionFailure(msg, message_zh=f"函数 {name}() 出错：{type(e).__name__}: {e}{origin_zh}") from e
         # A zero is in range whatever its exponent: products of decimals give 0E-32 as readily as 0.
         if isinstance(result, bool) or (isinstance(result, Decimal) and (in_range(result) or result.is_zero())):
             return result
         msg = f"{name}() returned {result!r:.80}; functions return a Decimal (in range) or a bool{origin}"
-        zh = f"函数 {name}() 返回了 {result!r:.80}；函数应返回范围内的 Decimal 或 bool{origin}"
+        zh = f"函数 {name}() 返回了 {result!r:.80}；函数应返回范围内的 Decimal 或 bool{origin_zh}"
         raise FunctionFailure(msg, message_zh=zh)
 
     return call
 
 
 def _checked_format(
-    name: str, render: Callable[[Any], object], provider: Provider, what: str = "report format"
+    name: str, render: Callable[[Any], object], provider: Provider, what: str = "report_formats"
 ) -> Callable[[Any], str | bytes]:
     """*render*, failing only with perfrules errors, and only ever returning text or bytes."""
+
+    what_zh, what = KINDS_OF_THING_ZH[what], _SINGULAR[what]
 
     @functools.wraps(render)
     def call(subject: Any) -> str | bytes:
@@ -437,12 +482,11 @@ def _checked_format(
             raise
         except Exception as e:
             msg = f"{what} {name!r} from {provider} failed: {type(e).__name__}: {e}"
-            raise PluginError(
-                msg, message_zh=f"来自 {provider} 的 {what} {name!r} 出错：{type(e).__name__}: {e}"
-            ) from e
+            zh = f"来自{provider.text('zh')}的{what_zh} {name!r} 出错：{type(e).__name__}: {e}"
+            raise PluginError(msg, message_zh=zh) from e
         if not isinstance(report, (str, bytes)):
             msg = f"{what} {name!r} from {provider} returned {type(report).__name__}, not text or bytes"
-            zh = f"来自 {provider} 的 {what} {name!r} 返回了 {type(report).__name__}，而不是文本或字节"
+            zh = f"来自{provider.text('zh')}的{what_zh} {name!r} 返回了 {type(report).__name__}，而不是文本或字节"
             raise PluginError(msg, message_zh=zh)
         return report
 
@@ -462,21 +506,23 @@ def _checked_reader(
             raise
         except Exception as e:
             msg = f"facts reader {name!r} from {provider} failed on {path}: {type(e).__name__}: {e}"
-            zh = f"来自 {provider} 的填报数据读取器 {name!r} 读取 {path} 时出错：{type(e).__name__}: {e}"
+            zh = f"来自{provider.text('zh')}的填报数据读取器 {name!r} 读取 {path} 时出错：{type(e).__name__}: {e}"
             raise PluginError(msg, message_zh=zh) from e
 
     return call
 
 
 def lookup(entries: Mapping[str, T], what: str, name: str) -> T:
-    """Return ``entries[name]`` or raise `NotRegisteredError` with a suggestion."""
+    """Return ``entries[name]`` or raise `NotRegisteredError` with a suggestion; *what* is the registry's field
+    (``"report_formats"``)."""
+    what_zh, what = KINDS_OF_THING_ZH[what], _SINGULAR[what]
     if not isinstance(name, str):  # callers without type checking
         msg = f"{what} names are text, not {name!r:.40}"  # type: ignore[unreachable]
-        raise NotRegisteredError(msg, message_zh=f"{what} 的名称应为文字，现为 {name!r:.40}")
+        raise NotRegisteredError(msg, message_zh=f"{what_zh}的名称应为文字，现为 {name!r:.40}")
     try:
         return entries[name]
     except KeyError:
-        known = ", ".join(sorted(entries)) or "none"
-        msg = f"unknown {what} {name!r}{did_you_mean(name, entries)}; known: {known}"
-        zh = f"无法识别的 {what} {name!r}{did_you_mean(name, entries, 'zh')}；可用：{known}"
+        known = ", ".join(sorted(entries))
+        msg = f"unknown {what} {name!r}{did_you_mean(name, entries)}; known: {known or 'none'}"
+        zh = f"无法识别的{what_zh} {name!r}{did_you_mean(name, entries, 'zh')}；可用：{known or '无'}"
         raise NotRegisteredError(msg, message_zh=zh) from None

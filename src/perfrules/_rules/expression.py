@@ -850,12 +850,28 @@ def _failure(error: Exception, expression: Expression, names: Mapping[str, Value
     return None
 
 
-def arity_problem(function: Function, count: int) -> str | None:
-    """Why *function* cannot take *count* positional arguments, or None if it can."""
+def arity_problem(function: Function, count: int) -> tuple[str, str] | None:
+    """Why *function* cannot take *count* positional arguments, in English and Chinese, or None if it can."""
     try:
-        inspect.signature(function).bind(*range(count))
-    except TypeError as e:
-        return str(e)
+        signature = inspect.signature(function)
+        signature.bind(*range(count))
+    except TypeError:
+        pass
     except ValueError:  # no signature available: trust the call
         return None
-    return None
+    else:
+        return None
+    parameters = signature.parameters.values()
+    if any(p.kind is p.KEYWORD_ONLY and p.default is p.empty for p in parameters):
+        return "needs keyword arguments, which an expression cannot give", "需要关键字参数，公式中无法提供"
+    positional = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    low = sum(p.default is p.empty for p in positional)
+    high = None if any(p.kind is p.VAR_POSITIONAL for p in parameters) else len(positional)
+    if high is None:
+        takes, takes_zh = f"at least {low}", f"至少须有 {low} 个"
+    elif high == low:
+        takes, takes_zh = str(low), f"须有 {low} 个"
+    else:
+        takes, takes_zh = f"{low} to {high}", f"须有 {low} 至 {high} 个"
+    noun = "argument" if (high or low) == 1 else "arguments"
+    return f"takes {takes} {noun}, not {count}", f"{takes_zh}参数，现有 {count} 个"

@@ -562,21 +562,22 @@ class SpecReader(DocumentReader):
 
     def compile(self, name: str, kind: Any, parameters: dict[str, Any], context: _KindContext) -> Rule | None:
         """The kind's rule; whatever goes wrong in the kind's code becomes a located problem naming the kind."""
-        origin = f"kind {name!r} from {self.registry.provider('indicator_kinds', name) or 'an unknown plugin'}"
+        provider = self.registry.provider("indicator_kinds", name)
+        origin = f"kind {name!r} from {provider or 'an unknown plugin'}"
+        origin_zh = f"来自{provider.text('zh') if provider else '未知插件'}的计分类型 {name!r}"
         try:
             rule = kind.compile(parameters, context)
         except ExpressionError as e:
-            context.error(
-                f"{origin} made an invalid rule: {e.args[0]}", zh=f"{origin} 生成的计分规则无效：{e.text('zh')}"
-            )
+            message = f"{origin} made an invalid rule: {e.args[0]}"
+            context.error(message, zh=f"{origin_zh} 生成的计分规则无效：{e.text('zh')}")
             return None
         except Exception as e:
             message = f"{origin} failed: {type(e).__name__}: {e}"
-            context.error(message, code="kind-failed", zh=f"{origin} 出错：{type(e).__name__}: {e}")
+            context.error(message, code="kind-failed", zh=f"{origin_zh} 出错：{type(e).__name__}: {e}")
             return None
         if rule is not None and not isinstance(rule, Rule):
             message = f"{origin} returned {rule!r:.80}, not a Rule"
-            context.error(message, code="kind-failed", zh=f"{origin} 返回了 {rule!r:.80}，而不是 Rule")
+            context.error(message, code="kind-failed", zh=f"{origin_zh} 返回了 {rule!r:.80}，而不是 Rule")
             return None
         return rule
 
@@ -595,10 +596,10 @@ class SpecReader(DocumentReader):
             zh = f"公式 {expression.source!r:.120} 中的函数 {name!r:.80} 无法识别{hint_zh}"
             self.error("unknown-function", msg, at, indicator=indicator_id, zh=zh)
         for name, count in expression.call_arities():
-            problem = arity_problem(functions[name], count) if name in functions else None
-            if problem:
-                message = f"{name}() {problem} in {expression.source!r:.120}"
-                zh = f"公式 {expression.source!r:.120} 中 {name}() 的参数个数不对：{problem}"
+            wrong = arity_problem(functions[name], count) if name in functions else None
+            if wrong:
+                message = f"{name}() {wrong[0]} in {expression.source!r:.120}"
+                zh = f"公式 {expression.source!r:.120} 中 {name}() 的参数个数不对：{wrong[1]}"
                 self.error("arity", message, at, indicator=indicator_id, zh=zh)
         types = {name: declaration.type for name, declaration in self.facts.items()} | dict.fromkeys(
             RESERVED_NAMES, "number"

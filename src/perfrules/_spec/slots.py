@@ -73,7 +73,7 @@ def fill(spec: Spec, facts: Facts, registry: Registry) -> tuple[Spec, Facts]:
             most = f" and at most {slot.max}" if slot.max is not None else ""
             error(
                 "slot-count",
-                f"slot {slot_id!r} takes at least {slot.min}{most} indicators, not {len(leaves)}",
+                f"slot {slot_id!r} takes at least {slot.min}{most} {_indicators(slot.max or slot.min)}, not {len(leaves)}",
                 "indicators",
                 slot_id,
                 indicator=slot_id,
@@ -132,7 +132,7 @@ def fill(spec: Spec, facts: Facts, registry: Registry) -> tuple[Spec, Facts]:
     emptied = set()
     for indicator, slot in slots.values():
         if not facts.indicators.get(indicator.id) and slot.min > 0:
-            message = f"slot {indicator.id!r} ({indicator.name}) needs at least {slot.min} indicators"
+            message = f"slot {indicator.id!r} ({indicator.name}) needs at least {slot.min} {_indicators(slot.min)}"
             zh = f"{indicator.id!r}（{indicator.name}）下至少要有 {slot.min} 个指标"
             error("slot-count", message, "indicators", indicator=indicator.id, zh=zh)
     for block in spec.walk():
@@ -223,3 +223,7 @@ def _split(leaf: dict[str, Any]) -> tuple[dict[str, Any], Assessment]:
 
 def _headline(facts: Facts, count: int) -> str:
     return f"{facts.file}: {count} problem{'s' * (count != 1)} in the unit's own indicators"
+
+
+def _indicators(count: int) -> str:
+    return "indicator" if count == 1 else "indicators"
