@@ -84,6 +84,9 @@ class TestEveryCommand:
         """perfrules' own usage errors follow --lang (click's may stay English)."""
         assert "请给出 SPEC 和 FACTS" in run("score", SEED_SPEC, "--lang", "zh")[1]
         assert "give SPEC and FACTS" in run("score", SEED_SPEC, "--lang", "en")[1]
+        assert "没有 'xml' 格式" in run("score", SEED_SPEC, SEED_FACTS, "--format", "xml", "--lang", "zh")[1]
+        assert "中没有指标 '9.9'" in run("explain", SEED_SPEC, SEED_FACTS, "9.9", "--lang", "zh")[1]
+        assert "no indicator '9.9'" in run("explain", SEED_SPEC, SEED_FACTS, "9.9", "--lang", "en")[1]
 
     def test_validate(self) -> None:
         """validate says the spec is fine in the language asked for."""

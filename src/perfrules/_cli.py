@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -144,6 +144,11 @@ def _usage(english: str, chinese: str) -> click.UsageError:
     return click.UsageError(english if current_language() == "en" else chinese)
 
 
+def _unknown_format(name: str, formats: Iterable[str]) -> click.UsageError:
+    known = ", ".join(sorted(formats))
+    return _usage(f"--format: no format {name!r}; choose from {known}", f"--format：没有 {name!r} 格式，可选：{known}")
+
+
 def _lang_option(*, expose: bool = True) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     return click.option(
         "--lang",
@@ -221,7 +226,7 @@ def score(
     formats = default_registry().report_formats
     output_format = output_format or _format_of(output, formats)
     if output_format not in formats:
-        raise click.BadParameter(f"choose from {', '.join(sorted(formats))}", param_hint="--format")
+        raise _unknown_format(output_format, formats)
     if isolate:
         if by_year:
             raise _usage(
@@ -357,7 +362,7 @@ def summary(*, spec: str, facts: tuple[str, ...], output_format: str | None, out
     formats = default_registry().summary_formats
     output_format = output_format or _format_of(output, formats)
     if output_format not in formats:
-        raise click.BadParameter(f"choose from {', '.join(sorted(formats))}", param_hint="--format")
+        raise _unknown_format(output_format, formats)
     from ._analysis.summary import summarize
 
     evaluations = [
@@ -394,7 +399,7 @@ def explain(
     try:
         explanation = explain_evaluation(evaluation, indicator)
     except UnknownIndicatorError as e:
-        raise click.BadParameter(str(e), param_hint="INDICATOR") from None
+        raise _usage(f"INDICATOR: {e}", f"INDICATOR：{e.text('zh')}") from None
     if output_format == "json":
         lines = [{"id": node.id, "lines": node.lines(lang)} for node in explanation.walk()]
         click.echo(json.dumps({"lang": lang, "explanations": lines}, ensure_ascii=False, indent=2))
