@@ -19,7 +19,7 @@ PACKAGE = ROOT / "src" / "perfrules"
 
 # The spec layer and the engine (with what they stand on): what loading a spec and scoring a form needs.
 CORE = ("_spec", "_rules", "_inputs", "_engine", "_plugins", "_diagnostics", "_document", "_numbers", "_lang",
-        "_unicode", "_yaml", "exceptions", "hookspecs")  # fmt: skip
+        "_slips", "_unicode", "_yaml", "exceptions", "hookspecs")  # fmt: skip
 # Above them: results read and written, the command line, and the composition root that joins it all.
 OUTER = ("_analysis", "_forms", "_reports", "_plugins.builtins", "_api", "_cli", "_worker", "sandbox", "testing")
 HEAVY = ("click", "rich", "openpyxl", "xlsxwriter", "weasyprint")

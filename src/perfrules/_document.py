@@ -14,7 +14,9 @@ from typing import Any
 from attrs import field, frozen
 
 from ._diagnostics import Diagnostic, Location, did_you_mean
+from ._lang import Language
 from ._numbers import not_a_number, to_decimal
+from ._slips import colon_in_key
 from ._unicode import REFUSED_CHARACTER, line_and_column, printable, refusal, refused
 from ._yaml import MAX_DEPTH, MAX_NODES, Marks, YamlProblem, load_yaml
 from ._yaml import Path as DataPath
@@ -170,8 +172,25 @@ def parse_document(raw: bytes, file: str) -> Document:
     try:
         data, marks = load_yaml(text, file)
     except YamlProblem as e:
-        raise DocumentProblem(e.message, Location(file, e.line, e.column), e.code, zh=e.message_zh) from None
+        where, where_zh = (f"{key_path(e.path)}: ", f"{key_path(e.path, 'zh')}：") if e.path else ("", "")
+        chinese = f"{where_zh}{e.message_zh}" if e.message_zh else None
+        raise DocumentProblem(where + e.message, Location(file, e.line, e.column), e.code, zh=chinese) from None
     return Document(file, data, _digest(raw), marks=marks)
+
+
+def key_path(path: DataPath, lang: Language = "en") -> str:
+    """*path* as people read it: ``indicators › 2 › 2.3 › weight``; an item without an id by its place in its
+    list (``#3``, ``第3项``), and ``children`` left out before an id (the ids already show the nesting)."""
+    shown: list[str] = []
+    for index, step in enumerate(path):
+        following = path[index + 1] if index + 1 < len(path) else None
+        if step == "children" and isinstance(following, str):
+            continue
+        if isinstance(step, int):
+            shown.append(f"#{step + 1}" if lang == "en" else f"第{step + 1}项")
+        else:
+            shown.append(step)
+    return " › ".join(shown)
 
 
 def _digest(raw: bytes) -> str:
@@ -278,6 +297,8 @@ class DocumentReader:
             if key not in known:
                 message = f"unknown key {key!r}{did_you_mean(key, known)}"
                 zh = f"无法识别的键 {key!r}{did_you_mean(key, known, 'zh')}"
+                if slip := colon_in_key(key):
+                    message, zh = f"unknown key {key!r}: {slip[0]}", f"无法识别的键 {key!r}：{slip[1]}"
                 self.error("unknown-key", message, (*path, key), indicator=indicator, key=True, zh=zh)
 
     def mapping(self, mapping: dict[str, Any], path: DataPath, key: str, what: str) -> dict[str, Any]:

@@ -33,6 +33,7 @@ from ruamel.yaml.events import (
 from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.resolver import Resolver
 
+from ._slips import find_slip
 from ._unicode import REFUSED_CHARACTER, refusal
 
 try:
@@ -68,6 +69,8 @@ class YamlProblem(Exception):
         self.line = line
         self.column = column
         self.code = code
+        self.path: tuple[str | int, ...] = ()
+        """The keys and list positions (from 0) where reading stopped, if inside the document."""
 
 
 @dataclass
@@ -88,10 +91,14 @@ def load_yaml(text: str, file: str) -> tuple[Any, dict[int, Marks]]:
     """
     try:
         return _parse(text, file)
-    except YamlProblem:
+    except YamlProblem as e:
+        if e.code == "unreadable" and (slip := find_slip(text, e.line, parsed=True)):
+            raise YamlProblem(slip.message, slip.line, slip.column, zh=slip.message_zh) from None
         raise
     except MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
+        if slip := find_slip(text, mark.line + 1 if mark else None):
+            raise YamlProblem(slip.message, slip.line, slip.column, zh=slip.message_zh) from None
         message = " ".join(str(part) for part in (e.context, e.problem) if part).split("\n")[0]
         zh = "YAML 格式有误：" + _parser_words_zh(e.context, e.problem)
         if mark is None:
@@ -190,6 +197,8 @@ class _Builder:
         self.marks: dict[int, Marks] = {}
         self.nodes = 0
         self.depth = 0
+        self.trail: list[tuple[dict[str, Any] | list[Any], str | int]] = []
+        """Each container being read, with the key or index of the value being read in it."""
 
     def peek(self) -> Any:
         if self.next is None:
@@ -217,7 +226,11 @@ class _Builder:
                 *self.directive(),
                 zh="只读取 YAML 1.2：请删去 %YAML 或 %TAG 指令",
             )
-        root = self.node((1, 1))
+        try:
+            root = self.node((1, 1))
+        except YamlProblem as e:
+            e.path = self.key_path()
+            raise
         self.take()  # the document's end
         if not isinstance(self.peek(), StreamEndEvent):
             raise _refusal(
@@ -228,6 +241,15 @@ class _Builder:
         if root is None:
             raise YamlProblem("the document is empty", 1, 1, zh="文件是空的")
         return root, self.marks
+
+    def key_path(self) -> tuple[str | int, ...]:
+        """Where reading stopped, as keys and list positions; an item with an ``id`` is named by it."""
+        path: list[str | int] = []
+        for index, (_, step) in enumerate(self.trail):
+            item = self.trail[index + 1][0] if index + 1 < len(self.trail) else None
+            ident = item.get("id") if isinstance(step, int) and isinstance(item, dict) else None
+            path.append(str(ident) if isinstance(ident, (str, int)) and not isinstance(ident, bool) else step)
+        return tuple(path)
 
     def node(self, at: Position) -> Any:
         event = self.take()
@@ -273,7 +295,9 @@ class _Builder:
                     zh=f"键 {key!r} 重复：第 {first} 行已写过",
                 )
             value_at = _position(self.peek())
+            self.trail.append((target, key))
             target[key] = self.node(value_at)
+            self.trail.pop()
             mark.keys[key] = (self.file, *key_at)
             mark.values[key] = (self.file, *value_at)
         self.take()
@@ -285,7 +309,9 @@ class _Builder:
         while not isinstance(event := self.peek(), SequenceEndEvent):
             item_at = _position(event)
             mark.values[len(target)] = mark.keys[len(target)] = (self.file, *item_at)
+            self.trail.append((target, len(target)))
             target.append(self.node(item_at))
+            self.trail.pop()
         self.take()
         return target
 

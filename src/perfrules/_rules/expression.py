@@ -347,11 +347,15 @@ _SPREADSHEET = (
         re.compile(r"\?.*:"),
         ("write 'a if condition else b', not condition ? a : b", "请写作 'a if 条件 else b'，不要写 条件 ? a : b"),
     ),
+    (
+        re.compile("[“”‘’]"),
+        ("quotation marks are ASCII: write \"…\" or '…', not “…”", "引号须为半角：请写 \"…\" 或 '…'，不要写 “…”"),
+    ),
 )
 
 
 def spreadsheet_hint(text: str, lang: Language = "en") -> str:
-    """Words for the spreadsheet and C idioms people type into expressions."""
+    """Words for the spreadsheet and C idioms, and the full-width quotation marks, people type into expressions."""
     for pattern, (english, chinese) in _SPREADSHEET:
         if pattern.search(text):
             return f"; {english}" if lang == "en" else f"；{chinese}"

@@ -20,6 +20,7 @@ from .._plugins.registry import Registry
 from .._rules.expression import Expression, arity_problem, spreadsheet_hint
 from .._rules.functions import BUILTIN_RETURNS
 from .._rules.kinds import Rule
+from .._slips import quote_hint
 from .._unicode import describe
 from .._yaml import Path as DataPath
 from ..exceptions import ExpressionError, SpecError
@@ -489,6 +490,7 @@ class SpecReader(DocumentReader):
             zh = f"指标编号 {raw!r} 应由 1 至 64 个半角字母、数字、'.'、'_' 或 '-' 组成，以字母或数字开头" + (
                 f"（其中有 {describe(odd)}）" if odd else ""
             )
+            msg, zh = msg + quote_hint(raw), zh + quote_hint(raw, "zh")
             self.error("bad-id", msg, (*path, "id"), zh=zh)
         elif raw in self.locations:
             first = self.locations[raw]

@@ -1,0 +1,132 @@
+"""Typing slips of a Chinese keyboard, typed into the shipped seed spec: each named at its line and column, with
+the fix, in both languages."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import perfrules
+from perfrules._slips import find_slip
+from perfrules.exceptions import SpecError
+
+from .conftest import SEED_SPEC
+
+SEED = SEED_SPEC.read_text(encoding="utf-8")
+EXECUTED = "  executed: {type: number, min: 0, unit: 万元, label: 执行数, label_en: amount spent}\n"
+LEAF_111 = (
+    "            explanation: 反映年度预算编报时确定的部门整体绩效产出指标完成情况。\n            kind: self_assessed\n"
+)
+LEAF_113 = '          - id: "1.1.3"\n            name: 部门预算资金支出率\n            weight: 10\n'
+
+
+def typed(old: str, new: str) -> str:
+    assert SEED.count(old) >= 1, old
+    return SEED.replace(old, new, 1)
+
+
+SLIPS = {
+    "full-width colon after a key": (
+        typed("    name: 履职效能\n", "    name： 履职效能\n"),
+        (26, 9),
+        ("'：'", "'name: '"),
+        ("'：'", "半角冒号"),
+    ),
+    "full-width colon in a flow mapping": (
+        typed(EXECUTED, EXECUTED.replace("type: number", "type：number")),
+        (22, 14),
+        ("'：'", "'type: number'"),
+        ("全角冒号", "'type: number'"),
+    ),
+    "full-width comma in a flow mapping": (
+        typed(EXECUTED, EXECUTED.replace("number, min", "number， min")),
+        (22, 26),
+        ("'，'", "ASCII comma ','"),
+        ("全角逗号 '，'", "半角逗号 ','"),
+    ),
+    "lenticular brackets for a list": (
+        typed("    children:\n", "    children: 【】\n"),
+        (29, 15),
+        ("'【'", "'['"),
+        ("全角括号 '【'", "'['"),
+    ),
+    "full-width braces for a mapping": (
+        typed(EXECUTED, "  executed: ｛type: number, min: 0｝\n"),
+        (22, 13),
+        ("'｛'", "'{'"),
+        ("全角括号 '｛'", "'{'"),
+    ),
+    "a value opening with a full-width quotation mark": (
+        typed("    name: 履职效能\n", "    name: “履职: 效能”\n"),
+        (26, 11),
+        ("'“'", "'\"'"),
+        ("全角引号 '“'", "半角"),
+    ),
+    "a tab for indentation": (
+        typed("    name: 履职效能\n", "\tname: 履职效能\n"),
+        (26, 1),
+        ("tab", "spaces"),
+        ("制表符", "空格"),
+    ),
+    "thousands separators in a flow mapping": (
+        typed(EXECUTED, EXECUTED.replace("min: 0,", "min: 1,288.38,")),
+        (22, 33),
+        ("1,288.38", "1288.38"),
+        ("千位分隔符", "1288.38"),
+    ),
+    "a key indented less, landing under the parent indicator": (
+        typed(LEAF_113, LEAF_113.replace("            weight", "        weight")),
+        (47, 9),
+        ("id 1.1", "if it belongs to 1.1.3, indent it 12 spaces"),
+        ("id 为 1.1 的一项", "如果它属于 1.1.3，请缩进 12 个空格"),
+    ),
+    "a key indented less, before the next indicator": (
+        typed(LEAF_111, LEAF_111.replace("            kind", "        kind")),
+        (39, 9),
+        ("id 1.1", "1.1.1"),
+        ("id 为 1.1 的一项", "1.1.1"),
+    ),
+    "a key indented by an odd space": (
+        typed(LEAF_111, LEAF_111.replace("            kind", "           kind")),
+        (39, 12),
+        ("indented 11 spaces", "line 38 has 12"),
+        ("缩进了 11 个空格", "第 38 行缩进 12 个空格"),
+    ),
+    "a key indented more than its siblings": (
+        typed(LEAF_111, LEAF_111.replace("            kind", "              kind")),
+        (39, 15),
+        ("indented 14 spaces", "line 38 has 12"),
+        ("缩进了 14 个空格", "第 38 行缩进 12 个空格"),
+    ),
+}
+
+
+@pytest.mark.parametrize("slip", sorted(SLIPS))
+def test_slip_named_with_its_place_and_fix(slip: str) -> None:
+    """The one problem reported is the slip itself: its line and column, the character, and what to write."""
+    text, place, english, chinese = SLIPS[slip]
+    with pytest.raises(SpecError) as info:
+        perfrules.load_spec(text)
+    [problem] = info.value.diagnostics
+    assert problem.location is not None
+    assert place == (problem.location.line, problem.location.column), problem.line("en")
+    assert all(words in problem.message for words in english), problem.message
+    assert problem.message_zh is not None
+    assert all(words in problem.message_zh for words in chinese), problem.message_zh
+
+
+def test_a_true_duplicate_is_not_taken_for_a_slip() -> None:
+    """A key written twice at the same indentation is reported as written twice, not as an indentation slip."""
+    text = typed(LEAF_113, LEAF_113 + "            weight: 10\n")
+    with pytest.raises(SpecError) as info:
+        perfrules.load_spec(text)
+    [problem] = info.value.diagnostics
+    assert "duplicate key 'weight'" in problem.message
+
+
+@given(st.lists(st.sampled_from(SEED.splitlines()), min_size=1, max_size=40), st.integers(1, 40))
+def test_well_typed_lines_have_no_slip(lines: list[str], stop: int) -> None:
+    """Lines as the seed spec writes them are never taken for a slip of a keyboard, wherever reading stops."""
+    slip = find_slip("\n".join(lines), stop)
+    assert slip is None or "indent" in slip.message, slip
