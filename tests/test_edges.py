@@ -199,11 +199,21 @@ class TestMissingAndUndeclaredFacts:
         message = "'5' (附加) needs fact 'extra' or a claimed score"
         assert [("missing-fact", message, "5")] == refused(fact_values(extra=None))
 
-    @pytest.mark.parametrize("name", ["rtae", "ｒａｔｅ"])
+    @pytest.mark.parametrize("name", ["rtae", "ｒｔａｅ"])
     def test_undeclared_fact_suggests_the_declared_one(self, name: str) -> None:
         """An undeclared fact is unknown-fact, suggesting the declared name (from full-width letters too)."""
         message = f"fact {name!r} is not declared by the spec (did you mean 'rate'?)"
         assert [("unknown-fact", message, None)] == refused({**fact_values(), name: 1})
+
+    def test_full_width_letters_name_the_declared_fact(self) -> None:
+        """Facts are matched by their names in NFKC: 'ｒａｔｅ' typed with an IME is the fact 'rate'."""
+        values = fact_values(rate=None)
+        assert scored({**values, "ｒａｔｅ": "0.25"})["1"].score == scored({**values, "rate": "0.25"})["1"].score
+
+    def test_one_fact_written_twice_is_refused(self) -> None:
+        """'rate' and 'ｒａｔｅ' in one facts file are the same fact twice: an error, never one of the two."""
+        message = "facts 'rate' and 'ｒａｔｅ' are the same fact once normalised (NFKC): keep one"
+        assert [("fact-twice", message, None)] == refused({**fact_values(), "ｒａｔｅ": 1})
 
     def test_undeclared_fact_without_suggestion(self) -> None:
         """A name like none declared gets no suggestion."""

@@ -308,6 +308,7 @@ CATALOGUE: dict[str, Case] = {
         str(write(tmp, "c.yaml", "spec: 1\nid: t/c\nversion: '1'\nextends: ../secret.yaml\n"))
     ),
     "fact-range": lambda _: scored(spec(), facts(values="done: 101, due: 0, ok: true, level: 达成")),
+    "fact-twice": lambda _: scored(spec(), facts(values=VALUES + ", ｄｏｎｅ: 5")),
     "fact-type": lambda _: scored(spec(), facts(values="done: 5, due: 0, ok: 1, level: 达成")),
     "fact-value": lambda _: scored(spec(), facts(values="done: 5, due: 0, ok: true, level: 达")),
     "facts-shape": lambda _: said(lambda: perfrules.load_facts("[1, 2]")),
@@ -418,9 +419,9 @@ FORMAT_WORDS = {
     *facts_reader._KEYS,
     *perfrules.default_registry().indicator_kinds,
     *perfrules.default_registry().functions,
-    *("true", "false", "True", "False", "YAML", "Tab"),
+    *("true", "false", "True", "False", "YAML", "Tab", "NFKC"),
 }
-"""The format's own words (keys, kinds, functions, YAML and its booleans, the Tab key), which Chinese messages name
+"""The format's own words (keys, kinds, functions, YAML and its booleans, the Tab key, NFKC), which Chinese messages name
 as written."""
 INPUT_WORDS = {"done", "due", "ok", "oops", "test", "messages"}
 """Fact names, ids and a plugin's own text of the catalogue's inputs, which messages repeat as given."""

@@ -11,6 +11,7 @@ import perfrules
 from perfrules._plugins.builtins import shipped_specs_dir
 
 from .conftest import ROOT
+from .test_messages import codes_in_source
 
 
 class TestPackaging:
@@ -44,13 +45,7 @@ class TestPackaging:
 class TestErrorCodes:
     def test_every_code_is_documented(self) -> None:
         """Every diagnostic code the source reports is listed, with its meaning, in docs/security.md."""
-        source = "\n".join(path.read_text(encoding="utf-8") for path in (ROOT / "src" / "perfrules").rglob("*.py"))
-        patterns = (
-            r'(?:error|warn|problem|fail|_error)\(\s*"([a-z]+(?:-[a-z]+)*)"',
-            r'code="([a-z]+(?:-[a-z]+)*)"',
-            r'Diagnostic\(\s*"(?:error|warning|info)",\s*"([a-z]+(?:-[a-z]+)*)"',
-        )
-        used = {code for pattern in patterns for code in re.findall(pattern, source)}
+        used = codes_in_source()
         documented = set(re.findall(r"^\| `([a-z-]+)` \|", (ROOT / "docs" / "security.md").read_text("utf-8"), re.M))
         assert len(used) > 60
         assert set() == used - documented

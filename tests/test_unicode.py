@@ -205,11 +205,16 @@ class TestIdsAndNumbers:
         assert len(raised(info.value)) < 1_000
         assert ["fact-value"] == [p.code for p in info.value.problems]
 
-    def test_full_width_fact_name_gets_the_ascii_one(self) -> None:
-        """A fact name typed in full-width letters is suggested in ASCII."""
+    def test_full_width_fact_name_is_the_fact(self) -> None:
+        """A fact name typed in full-width letters is matched in NFKC, as rules read names: 'ｘ' is the fact 'x'."""
+        typed = perfrules.evaluate(spec(), {"facts": {"ｘ": "1", "kind": "其他"}})
+        assert perfrules.evaluate(spec(), {"facts": {"x": "1", "kind": "其他"}}).total == typed.total
+
+    def test_full_width_fact_name_unlike_any_gets_the_nearest(self) -> None:
+        """A full-width name that is no declared fact is suggested the nearest, in ASCII."""
         with pytest.raises(FactsError) as info:
-            perfrules.evaluate(spec(), {"facts": {"ｘ": "1", "kind": "其他"}})
-        assert "fact 'ｘ' is not declared by the spec (did you mean 'x'?)" in raised(info.value)
+            perfrules.evaluate(spec(), {"facts": {"x": "1", "ｋｉｎｄｓ": "其他"}})
+        assert "fact 'ｋｉｎｄｓ' is not declared by the spec (did you mean 'kind'?)" in raised(info.value)
         assert ["missing-fact", "unknown-fact"] == [p.code for p in info.value.problems]
 
     @pytest.mark.parametrize(

@@ -352,7 +352,9 @@ class _Writer:
         if rule:
             lines.append(self.say("rule", rule=rule) + (self.words["assumed"] if node.assumed else ""))
         if node.inputs:
-            shown = [self.say("input", label=self.label(i), name=i.name, value=self.value(i)) for i in node.inputs]
+            shown = [
+                self.say("input", label=self.label(i), name=i.name, value=self.value(i)).lstrip() for i in node.inputs
+            ]
             lines.append(self.say("inputs", inputs=self.words["sep"].join(shown)))
         if node.result.missing_facts:
             lines.append(self.say("missing", names=", ".join(node.result.missing_facts)))
@@ -407,7 +409,9 @@ class _Writer:
         return self.say("review", review=_n(node.result.review_score), note=note, final=final)
 
     def label(self, item: Input) -> str:
-        return (item.label_en if self.lang == "en" else item.label) or ""
+        """The input's label in this language, or '' where it has none or is named by it (a fact 全年预算数)."""
+        label = (item.label_en if self.lang == "en" else item.label) or ""
+        return "" if label == item.name else label
 
     def value(self, item: Input) -> str:
         if isinstance(item.value, bool):

@@ -6,7 +6,6 @@ Scoring then reads only the values bound here.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Mapping
 from decimal import Decimal
 
@@ -14,6 +13,7 @@ from .._diagnostics import Diagnostic, did_you_mean
 from .._inputs.facts import Facts
 from .._numbers import decimal_places, not_a_number, to_decimal, to_text
 from .._rules.expression import Expression, Value
+from .._rules.names import normal
 from ..exceptions import FactsError
 from .plan import Plan
 
@@ -54,12 +54,24 @@ def bind(plan: Plan, facts: Facts) -> dict[str, Value]:
     def error(code: str, message: str, zh: str, path: tuple[str, ...], indicator: str | None = None) -> None:
         problems.append(Diagnostic("error", code, message, indicator, facts.location(*path), zh))
 
+    given: dict[str, str] = {}  # each fact's name (NFKC) → its key as the facts file writes it
+    for key in facts.values:
+        name = normal(key)
+        if name in given:
+            error(
+                "fact-twice",
+                f"facts {given[name]!r} and {key!r} are the same fact once normalised (NFKC): keep one",
+                f"填报数据 {given[name]!r} 与 {key!r} 规范化（NFKC）后是同一项，只能保留一个",
+                ("facts", key),
+            )
+        else:
+            given[name] = key
     values: dict[str, Value] = {}
     read_by_leaves: dict[str, list[str]] = {}  # fact → the leaves that read it, found once, when a fact is missing
     for name, declaration in spec.facts.items():
         described = f"fact {name!r}" + (f" ({declaration.label})" if declaration.label else "")
         named = f"填报数据 {name!r}" + (f"（{declaration.label}）" if declaration.label else "")
-        if name not in facts.values:
+        if name not in given:
             if not declaration.optional:
                 readers = (read_by_leaves or _readers(plan, read_by_leaves))[name]
                 shown = f"{', '.join(readers[:5])}{' …' if len(readers) > 5 else ''}"
@@ -67,8 +79,8 @@ def bind(plan: Plan, facts: Facts) -> dict[str, Value]:
                 used_by = f"，指标 {shown} 要用到它" if readers else ""
                 error("missing-fact", f"{described} is missing{read_by}", f"缺少{named}{used_by}；请补填", ("facts",))
             continue
-        raw = facts.values[name]
-        at = ("facts", name)
+        raw = facts.values[given[name]]
+        at = ("facts", given[name])
         if declaration.type == "number":
             number = to_decimal(raw)
             if number is None:
@@ -117,16 +129,14 @@ def bind(plan: Plan, facts: Facts) -> dict[str, Value]:
                     at,
                 )
             values[name] = str(raw)
-    for name in facts.values:
+    for name, key in given.items():
         if name not in spec.facts:
-            # Typed with a Chinese IME, a name may come in full-width letters: suggest its ASCII form.
-            ascii_name = unicodedata.normalize("NFKC", name)
-            hint, hint_zh = did_you_mean(ascii_name, spec.facts), did_you_mean(ascii_name, spec.facts, "zh")
+            hint, hint_zh = did_you_mean(name, spec.facts), did_you_mean(name, spec.facts, "zh")
             error(
                 "unknown-fact",
-                f"fact {name!r} is not declared by the spec{hint}",
-                f"规范未声明填报数据 {name!r}{hint_zh}",
-                ("facts", name),
+                f"fact {key!r} is not declared by the spec{hint}",
+                f"规范未声明填报数据 {key!r}{hint_zh}",
+                ("facts", key),
             )
 
     ids = plan.indicators

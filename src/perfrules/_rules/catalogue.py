@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from attrs import frozen
 
@@ -41,6 +41,7 @@ class RatioKind:
     every *per* of the ratio beyond *beyond* (完成值远超指标值), floor 0.
     """
 
+    words_zh: ClassVar[tuple[str, ...]] = ("比率", "比例", "完成率")
     parameters: frozenset[str] = frozenset({"actual", "target", "direction", "over_achievement"})
     required: frozenset[str] = frozenset({"actual", "target"})
 
@@ -108,6 +109,7 @@ class ThresholdDeductionKind:
     ``below`` for the input below it.
     """
 
+    words_zh: ClassVar[tuple[str, ...]] = ("阈值扣分", "超限扣分")
     parameters: frozenset[str] = frozenset({"input", "threshold", "points", "per", "direction"})
     required: frozenset[str] = frozenset({"input", "threshold", "points"})
 
@@ -145,6 +147,7 @@ class StepDeductionKind:
     step too (99.27% loses 0.292 of 2 points).
     """
 
+    words_zh: ClassVar[tuple[str, ...]] = ("扣分", "逐级扣分", "阶梯扣分")
     parameters: frozenset[str] = frozenset({"input", "target", "step", "points", "reading", "direction"})
     required: frozenset[str] = frozenset({"input", "step", "points", "reading"})
 
@@ -175,6 +178,7 @@ class StepDeductionKind:
 class PerOccurrenceKind:
     """``kind: per_occurrence``: *points* off per occurrence counted by the input, floor 0 (R7)."""
 
+    words_zh: ClassVar[tuple[str, ...]] = ("按次扣分", "每次扣分")
     parameters: frozenset[str] = frozenset({"input", "points"})
     required: frozenset[str] = frozenset({"input", "points"})
 
@@ -196,6 +200,7 @@ class PerOccurrenceKind:
 class BinaryKind:
     """``kind: binary``: full marks when the input is true (compliant), else 0 (R9)."""
 
+    words_zh: ClassVar[tuple[str, ...]] = ("是否", "达标与否")
     parameters: frozenset[str] = frozenset({"input"})
     required: frozenset[str] = frozenset({"input"})
 
@@ -218,6 +223,7 @@ class ChecklistKind:
     ``items: [{name: 制度健全, input: has_rules, points: 1}, ...]``, each input a boolean fact.
     """
 
+    words_zh: ClassVar[tuple[str, ...]] = ("清单", "逐项检查", "检查表")
     parameters: frozenset[str] = frozenset({"items"})
     required: frozenset[str] = frozenset({"items"})
 
@@ -269,6 +275,7 @@ class CategoricalKind:
     declare its ``values``, and every one of them needs a score.
     """
 
+    words_zh: ClassVar[tuple[str, ...]] = ("分类", "按类计分")
     parameters: frozenset[str] = frozenset({"input", "scores"})
     required: frozenset[str] = frozenset({"input", "scores"})
 
@@ -339,6 +346,8 @@ class BandTableKind(BandsKind):
     declared ``values`` every band is ``{value: 无结余, score: 3}``.
     """
 
+    words_zh: ClassVar[tuple[str, ...]] = ("分档表", "档次表")
+
     def compile(self, parameters: Mapping[str, Any], context: KindContext) -> Rule | None:
         p = Parameters(parameters, context)
         fact = p.fact("input", "number", "text")
@@ -385,6 +394,7 @@ class QualitativeTierKind:
     The score is the unit's claim; a claim outside its tier's range is an error.
     """
 
+    words_zh: ClassVar[tuple[str, ...]] = ("定性", "定性分级", "等次")
     parameters: frozenset[str] = frozenset({"input", "tiers"})
     required: frozenset[str] = frozenset({"input"})
 
@@ -489,6 +499,7 @@ class TargetKind:
     percentage is never compared with a plain number.
     """
 
+    words_zh: ClassVar[tuple[str, ...]] = ("目标", "指标值", "年度指标值")
     parameters: frozenset[str] = frozenset({"target", "actual", "nature"})
     required: frozenset[str] = frozenset({"target", "actual"})
 

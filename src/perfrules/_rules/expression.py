@@ -25,6 +25,7 @@ from .._lang import Language
 from .._numbers import ARITHMETIC, in_range, to_text
 from .._unicode import expression_text
 from ..exceptions import EvaluationError, ExpressionError, PerfrulesError
+from .names import ALIASES
 
 Value = Decimal | bool | str
 """What an expression computes with: numbers are always Decimal."""
@@ -152,6 +153,9 @@ class Expression:
             ) from None
         _regroup(tree)
         _check(tree, text)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and node.id in ALIASES:
+                node.id = ALIASES[node.id]  # 分值 is weight, 自评分 claim: the rule reads them alike
         callees = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
 
         def names_in(node: ast.AST) -> frozenset[str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from attrs import frozen
 
@@ -65,6 +65,9 @@ class IndicatorKind(Protocol):
     Attributes:
         parameters: The keys it reads from an indicator, besides the common ones.
         required: Those of them that must be present.
+
+    A kind may also have ``words_zh``, a tuple of the Chinese words policy teams call it by (``("自评",)``):
+    a spec that writes one of them as its ``kind`` is told the kind's name.
     """
 
     parameters: frozenset[str]
@@ -195,6 +198,7 @@ class Parameters:
 class ExpressionKind:
     """``kind: expression`` (implied by an ``expression:`` key): the score is an expression."""
 
+    words_zh: ClassVar[tuple[str, ...]] = ("公式", "计分公式")
     parameters: frozenset[str] = frozenset({"expression"})
     required: frozenset[str] = frozenset({"expression"})
 
@@ -225,6 +229,7 @@ class ExpressionKind:
 class SelfAssessedKind:
     """``kind: self_assessed``: the score is the unit's claim in the facts file."""
 
+    words_zh: ClassVar[tuple[str, ...]] = ("自评", "自评打分", "单位自评")
     parameters: frozenset[str] = frozenset()
     required: frozenset[str] = frozenset()
 
@@ -315,6 +320,7 @@ class BandsKind:
     declared) without gaps or overlaps, so every valid input earns exactly one score.
     """
 
+    words_zh: ClassVar[tuple[str, ...]] = ("区间", "分档", "分档计分")
     parameters: frozenset[str] = frozenset({"input", "bands"})
     required: frozenset[str] = frozenset({"input", "bands"})
 

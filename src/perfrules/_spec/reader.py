@@ -3,7 +3,6 @@ file:line:column and the indicator concerned."""
 
 from __future__ import annotations
 
-import keyword
 import re
 from collections.abc import Mapping
 from decimal import Decimal
@@ -20,6 +19,7 @@ from .._plugins.registry import Registry
 from .._rules.expression import Expression, arity_problem, spreadsheet_hint
 from .._rules.functions import BUILTIN_RETURNS
 from .._rules.kinds import Rule
+from .._rules.names import ALIASES, is_fact_name, normal
 from .._slips import quote_hint
 from .._unicode import describe
 from .._yaml import Path as DataPath
@@ -38,9 +38,9 @@ from .sources import read_base, read_spec_document, registered_spec
 
 INDICATOR_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 SPEC_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)*")
-FACT_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,63}")
 MAX_TREE_DEPTH = 10
-RESERVED_NAMES = frozenset({"weight", "claim"})
+RESERVED_NAMES = frozenset(ALIASES.values())
+"""What every rule may read besides the facts (the Chinese aliases are read as these)."""
 _FACT_TYPES = ("number", "boolean", "text")
 
 _SPEC_KEYS = (
@@ -206,14 +206,28 @@ class SpecReader(DocumentReader):
         return value
 
     def read_facts(self, raw: dict[str, Any]) -> dict[str, FactDeclaration]:
-        facts = {}
-        for name, declaration in raw.items():
-            path: DataPath = ("facts", name)
-            if not FACT_NAME.fullmatch(name) or keyword.iskeyword(name) or name in RESERVED_NAMES:
-                msg = f"fact name {name!r} must be a letter then letters, digits or '_', and not a reserved word"
-                zh = f"填报数据名 {name!r} 应以字母开头，由字母、数字或 '_' 组成，且不能是保留字"
+        facts: dict[str, FactDeclaration] = {}
+        written: dict[str, str] = {}
+        for key, declaration in raw.items():
+            path: DataPath = ("facts", key)
+            name = normal(key)
+            if not is_fact_name(name):
+                msg = (
+                    f"fact name {key!r} must be a letter or a Han character, then letters, digits, '_' or Han"
+                    " characters (at most 64), and not a reserved word"
+                )
+                zh = (
+                    f"填报数据名 {key!r} 应以字母或汉字开头，由字母、数字、'_' 或汉字组成（至多 64 个字符），"
+                    "且不能是保留字"
+                )
                 self.error("bad-name", msg, path, key=True, zh=zh)
                 continue
+            if name in written:
+                msg = f"fact names {written[name]!r} and {key!r} are the same name once normalised (NFKC): keep one"
+                zh = f"填报数据名 {written[name]!r} 与 {key!r} 规范化（NFKC）后相同，只能保留一个"
+                self.error("bad-name", msg, path, key=True, zh=zh)
+                continue
+            written[name] = key
             if not isinstance(declaration, dict):
                 message = f"fact {name!r} needs a mapping such as {{type: number, min: 0}}"
                 zh = f"填报数据 {name!r} 的声明应为映射，如 {{type: number, min: 0}}"
@@ -545,8 +559,14 @@ class SpecReader(DocumentReader):
             kind = self.registry.indicator_kinds[kind_name]
         except (KeyError, TypeError):
             kinds = self.registry.indicator_kinds
-            msg = f"unknown kind {kind_name!r}{did_you_mean(str(kind_name), kinds)}; known: {', '.join(sorted(kinds))}"
-            zh = f"无法识别的计分类型 {kind_name!r}{did_you_mean(str(kind_name), kinds, 'zh')}；可用：{', '.join(sorted(kinds))}"
+            known = ", ".join(sorted(kinds))
+            meant = next((name for name, k in kinds.items() if kind_name in getattr(k, "words_zh", ())), None)
+            if meant is not None:
+                msg = f"unknown kind {kind_name!r}: kinds are written by their English names; for {kind_name} write {meant!r}"
+                zh = f"无法识别的计分类型 {kind_name!r}：计分类型须写英文名称，{kind_name}请写作 {meant!r}"
+            else:
+                msg = f"unknown kind {kind_name!r}{did_you_mean(str(kind_name), kinds)}; known: {known}"
+                zh = f"无法识别的计分类型 {kind_name!r}{did_you_mean(str(kind_name), kinds, 'zh')}；可用：{known}"
             self.error("unknown-kind", msg, (*path, "kind"), indicator=indicator_id, zh=zh)
             return None, {}, None
         self.unknown_keys(node, path, (*_INDICATOR_KEYS, "assumed", *sorted(kind.parameters)), indicator=indicator_id)
