@@ -37,8 +37,8 @@ def number_literals(precision: int) -> st.SearchStrategy[str]:
 
 
 def expressions(fact_names: list[str], precision: int) -> st.SearchStrategy[str]:
-    """Expressions over the facts and ``weight`` that can never divide by zero."""
-    atoms = st.sampled_from([*fact_names, "weight"]) | number_literals(precision)
+    """Expressions over the facts and ``weight`` (or ``分值``) that can never divide by zero."""
+    atoms = st.sampled_from([*fact_names, "weight", "分值"]) | number_literals(precision)
 
     def extend(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
         return st.one_of(
@@ -100,7 +100,8 @@ def indicator(draw: st.DrawFn, ident: str, weight_units: int, depth: int, contex
 def spec_documents(draw: st.DrawFn) -> dict[str, Any]:
     """A valid spec document: depth 1-4, exact weights, all three built-in kinds."""
     precision = draw(st.integers(0, 3))
-    fact_names = [f"f{i}" for i in range(draw(st.integers(1, 3)))]
+    # English and Chinese names alike (a spec may mix them).
+    fact_names = [draw(st.sampled_from([f"f{i}", f"数据{i}", f"执行数_{i}"])) for i in range(draw(st.integers(1, 3)))]
     context = {"precision": precision, "facts": fact_names}
     depth = draw(st.integers(1, 4))
     total_units = draw(st.integers(1, 200)) * 10**precision

@@ -159,7 +159,8 @@ def _reference(
         if "expression" in node:
             text = re.sub(r"(?<![\w.])([0-9]+(?:\.[0-9]+)?)", r'D("\1")', node["expression"])
             with decimal.localcontext(decimal.Context(prec=28, rounding=ROUND_HALF_EVEN)):
-                value = eval(text, {"__builtins__": {}, "D": Decimal, **functions}, {**values, "weight": weight})  # noqa: S307
+                names = {**values, "weight": weight, "分值": weight}
+                value = eval(text, {"__builtins__": {}, "D": Decimal, **functions}, names)  # noqa: S307
         elif "bands" in node:
             value = next(b["score"] for b in node["bands"] if _contains(b["range"], values[node["input"]]))
         else:
