@@ -1482,17 +1482,18 @@ class TestParseTarget:
             ("5米2", "'5米2': '米2' is not a unit"),
             ("1" + "0" * 30, f"'{'1' + '0' * 30}': the number is out of range"),
             (
-                "很多",
-                "'很多' is not a target perfrules can read: write e.g. ≥266米, ≤4, 98%以上, 9月底前, 达成预期指标 or /",
+                "≥很多",
+                "'≥很多' is not a target perfrules can read: write e.g. ≥266米, ≤4, 98%以上, 9月底前, 达成预期指标 or /",
             ),
             (
-                "底前",
-                "'底前' is not a target perfrules can read: write e.g. ≥266米, ≤4, 98%以上, 9月底前, 达成预期指标 or /",
+                "不低于.",
+                "'不低于.' is not a target perfrules can read: write e.g. ≥266米, ≤4, 98%以上, 9月底前, 达成预期指标 or /",
             ),
         ],
     )
     def test_refused(self, text: str, message: str) -> None:
-        """Impossible days, comparisons on deadlines, ranges, non-units and unreadable texts are refused."""
+        """Impossible days, comparisons on deadlines, ranges, non-units, and texts that open as a quantity but are
+        none, are refused."""
         with pytest.raises(TargetError) as excinfo:
             parse_target(text)
         assert message == str(excinfo.value)
@@ -1688,7 +1689,8 @@ class TestTargetKind:
         [
             (True, "5", None, ("kind-parameter", "target is the text written on the form, e.g. '≥266米', not True", "target")),
             ("5", {"a": 1}, None, ("kind-parameter", "actual is the text written on the form, e.g. '≥266米', not {'a': 1}", "actual")),
-            ("很多", "5", None, ("target", "'很多' is not a target perfrules can read: write e.g. ≥266米, ≤4, 98%以上, 9月底前, 达成预期指标 or /", "target")),
+            ("≥很多", "5", None, ("target", "'≥很多' is not a target perfrules can read: write e.g. ≥266米, ≤4, 98%以上, 9月底前, 达成预期指标 or /", "target")),
+            ("≥266米", "已完成", None, ("target", "the actual '已完成' cannot be compared with the target '≥266米'", "actual")),
             ("5", "5", "向前", ("kind-parameter", "nature (指标性质) is one of 正向, 反向, 定性, 时效, not '向前'", "nature")),
             ("5", "5", 1, ("kind-parameter", "nature (指标性质) is one of 正向, 反向, 定性, 时效, not 1", "nature")),
             ("≥5", "/", None, ("kind-parameter", "'/' marks the row not applicable: leave out its score", "actual")),
@@ -1718,13 +1720,13 @@ class TestTargetKind:
 
     def test_bad_target_type_and_bad_actual(self) -> None:
         """A target that is no text does not stop the actual from being read."""
-        text, found = problems("target", target=True, actual="好多")
+        text, found = problems("target", target=True, actual="≥好多")
         assert ["kind-parameter", "target"] == [c for c, _, _ in found]
         assert after(text, "actual: ") == found[1][2]
 
     def test_both_texts_refused(self) -> None:
         """An unreadable target and actual are both reported."""
-        text, found = problems("target", target="很多", actual="好多")
+        text, found = problems("target", target="≥很多", actual="≥好多")
         assert [("target", "target"), ("target", "actual")] == [
             (c, k) for c, _, pos in found for k in ("target", "actual") if pos == after(text, f"{k}: ")
         ]

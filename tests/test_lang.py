@@ -260,7 +260,7 @@ def test_formula_mistakes_in_chinese(source: str) -> None:
     assert [] == english_in_chinese(info.value.text("zh")), info.value.text("zh")
 
 
-@pytest.mark.parametrize("written", ["≥95%以下", "≥9月底前", "2月30日", "很好很好", "90%-95%", "5%人", "1e99999"])
+@pytest.mark.parametrize("written", ["≥95%以下", "≥9月底前", "2月30日", "≥很好", "90%-95%", "5%人", "1e99999"])
 def test_target_mistakes_in_chinese(written: str) -> None:
     """A 年度指标值 that cannot be read is explained in Chinese as well as English."""
     with pytest.raises(TargetError) as info:

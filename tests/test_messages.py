@@ -296,6 +296,19 @@ CATALOGUE: dict[str, Case] = {
     "claim-differs": lambda _: scored(spec(leaf("expression: 'weight * done / 10'")), facts("'1': {score: 4}")),
     "claim-on-parent": lambda _: scored(spec(PARENT), facts("P: {score: 9}, P.1: {score: 4}, P.2: {score: 6}")),
     "claim-range": lambda _: scored(spec(), facts("'1': {score: 11}")),
+    "descriptive-full-score": lambda _: scored(
+        perfrules.load_spec(PROJECT_SPEC),
+        {
+            "facts": {"budget_initial": 1, "budget_full_year": 1, "executed": 1},
+            "indicators": {
+                "1.1": [{"id": "a", "name": "甲", "weight": 50, "score": 50}],
+                "2.1": [
+                    {"id": "b", "name": "乙", "weight": 30, "target": "运行良好", "actual": "正在推进", "score": 30}
+                ],
+                "3.1": [{"id": "c", "name": "丙", "weight": 10, "score": 10}],
+            },
+        },
+    ),
     "duplicate-id": lambda _: loaded(spec(LEAF + LEAF.replace("甲", "乙"))),
     "evaluation": lambda _: scored(spec(leaf("expression: 'weight * done / due'")), facts("")),
     "expression": lambda _: loaded(spec(leaf("expression: 'done +'"))),

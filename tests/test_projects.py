@@ -74,9 +74,9 @@ class TestTargets:
         """ "/" is not applicable."""
         assert parse_target("/").not_applicable
 
-    @pytest.mark.parametrize("text", ["abc", "≥十", "≥5以下", "≥5米米米米米米米米米"])
+    @pytest.mark.parametrize("text", ["≥abc", "≥十", "≥5以下", "≥5米米米米米米米米米"])
     def test_unreadable(self, text: str) -> None:
-        """Anything else is an error quoting the text."""
+        """A text that opens as a quantity but is none is an error quoting the text."""
         with pytest.raises(TargetError, match=repr(text)[1:-1][:3]):
             parse_target(text)
 
@@ -140,7 +140,7 @@ class TestSkeleton:
         path.write_text(
             head + "  '1.1':\n"
             "    - {id: a, name: 甲, weight: 25, target: ≥100万元, actual: 99元, score: 25}\n"
-            "    - {id: b, name: 乙, weight: 25, target: 很多, actual: 很多, score: 25}\n",
+            "    - {id: b, name: 乙, weight: 25, target: ≥很多, actual: 很多, score: 25}\n",
             encoding="utf-8",
         )
         with pytest.raises(FactsError) as info:

@@ -15,9 +15,11 @@ from attrs import field, frozen
 from .._diagnostics import Location
 from .._inputs.facts import FUNDS_LABELS, FUNDS_LABELS_EN
 from .._numbers import quantize, to_text
+from .._rules.targets import TargetError, parse_target
 
 if TYPE_CHECKING:
     from .._engine.results import Evaluation, IndicatorResult
+    from .._spec.model import Indicator
 
 Severity = Literal["error", "warning", "notice"]
 SEVERITY_WORDS = {"error": "错误", "warning": "警告", "notice": "提示"}
@@ -145,6 +147,25 @@ class _Reviewer:
                 location=self.facts.location("funds", total_name, column),
             )
 
+    def descriptive(self, indicator: Indicator, indicator_id: str, at: Location | None) -> Iterator[Finding]:
+        """A full score against a descriptive target whose actual is another phrase, not one meaning 达成."""
+        target, actual = (str(indicator.parameters.get(key, "")).strip() for key in ("target", "actual"))
+        try:
+            if parse_target(target, self.spec.vocabulary).kind != "descriptive" or actual == target:
+                return
+            if parse_target(actual, self.spec.vocabulary).tier == "达成":
+                return
+        except TargetError:  # a number where the actual should be: the rule was read, so this is not reached
+            return
+        yield Finding(
+            "warning",
+            "descriptive-full-score",
+            f"满分，但实际完成值“{actual}”与指标值“{target}”不同，请核实是否已达成",
+            f"full marks, though the actual '{actual}' differs from the target '{target}': check that it was met",
+            indicator_id,
+            location=at,
+        )
+
     def leaf(self, result: IndicatorResult) -> Iterator[Finding]:
         indicator = self.indicators[result.id]
         at = self.facts.location("assessments", result.id)
@@ -173,6 +194,8 @@ class _Reviewer:
                 {"claimed": result.claim},
                 at,
             )
+        if indicator.kind == "target" and own == result.weight:
+            yield from self.descriptive(indicator, result.id, at)
         lost = result.weight - own
         reason = (result.reason or "").strip()
         if lost > self.tolerance and not reason:

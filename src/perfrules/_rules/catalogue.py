@@ -96,6 +96,7 @@ class _Nested:
         self.weight = context.weight
         self.precision = context.precision
         self.facts = context.facts
+        self.vocabulary = context.vocabulary
 
     def error(self, message: str, *path: str | int, code: str = "kind-parameter", zh: str | None = None) -> None:
         self._context.error(message, *self._prefix, *path, code=code, zh=zh)
@@ -516,7 +517,7 @@ class TargetKind:
                 )
                 continue
             try:
-                parsed[key] = parse_target(str(raw))
+                parsed[key] = parse_target(str(raw), context.vocabulary)
             except TargetError as e:
                 p.fail(str(e), key, code="target", zh=f"{key}：{e.zh}")
         nature = parameters.get("nature")
@@ -537,6 +538,8 @@ class TargetKind:
             )
             return None
         shown = f"指标值 {target.raw}，完成值 {actual.raw}"
+        if target.kind == "descriptive" or (target.kind == "word" and actual.kind == "descriptive"):
+            return self._descriptive(target, actual)
         if nature == "定性" or (target.kind == "word" and actual.kind == "word"):
             return self._qualitative(target, actual, p, shown)
         if target.kind != actual.kind:
@@ -602,6 +605,20 @@ class TargetKind:
         direction = "inverse" if inverse else "forward"
         return p.rule(
             text, words, f"{direction} target {target.raw}, actual {actual.raw}: met -> full marks, else pro rata"
+        )
+
+    @staticmethod
+    def _descriptive(target: Target, actual: Target) -> Rule:
+        """A target or actual written as a phrase ("运行良好"): the score is the unit's own judgement against it."""
+        met = actual.raw.strip() == target.raw.strip()
+        same, same_en = (
+            ("（完成值与指标值相同，视为达成）", " (the actual is written as the target: met)") if met else ("", "")
+        )
+        return Rule(
+            None,
+            f"描述性指标，指标值“{target.raw}”，完成值“{actual.raw}”{same}；得分为单位对照指标值的自我判断（0 至分值）",
+            f"descriptive target '{target.raw}', actual '{actual.raw}'{same_en}: the score is the unit's own judgement"
+            " against the target (0 to the weight)",
         )
 
     @staticmethod

@@ -55,6 +55,10 @@ class KindContext(Protocol):
     def facts(self) -> Mapping[str, FactDeclaration]:
         """The facts the spec declares, by name."""
 
+    @property
+    def vocabulary(self) -> Mapping[str, str]:
+        """The spec's own qualitative phrases (``运行良好``), each with its tier (达成, 部分达成, 未达成)."""
+
     def error(self, message: str, *path: str | int, code: str = "kind-parameter", zh: str | None = None) -> None:
         """Report a problem at a parameter (path below the indicator): *message* in English, *zh* in Chinese."""
 

@@ -1,14 +1,17 @@
-"""Targets and actuals as real forms write them: "≥266米", "98%以上", "9月底前", "显著提升", "/".
+"""Targets and actuals as real forms write them: "≥266米", "98%以上", "9月底前", "显著提升", "运行良好", "/".
 
 `parse_target` reads one such text into a `Target`: a comparator, a value and a
-unit, or a deadline, or a qualitative word, or "not applicable", always keeping
-the raw text. Percentages become fractions (98% is 0.98, unit "%").
+unit, or a deadline, or a qualitative word, or "not applicable", or a descriptive
+phrase, always keeping the raw text. Percentages become fractions (98% is 0.98,
+unit "%"). A text that opens as a quantity or a date ("≥9月", "90%-95%") must be
+one; any other text is a descriptive phrase, whose numbers are never read.
 """
 
 from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Literal
 
@@ -66,6 +69,8 @@ class Target:
             unless written.
         tier: For a qualitative word: 达成, 部分达成 or 未达成.
         not_applicable: The text is "/" (or empty): the indicator does not apply.
+
+    A text that is none of these is a descriptive phrase ("运行良好", "群众生活条件改善"): `kind` ``descriptive``.
     """
 
     raw: str
@@ -78,12 +83,14 @@ class Target:
 
     @property
     def kind(self) -> str:
-        """``number``, ``deadline``, ``word`` or ``not_applicable``."""
+        """``number``, ``deadline``, ``word``, ``descriptive`` or ``not_applicable``."""
         if self.not_applicable:
             return "not_applicable"
         if self.value is not None:
             return "number"
-        return "deadline" if self.deadline is not None else "word"
+        if self.deadline is not None:
+            return "deadline"
+        return "word" if self.tier is not None else "descriptive"
 
 
 class TargetError(ValueError):
@@ -95,18 +102,22 @@ class TargetError(ValueError):
         self.zh = zh
 
 
-def parse_target(raw: str) -> Target:
-    """Read a target or actual as written on a form.
+def parse_target(raw: str, vocabulary: Mapping[str, str] | None = None) -> Target:
+    """Read a target or actual as written on a form; *vocabulary* adds a region's phrases, each with its tier.
 
     Raises:
-        TargetError: the text is not a comparison with a number, a deadline,
-            a known qualitative word or "/".
+        TargetError: the text opens as a comparison, a number or a date but is not one perfrules reads (a range,
+            "≥9月", an impossible date, an unknown unit).
     """
     text = re.sub(r"\s+", "", raw).rstrip("。.").replace("（含）", "").replace("(含)", "")
     if text in ("", "/", "／", "-", "—", "无此项", "不适用"):
         return Target(raw, not_applicable=True)
+    if vocabulary and text in vocabulary:
+        return Target(raw, tier=vocabulary[text])
     if text in _TOKENS:
         return Target(raw, tier=_TOKENS[text])
+    if not _attempted(text):
+        return Target(raw)
     comparator: Comparator | None = None
     for word, meaning in _PREFIXES:
         if text.startswith(word):
@@ -142,7 +153,7 @@ def parse_target(raw: str) -> Target:
             raise TargetError(msg, f"{raw!r}：{month}月没有 {day} 日")
         return Target(raw, "<" if day == 0 else "<=", deadline=(year, month, day))
     number = _NUMBER.fullmatch(text)
-    if number is None:
+    if number is None:  # opens as a quantity or a date (see _attempted), but is none perfrules reads
         msg = f"{raw!r} is not a target perfrules can read: write e.g. ≥266米, ≤4, 98%以上, 9月底前, 达成预期指标 or /"
         zh = f"{raw!r} 不是可识别的指标值：请写作如 ≥266米、≤4、98%以上、9月底前、达成预期指标 或 /"
         raise TargetError(msg, zh)
@@ -160,3 +171,18 @@ def parse_target(raw: str) -> Target:
         msg = f"{raw!r}: the number is out of range"
         raise TargetError(msg, f"{raw!r}：数字超出可处理的范围")
     return Target(raw, comparator or "=", value, unit)
+
+
+_SYMBOLS = tuple(word for word, _ in _PREFIXES if not re.match(r"[\u4e00-\u9fff]", word))
+
+
+def _attempted(text: str) -> bool:
+    """Whether *text* opens as a quantity or a date: a comparison symbol, or a number after any comparison word
+    ("不低于95%"). Any other text is a phrase, whatever numbers it holds ("完成3个村改造")."""
+    if text.startswith(_SYMBOLS):
+        return True
+    for word, _ in _PREFIXES:
+        if text.startswith(word):
+            text = text[len(word) :]
+            break
+    return text[:1].isdigit() or text[:1] in ".．"

@@ -88,8 +88,8 @@ class _Merger(DocumentReader):
         for key, value in own.items():
             if key in ("extends", "overrides", "indicators"):
                 continue
-            if key == "facts" and isinstance(value, dict) and isinstance(merged.get("facts"), dict):
-                _copy_entries(value, merged["facts"], marks)  # facts merge by name
+            if key in ("facts", "vocabulary") and isinstance(value, dict) and isinstance(merged.get(key), dict):
+                _copy_entries(value, merged[key], marks)  # facts merge by name, a vocabulary by tier
             else:
                 merged[key] = value
                 _copy_mark(own_root, root, key)

@@ -20,6 +20,7 @@ from .._rules.expression import Expression, arity_problem, spreadsheet_hint
 from .._rules.functions import BUILTIN_RETURNS
 from .._rules.kinds import Rule
 from .._rules.names import ALIASES, is_fact_name, normal
+from .._rules.targets import QUALITATIVE_TIERS
 from .._slips import quote_hint
 from .._unicode import describe
 from .._yaml import Path as DataPath
@@ -45,7 +46,8 @@ _FACT_TYPES = ("number", "boolean", "text")
 
 _SPEC_KEYS = (
     "spec", "id", "version", "name", "name_en", "note", "total", "precision",
-    "rounding", "round_at", "claims", "final_score", "facts", "indicators", "grades", "extends", "overrides",
+    "rounding", "round_at", "claims", "final_score", "facts", "vocabulary", "indicators", "grades", "extends",
+    "overrides",
 )  # fmt: skip
 _FACT_KEYS = ("type", "min", "max", "values", "unit", "label", "label_en", "optional", "agrees_with")
 _INDICATOR_KEYS = (
@@ -100,6 +102,7 @@ class SpecReader(DocumentReader):
         self.locations: dict[str, Location] = dict(within.indicator_locations()) if within else {}
         self.precision = within.precision if within else 2
         self.facts: Mapping[str, FactDeclaration] = within.facts if within else {}
+        self.vocabulary: Mapping[str, str] = within.vocabulary if within else {}
 
     def read(self) -> Spec:
         data = self.document.data
@@ -155,6 +158,7 @@ class SpecReader(DocumentReader):
         final_score = self.choice(data, "final_score", FINAL_SCORE_RULES, "reviewer")
         total = self.number(data, (), "total") if "total" in data else None
         self.facts = self.read_facts(self.mapping(data, (), "facts", "fact names to declarations"))
+        self.vocabulary = self.read_vocabulary(self.mapping(data, (), "vocabulary", "tiers to phrases"))
         indicators = self.read_indicators(data.get("indicators"), ("indicators",), parent=None, depth=1)
         top = sum((i.weight for i in indicators), Decimal(0))
         if total is not None and indicators and top != total:
@@ -180,6 +184,7 @@ class SpecReader(DocumentReader):
             claims=claims,
             final_score=final_score,
             facts=self.facts,
+            vocabulary=self.vocabulary,
             indicators=tuple(indicators),
             grades=grades,
             grades_name=grades_name,
@@ -204,6 +209,30 @@ class SpecReader(DocumentReader):
             )
             return default
         return value
+
+    def read_vocabulary(self, raw: dict[str, Any]) -> dict[str, str]:
+        """``{达成: [运行良好, ...], 部分达成: [...], 未达成: [...]}`` as each phrase's tier."""
+        vocabulary: dict[str, str] = {}
+        for tier, phrases in raw.items():
+            path: DataPath = ("vocabulary", tier)
+            if tier not in QUALITATIVE_TIERS:
+                msg = f"a vocabulary's tiers are {', '.join(QUALITATIVE_TIERS)}, not {tier!r:.40}"
+                zh = f"vocabulary 的档次应为 {'、'.join(QUALITATIVE_TIERS)}，现为 {tier!r:.40}"
+                self.error("bad-value", msg, path, key=True, zh=zh)
+                continue
+            if not isinstance(phrases, list) or not all(isinstance(p, str) and p.strip() for p in phrases):
+                msg = f"{tier}: a list of phrases as forms write them, e.g. [运行良好, 无安全事故]"
+                zh = f"{tier}：应为表中所写短语的列表，如 [运行良好, 无安全事故]"
+                self.error("bad-value", msg, path, zh=zh)
+                continue
+            for index, phrase in enumerate(phrases):
+                key = re.sub(r"\s+", "", phrase)
+                if key in vocabulary and vocabulary[key] != tier:
+                    msg = f"{phrase!r} is listed under both {vocabulary[key]} and {tier}"
+                    zh = f"{phrase!r} 同时列在 {vocabulary[key]} 和 {tier} 下"
+                    self.error("bad-value", msg, (*path, index), zh=zh)
+                vocabulary[key] = tier
+        return vocabulary
 
     def read_facts(self, raw: dict[str, Any]) -> dict[str, FactDeclaration]:
         facts: dict[str, FactDeclaration] = {}
@@ -704,6 +733,7 @@ class _KindContext:
         self.weight = weight
         self.precision = reader.precision
         self.facts = reader.facts
+        self.vocabulary = reader.vocabulary
 
     def error(self, message: str, *path: str | int, code: str = "kind-parameter", zh: str | None = None) -> None:
         self._reader.error(code, message, (*self._path, *path), indicator=self._indicator_id, zh=zh)

@@ -96,6 +96,8 @@ def fill(spec: Spec, facts: Facts, registry: Registry) -> tuple[Spec, Facts]:
             node, assessment = _split(leaf)
             if "target" in node:
                 node.setdefault("kind", "target")
+            elif "kind" not in node and "expression" not in node and "self_assessed" in slot.kinds:
+                node["kind"] = "self_assessed"  # a row of only a name, 分值 and 得分: the unit's own score
             if leaf.get("score") not in (None, NOT_APPLICABLE_MARK) and assessment.score is None:
                 error(
                     "bad-number",

@@ -54,6 +54,11 @@ def spec_document(spec: Spec) -> dict[str, Any]:
     document.update(precision=spec.precision, rounding=spec.rounding, round_at=spec.round_at, claims=spec.claims)
     document["final_score"] = spec.final_score
     document["facts"] = {name: fact(declaration) for name, declaration in spec.facts.items()}
+    if spec.vocabulary:
+        tiers: dict[str, list[str]] = {}
+        for phrase, tier in spec.vocabulary.items():
+            tiers.setdefault(tier, []).append(phrase)
+        document["vocabulary"] = tiers
     document["indicators"] = [indicator(node) for node in spec.indicators]
     if spec.grades_name is not None:
         document["grades"] = spec.grades_name

@@ -1,0 +1,157 @@
+"""Project forms as units write them: descriptive targets, rows of only a name, 分值 and 得分, a region's phrases."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+import perfrules
+from perfrules._rules.targets import parse_target
+from perfrules.exceptions import PerfrulesError
+
+from .conftest import ROOT
+
+NATIONAL = ROOT / "specs" / "national" / "project-2020.yaml"
+D = Decimal
+
+
+def unit(*rows: dict[str, Any]) -> dict[str, Any]:
+    """A unit's project form on the national skeleton: *rows* in 社会效益 (2.2, 30 points) besides full marks
+    elsewhere."""
+    return {
+        "facts": {"budget_initial": "100", "budget_full_year": "100", "executed": "100"},
+        "indicators": {
+            "1.1": [{"id": "a", "name": "数量", "weight": 50, "target": "≥100个", "actual": "120个", "score": 50}],
+            "2.2": list(rows),
+            "3.1": [{"id": "c", "name": "满意度", "weight": 10, "target": "≥90%", "actual": "95%", "score": 10}],
+        },
+    }
+
+
+def row(target: str | None, actual: str | None, score: str | None = "30", **more: Any) -> dict[str, Any]:
+    found = {"id": "b", "name": "群众生活", "weight": 30, **more}
+    found |= {key: value for key, value in (("target", target), ("actual", actual), ("score", score)) if value}
+    return found
+
+
+class TestDescriptiveTargets:
+    @pytest.mark.parametrize("phrase", ["运行良好", "无安全事故", "群众生活条件改善", "按计划推进", "在预算范围内"])
+    def test_phrases_are_descriptive(self, phrase: str) -> None:
+        """The phrases project forms write as 年度指标值 are descriptive targets, kept verbatim."""
+        target = parse_target(phrase)
+        assert ("descriptive", phrase) == (target.kind, target.raw)
+
+    def test_numbers_inside_a_phrase_are_not_read(self) -> None:
+        """完成3个村改造 is a phrase: its 3 is never taken for a quantity to compare."""
+        target = parse_target("完成3个村改造")
+        assert ("descriptive", None, None) == (target.kind, target.value, target.deadline)
+
+    @pytest.mark.parametrize("claim", ["0", "12.5", "30"])
+    def test_scored_as_the_units_claim(self, claim: str) -> None:
+        """A descriptive target scores the unit's own claim, anywhere from 0 to the weight."""
+        result = perfrules.evaluate(NATIONAL, unit(row("运行良好", "运行良好", claim, reason="r")))
+        assert D(claim) == result["b"].score
+
+    def test_a_claim_is_needed(self) -> None:
+        """Without a score the row cannot be scored: the unit's judgement is the score."""
+        with pytest.raises(PerfrulesError) as info:
+            perfrules.evaluate(NATIONAL, unit(row("运行良好", "运行良好", None)))
+        assert "missing-claim" in {problem.code for problem in info.value.diagnostics}
+
+    def test_explained_as_the_units_judgement(self) -> None:
+        """explain says the score is the unit's judgement against the target as written."""
+        result = perfrules.evaluate(NATIONAL, unit(row("群众生活条件改善", "群众生活条件明显改善", "28", reason="r")))
+        words = perfrules.explain(result, "b")
+        assert "得分为单位对照指标值的自我判断" in words.text("zh")
+        assert "the score is the unit's own judgement against the target" in words.text("en")
+        assert "群众生活条件改善" in words.text("zh")
+
+    @pytest.mark.parametrize(
+        ("actual", "flagged"),
+        [("群众生活条件改善", False), ("达成预期指标", False), ("正在推进", True), ("基本达成", True)],
+    )
+    def test_full_score_with_another_actual_is_found(self, actual: str, flagged: bool) -> None:
+        """A full score whose actual is neither the target's words nor a word meaning 达成 is a finding."""
+        result = perfrules.evaluate(NATIONAL, unit(row("群众生活条件改善", actual)))
+        codes = [finding.code for finding in perfrules.findings(result) if finding.indicator == "b"]
+        assert flagged == ("descriptive-full-score" in codes)
+
+    def test_a_loss_without_reason_is_found(self) -> None:
+        """Points lost on a descriptive target with no reason are a finding, as on any row."""
+        result = perfrules.evaluate(NATIONAL, unit(row("运行良好", "运行一般", "20")))
+        assert "reason-missing" in [finding.code for finding in perfrules.findings(result) if finding.indicator == "b"]
+
+    @pytest.mark.parametrize("target", ["≥9月", "90%-95%", "2月30日前"])
+    def test_attempted_quantities_and_dates_stay_errors(self, target: str) -> None:
+        """A text that opens as a quantity or a date must be one: these are errors, not phrases."""
+        with pytest.raises(PerfrulesError) as info:
+            perfrules.evaluate(NATIONAL, unit(row(target, "运行良好")))
+        assert "target" in {problem.code for problem in info.value.diagnostics}
+
+
+class TestRegionsVocabulary:
+    SPEC = (
+        "spec: 1\nid: t/region\nversion: '2022'\nextends: national/project@2020\n"
+        "vocabulary:\n  达成: [运行良好, 无安全事故]\n  部分达成: [基本正常]\n"
+    )
+
+    def test_a_regions_phrase_is_a_tier(self) -> None:
+        """With 运行良好 in the spec's 达成 words, a row met as written scores as a qualitative 达成 (80% to 100%)."""
+        spec = perfrules.load_spec(self.SPEC)
+        assert D("27") == perfrules.evaluate(spec, unit(row("运行良好", "运行良好", "27")))["b"].score
+        with pytest.raises(PerfrulesError) as info:
+            perfrules.evaluate(spec, unit(row("运行良好", "运行良好", "12", reason="r")))
+        assert ["evaluation"] == [problem.code for problem in info.value.diagnostics]
+        assert D("12") == perfrules.evaluate(NATIONAL, unit(row("运行良好", "运行良好", "12", reason="r")))["b"].score
+
+    def test_a_regions_achieved_phrase_is_not_flagged(self) -> None:
+        """An actual the region counts as 达成 against a descriptive target is no finding at full marks."""
+        spec = perfrules.load_spec(self.SPEC)
+        result = perfrules.evaluate(spec, unit(row("群众生活条件改善", "无安全事故")))
+        assert "descriptive-full-score" not in [finding.code for finding in perfrules.findings(result)]
+
+    @pytest.mark.parametrize(
+        ("vocabulary", "words"),
+        [("{很好: [运行良好]}", "tiers are 达成, 部分达成, 未达成"), ("{达成: 运行良好}", "a list of phrases")],
+    )
+    def test_a_bad_vocabulary_is_refused(self, vocabulary: str, words: str) -> None:
+        """Unknown tiers and phrases not in a list are refused with the shape to write."""
+        with pytest.raises(PerfrulesError) as info:
+            perfrules.load_spec(
+                f"spec: 1\nid: t/v\nversion: '1'\nextends: national/project@2020\nvocabulary: {vocabulary}\n"
+            )
+        assert words in info.value.diagnostics[0].message
+
+
+class TestRowsWithoutTargets:
+    def test_a_row_of_name_weight_and_score_is_self_assessed(self) -> None:
+        """A row that prints only a name, 分值 and 得分 needs no kind: the score is the unit's own."""
+        result = perfrules.evaluate(NATIONAL, unit(row(None, None, "26", reason="r")))
+        assert (D("26"), "self_assessed") == (result["b"].score, result.spec.indicator("b").kind)
+
+    def test_the_whole_form_without_kinds(self) -> None:
+        """Every row of a form written as names, 分值 and 得分 scores on the skeleton, totals as printed."""
+        facts = unit(row(None, None, "30"))
+        for rows in facts["indicators"].values():
+            for each in rows:
+                each.pop("target", None), each.pop("actual", None)
+        result = perfrules.evaluate(NATIONAL, facts)
+        assert D("100.00") == result.total
+
+
+def test_documented_vocabulary_loads() -> None:
+    """The vocabulary example of docs/project-forms.md extends the national skeleton and reads its phrases."""
+    import re
+
+    text = (ROOT / "docs" / "project-forms.md").read_text(encoding="utf-8")
+    [block] = [b for b in re.findall(r"```yaml\n(.*?)```", text, flags=re.DOTALL) if "vocabulary:" in b]
+    spec = perfrules.load_spec(block)
+    assert {"运行良好": "达成", "无安全事故": "达成", "基本正常": "部分达成"} == dict(spec.vocabulary)
+
+
+def test_vocabulary_survives_dump_spec() -> None:
+    """dump_spec writes the vocabulary, so a spec sent elsewhere as text scores alike."""
+    spec = perfrules.load_spec(TestRegionsVocabulary.SPEC)
+    assert spec.vocabulary == perfrules.load_spec(perfrules.dump_spec(spec)).vocabulary
