@@ -249,8 +249,12 @@ class TestClaimsBound:
         assert [("unknown-indicator", message, "P.3")] == refused(claims=assessments(P_3={"score": 1}))
 
     def test_not_applicable_without_policy(self) -> None:
-        """Marking an indicator the spec gives no policy is an error naming it."""
-        message = "'3' (自评) cannot be not applicable: the spec gives it no not_applicable policy"
+        """Marking an indicator the spec gives no policy is an error naming it and the key to add."""
+        message = (
+            "'3' (自评) cannot be not applicable: the spec gives it no not_applicable policy; add"
+            " 'not_applicable: exclude' (or zero, full) to indicator '3' in the spec, or in the overrides of a spec"
+            " extending it"
+        )
         assert [("not-applicable", message, "3")] == refused(claims=assessments(**{"3": {"score": "/"}}))
 
     def test_missing_claim(self) -> None:

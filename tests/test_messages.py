@@ -429,6 +429,7 @@ FORMAT_WORDS = {
     *reader._SPEC_KEYS,
     *reader._PARENT_KEYS,
     *reader._FACT_KEYS,
+    *reader.NOT_APPLICABLE_POLICIES,
     *facts_reader._KEYS,
     *perfrules.default_registry().indicator_kinds,
     *perfrules.default_registry().functions,

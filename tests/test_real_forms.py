@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -155,3 +156,67 @@ def test_vocabulary_survives_dump_spec() -> None:
     """dump_spec writes the vocabulary, so a spec sent elsewhere as text scores alike."""
     spec = perfrules.load_spec(TestRegionsVocabulary.SPEC)
     assert spec.vocabulary == perfrules.load_spec(perfrules.dump_spec(spec)).vocabulary
+
+
+def test_not_applicable_without_policy_says_where_to_add_it() -> None:
+    """A row marked "/" that the spec gives no policy names the key to add and the spec's line."""
+    with pytest.raises(PerfrulesError) as info:
+        perfrules.evaluate(
+            ROOT / "specs" / "guangzhou" / "department-overall-2022.yaml",
+            {
+                "facts": {"budget_full_year": 1, "executed": 1},
+                "assessments": {"1.1.1": {"score": "/"}},
+            },
+        )
+    [problem] = [p for p in info.value.diagnostics if p.code == "not-applicable"]
+    assert "add 'not_applicable: exclude' (or zero, full) to indicator '1.1.1' in the spec (at " in problem.message
+    assert "department-overall-2022.yaml:35:" in problem.message
+    assert "请在规范的指标 '1.1.1'（位于" in str(problem.message_zh)
+
+
+def test_a_not_applicable_row_prints_with_a_slash() -> None:
+    """A row marked "/" stays on the printed form, with "/" for its 分值 and 得分."""
+    facts = unit(row(None, None, "30"))
+    facts["indicators"]["1.2"] = [{"id": "q", "name": "质量", "weight": 0, "score": "/"}]
+    table = perfrules.render(perfrules.evaluate(NATIONAL, facts), "table")
+    assert isinstance(table, str)
+    [line] = [line for line in table.splitlines() if "质量" in line and "q" in line]
+    assert line.count(" / ") == 2
+
+
+def test_a_not_applicable_row_round_trips_through_the_template(tmp_path: Path) -> None:
+    """A unit's row marked "/" is written into the template with "/" and read back not applicable, scoring alike."""
+    facts = unit(row(None, None, "30"))
+    facts["indicators"]["1.2"] = [{"id": "q", "name": "质量", "weight": 0, "score": "/"}]
+    spec = perfrules.load_spec(NATIONAL)
+    path = tmp_path / "filled.xlsx"
+    path.write_bytes(perfrules.template(spec, perfrules.load_facts(facts, spec=spec)))
+    again = perfrules.evaluate(spec, path)
+    [row_q] = [result for result in again.walk() if result.name == "质量" and not result.children]
+    assert "exclude" == row_q.not_applicable
+    assert perfrules.evaluate(spec, facts).total == again.total
+
+
+@pytest.mark.parametrize("marked", [{"weight": "/", "score": "/"}, {"weight": "/"}, {"weight": 0, "score": "/"}])
+def test_slash_in_weight_or_score_marks_a_row_not_applicable(marked: dict[str, str]) -> None:
+    """ "/" in a row's 分值 or 得分, in the facts as on the form, marks it not applicable."""
+    facts = unit(row(None, None, "30"))
+    facts["indicators"]["1.2"] = [{"id": "q", "name": "质量", **marked}]
+    result = perfrules.evaluate(NATIONAL, facts)
+    assert ("exclude", D("100.00")) == (result["q"].not_applicable, result.total)
+
+
+def test_slash_in_a_workbook_weight_cell(tmp_path: Path) -> None:
+    """A hand-typed project form with "/" in a row's 分值 and 得分 reads that row as not applicable."""
+    import openpyxl
+
+    from .test_workbook import official_project
+
+    path = official_project(tmp_path / "form.xlsx")
+    book = openpyxl.load_workbook(path)
+    sheet = book.worksheets[0]
+    sheet["F10"], sheet["G10"], sheet["F11"], sheet["G11"] = 30, 30, "/", "/"
+    book.save(path)
+    result = perfrules.evaluate(NATIONAL, path)
+    [quality] = [r for r in result.walk() if r.name == "合同结算条款完成率"]
+    assert "exclude" == quality.not_applicable and D("98.62") == result.total

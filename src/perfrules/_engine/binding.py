@@ -153,9 +153,16 @@ def bind(plan: Plan, facts: Facts) -> dict[str, Value]:
             )
             continue
         if assessment.not_applicable and indicator.not_applicable is None:
-            message = f"{indicator_id!r} ({indicator.name}) cannot be not applicable: the spec gives it no not_applicable policy"
+            where = spec.location(indicator_id)
+            at_en, at_zh = (f" (at {where})", f"（位于 {where}）") if where and where.line else ("", "")
+            message = (
+                f"{indicator_id!r} ({indicator.name}) cannot be not applicable: the spec gives it no not_applicable"
+                f" policy; add 'not_applicable: exclude' (or zero, full) to indicator {indicator_id!r} in the spec"
+                f"{at_en}, or in the overrides of a spec extending it"
+            )
             zh = (
-                f"指标 {indicator_id!r}（{indicator.name}）不能标为不适用：规范未规定其不适用时的处理（not_applicable）"
+                f"指标 {indicator_id!r}（{indicator.name}）不能标为不适用：规范未规定其不适用时的处理；请在规范的指标"
+                f" {indicator_id!r}{at_zh}下加上 'not_applicable: exclude'（或 zero、full），或在继承它的规范的 overrides 中加上"
             )
             error("not-applicable", message, zh, at, indicator_id)
         claim = assessment.score

@@ -549,9 +549,16 @@ class _Reader:
                     self.place(grid, row, line.columns[key]),
                 )
         if line.value("weight") is not None:
-            weight = self.number(grid, row, line.columns["weight"], what=WEIGHT, indicator=leaf_id)
-            if weight is not None:
-                self.put(data, (*path, "weight"), weight, self.place(grid, row, line.columns["weight"]))
+            at = self.place(grid, row, line.columns["weight"])
+            if _not_applicable(line.value("weight")):
+                # 分值 "/": the row does not apply; it weighs nothing and scores "/" whatever its 得分 cell says.
+                self.put(data, (*path, "weight"), Decimal(0), at)
+                if line.value("score") is None:
+                    self.put(data, (*path, "score"), NOT_APPLICABLE_MARK, at)
+            else:
+                weight = self.number(grid, row, line.columns["weight"], what=WEIGHT, indicator=leaf_id)
+                if weight is not None:
+                    self.put(data, (*path, "weight"), weight, at)
         self.entries(line, path, leaf_id, data)
 
     def entries(self, line: _TableRow, path: tuple[str | int, ...], indicator_id: str, data: dict[str, Any]) -> None:
@@ -627,7 +634,7 @@ class _Reader:
 
     def score(self, grid: _Grid, row: int, column: int, indicator_id: str) -> Decimal | str | None:
         value = grid.get(row, column)
-        if isinstance(value, str) and _label(value) in (NOT_APPLICABLE_MARK, "不适用"):
+        if _not_applicable(value):
             return NOT_APPLICABLE_MARK
         what = (f"score of {indicator_id}", f"{indicator_id} 的{SCORE_LABELS[0]}")
         return self.number(grid, row, column, what=what, indicator=indicator_id)
@@ -843,3 +850,8 @@ class _Matcher:
             return above
         unread = (child for child in siblings if any(n.id not in self.used for n in child.walk() if n.is_leaf))
         return next(unread, None)
+
+
+def _not_applicable(value: object) -> bool:
+    """A cell marked not applicable: "/" (or "不适用"), as forms print it."""
+    return isinstance(value, str) and _label(value) in (NOT_APPLICABLE_MARK, "不适用")

@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .._diagnostics import LEVEL_WORDS
+from .._inputs.facts import NOT_APPLICABLE_MARK
 from .._lang import current_language
 from .._numbers import to_text
 
@@ -100,6 +101,11 @@ def render_summary_table(summary: Summary) -> str:
 
 def _add_rows(table: Table, result: IndicatorResult, depth: int) -> None:
     name = Text("  " * depth + result.name, style="bold" if result.children else "")
+    if _not_applicable(result):  # as forms print it: the row stays, with "/" for its weight and score
+        table.add_row(Text(result.id), name, NOT_APPLICABLE_MARK, NOT_APPLICABLE_MARK, Text(result.reason or ""), "")
+        for child in result.children:
+            _add_rows(table, child, depth + 1)
+        return
     score = to_text(result.score)
     if result.self_score is not None and result.self_score != result.score:
         score += f" (自评 {to_text(result.self_score)})"
@@ -117,3 +123,10 @@ def _add_rows(table: Table, result: IndicatorResult, depth: int) -> None:
     )
     for child in result.children:
         _add_rows(table, child, depth + 1)
+
+
+def _not_applicable(result: IndicatorResult) -> bool:
+    """Marked not applicable and left out (``exclude``), or a parent of only such rows."""
+    if result.children:
+        return all(_not_applicable(child) for child in result.children)
+    return result.not_applicable == "exclude"

@@ -212,7 +212,9 @@ def _split(leaf: dict[str, Any]) -> tuple[dict[str, Any], Assessment]:
     """A unit's leaf as the indicator and its assessment."""
     node = {key: value for key, value in leaf.items() if key not in _ASSESSMENT_KEYS}
     score = leaf.get("score")
-    marked = score == NOT_APPLICABLE_MARK or NOT_APPLICABLE_MARK in (leaf.get("target"), leaf.get("actual"))
+    marked = NOT_APPLICABLE_MARK in (score, leaf.get("target"), leaf.get("actual"), leaf.get("weight"))
+    if node.get("weight") == NOT_APPLICABLE_MARK:  # 分值 "/", as forms print a row that does not apply
+        node["weight"] = 0
     number = to_decimal(score) if not marked else None
     reason, measure = leaf.get("reason"), leaf.get("measure")
     return node, Assessment(
