@@ -178,10 +178,14 @@ def test_a_not_applicable_row_prints_with_a_slash() -> None:
     """A row marked "/" stays on the printed form, with "/" for its 分值 and 得分."""
     facts = unit(row(None, None, "30"))
     facts["indicators"]["1.2"] = [{"id": "q", "name": "质量", "weight": 0, "score": "/"}]
-    table = perfrules.render(perfrules.evaluate(NATIONAL, facts), "table")
-    assert isinstance(table, str)
+    result = perfrules.evaluate(NATIONAL, facts)
+    table, markdown, html = (perfrules.render(result, name) for name in ("table", "markdown", "html"))
+    assert isinstance(table, str) and isinstance(markdown, str) and isinstance(html, str)
     [line] = [line for line in table.splitlines() if "质量" in line and "q" in line]
     assert line.count(" / ") == 2
+    [line] = [line for line in markdown.splitlines() if "| 质量 |" in line]
+    assert line.endswith("| / | / |  |  |")
+    assert '<td class="weight">/</td><td class="score">/</td>' in html
 
 
 def test_a_not_applicable_row_round_trips_through_the_template(tmp_path: Path) -> None:

@@ -403,12 +403,15 @@ class _Layout:
                 entry="text" if blank else None,
             )
         )
+        claim = self.facts.assessments.get(node.id) if self.facts and not blank else None
         weight_style: Style = "weight"
+        # A row marked not applicable prints "/" for its 分值 as for its 得分, as the forms do.
+        weight = NOT_APPLICABLE_MARK if claim and claim.not_applicable else node.weight
         self.cells.append(
             Cell(
                 row,
                 self.column(f"weight{self.depth - 1}"),
-                None if blank else node.weight,
+                None if blank else weight,
                 weight_style,
                 entry="weight" if blank else None,
             )
@@ -420,7 +423,6 @@ class _Layout:
             for key in ("target", "actual"):
                 value = parameters.get(key)
                 self.cells.append(Cell(row, self.column(key), None if value is None else str(value), entry="text"))
-        claim = self.facts.assessments.get(node.id) if self.facts and not blank else None
         # As printed: at the spec's precision, even where only the total is rounded.
         own: str | Decimal | None = claim.score if claim else None  # 得分, or 自评分 after a review
         final: str | Decimal | None = None  # 复核后得分
