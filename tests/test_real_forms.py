@@ -224,3 +224,40 @@ def test_slash_in_a_workbook_weight_cell(tmp_path: Path) -> None:
     result = perfrules.evaluate(NATIONAL, path)
     [quality] = [r for r in result.walk() if r.name == "合同结算条款完成率"]
     assert "exclude" == quality.not_applicable and D("98.62") == result.total
+
+
+CUSTOM_PROJECT = """\
+spec: 1
+id: t/custom-project
+version: '2022'
+name: 项目支出绩效自评表
+{layout}indicators:
+  - id: '1'
+    name: 产出指标
+    weight: 100
+    children:
+      - {{id: '1.1', name: 道路长度, weight: 60, kind: target, target: ≥266米, actual: 270米}}
+      - {{id: '1.2', name: 运行情况, weight: 40, kind: target, target: 运行良好, actual: 运行良好}}
+grades: default
+"""
+
+
+@pytest.mark.parametrize(
+    ("layout", "project"), [("", True), ("layout: project\n", True), ("layout: department\n", False)]
+)
+def test_a_custom_project_spec_prints_as_a_project_form(layout: str, project: bool) -> None:
+    """A spec of target rows prints in the project layout, with 年度指标值 and 实际完成值, unless it says otherwise."""
+    spec = perfrules.load_spec(CUSTOM_PROJECT.format(layout=layout))
+    result = perfrules.evaluate(spec, {"assessments": {"1.2": {"score": 40}}, "subject": "某项目", "year": 2022})
+    markdown = perfrules.render(result, "markdown")
+    assert isinstance(markdown, str)
+    assert project == ("年度指标值" in markdown and "≥266米" in markdown and "项目名称" in markdown)
+    assert project != ("部门名称" in markdown)
+    assert spec.layout == perfrules.load_spec(perfrules.dump_spec(spec)).layout
+
+
+def test_an_unknown_layout_is_refused() -> None:
+    """layout is department or project."""
+    with pytest.raises(PerfrulesError) as info:
+        perfrules.load_spec(CUSTOM_PROJECT.format(layout="layout: 项目\n"))
+    assert "'layout' must be one of department, project" in info.value.diagnostics[0].message

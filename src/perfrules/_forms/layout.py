@@ -153,9 +153,14 @@ def percent(fraction: Decimal) -> str:
 
 
 def form_kind(spec: Spec, facts: Facts | None = None) -> Literal["department", "project"]:
-    """``project`` for a skeleton spec (open slots for the unit's own indicators) or facts that fill one."""
-    has_slots = any(node.slot is not None for top in spec.indicators for node in top.walk())
-    return "project" if has_slots or (facts is not None and (facts.indicators or facts.funds)) else "department"
+    """The layout the spec declares; else ``project`` for a skeleton spec (open slots for the unit's own
+    indicators), a spec of target rows (年度指标值 and 实际完成值), or facts that fill slots or give a funds table."""
+    if spec.layout is not None:
+        return "project" if spec.layout == "project" else "department"
+    nodes = [node for top in spec.indicators for node in top.walk()]
+    if any(node.slot is not None or node.kind == "target" for node in nodes):
+        return "project"
+    return "project" if facts is not None and (facts.indicators or facts.funds) else "department"
 
 
 def grade_line(scale: GradingScale, full_marks: Decimal, grade_label: str | None) -> str:

@@ -145,6 +145,8 @@ class Spec:
         final_score: Which score stands after a review (复核): ``reviewer``,
             ``lower`` (of the self and review scores) or ``self``.
         facts: Declared inputs by name.
+        layout: The official form it prints in: ``department`` (部门整体支出绩效自评表) or ``project``
+            (项目支出绩效自评表); None to choose by the spec (project for open slots or target rows).
         vocabulary: The spec's own qualitative phrases of 年度指标值 and 实际完成值 (``运行良好``), each with the
             tier it means (达成, 部分达成 or 未达成); `perfrules._rules.targets` knows the common ones.
         indicators: The top level of the tree.
@@ -171,6 +173,7 @@ class Spec:
     final_score: str = "reviewer"
     facts: Mapping[str, FactDeclaration] = field(factory=dict)
     vocabulary: Mapping[str, str] = field(factory=dict)
+    layout: str | None = None
     grades_name: str | None = None
     name_en: str | None = None
     note: str | None = None

@@ -46,8 +46,8 @@ _FACT_TYPES = ("number", "boolean", "text")
 
 _SPEC_KEYS = (
     "spec", "id", "version", "name", "name_en", "note", "total", "precision",
-    "rounding", "round_at", "claims", "final_score", "facts", "vocabulary", "indicators", "grades", "extends",
-    "overrides",
+    "rounding", "round_at", "claims", "final_score", "layout", "facts", "vocabulary", "indicators", "grades",
+    "extends", "overrides",
 )  # fmt: skip
 _FACT_KEYS = ("type", "min", "max", "values", "unit", "label", "label_en", "optional", "agrees_with")
 _INDICATOR_KEYS = (
@@ -56,6 +56,7 @@ _INDICATOR_KEYS = (
 _PARENT_KEYS = (*_INDICATOR_KEYS, "alternatives")
 _SLOT_KEYS = ("id", "name", "name_en", "weight", "explanation", "explanation_en", "note", "not_applicable", "slot")
 NOT_APPLICABLE_POLICIES = ("exclude", "zero", "full")
+LAYOUTS = ("department", "project")
 _GRADE_KEYS = ("min", "label", "label_en")
 
 
@@ -156,6 +157,7 @@ class SpecReader(DocumentReader):
         round_at = self.choice(data, "round_at", ("indicator", "total"), "indicator")
         claims = self.choice(data, "claims", ("self", "computed"), "self")
         final_score = self.choice(data, "final_score", FINAL_SCORE_RULES, "reviewer")
+        layout = self.choice(data, "layout", LAYOUTS, "department") if "layout" in data else None
         total = self.number(data, (), "total") if "total" in data else None
         self.facts = self.read_facts(self.mapping(data, (), "facts", "fact names to declarations"))
         self.vocabulary = self.read_vocabulary(self.mapping(data, (), "vocabulary", "tiers to phrases"))
@@ -185,6 +187,7 @@ class SpecReader(DocumentReader):
             final_score=final_score,
             facts=self.facts,
             vocabulary=self.vocabulary,
+            layout=layout,
             indicators=tuple(indicators),
             grades=grades,
             grades_name=grades_name,

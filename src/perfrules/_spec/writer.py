@@ -53,6 +53,8 @@ def spec_document(spec: Spec) -> dict[str, Any]:
             document[key] = getattr(spec, key)
     document.update(precision=spec.precision, rounding=spec.rounding, round_at=spec.round_at, claims=spec.claims)
     document["final_score"] = spec.final_score
+    if spec.layout is not None:
+        document["layout"] = spec.layout
     document["facts"] = {name: fact(declaration) for name, declaration in spec.facts.items()}
     if spec.vocabulary:
         tiers: dict[str, list[str]] = {}
