@@ -32,7 +32,7 @@ def test_hostile_file(tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch
     """A spec case is scored with facts {x: 1}, a facts case against the seed spec, by either engine alike."""
     if name.startswith("spec-"):
         facts = tmp_path / "facts.yaml"
-        facts.write_text("facts: {x: 1}\n", encoding="utf-8")
+        facts.write_text("year: 2022\nfacts: {x: 1}\n", encoding="utf-8")
         arguments = [str(CORPUS / name), str(facts)]
     else:
         arguments = [str(SEED_SPEC), str(CORPUS / name)]
@@ -55,6 +55,6 @@ def test_hostile_file(tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch
 def test_long_sum_scores_its_value(tmp_path: Path) -> None:
     """The 300-term sum is the value it spells (x), not just accepted."""
     facts = tmp_path / "facts.yaml"
-    facts.write_text("facts: {x: 0.75}\n", encoding="utf-8")
+    facts.write_text("year: 2022\nfacts: {x: 0.75}\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["score", "--format", "json", str(CORPUS / "spec-long-sum.yaml"), str(facts)])
     assert "0.75" == json.loads(result.stdout)["total"]

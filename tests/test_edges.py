@@ -481,6 +481,7 @@ def form(**options: Any) -> dict[str, Any]:
 def unit(**overrides: Any) -> dict[str, Any]:
     """Facts for FORM that give nothing to find: 1.1 claims 8 with a reason, 1.2 claims its computed 9."""
     return {
+        "year": 2022,
         "budget": {"总预算": 100},
         "funds": {"总额": {"executed": 10}, "拨款": {"executed": 10}},
         "facts": {"done": 9, "budget": 100, "spent": 10},
@@ -660,11 +661,11 @@ class TestTableFindings:
     def test_funds_sum_warning_located(self) -> None:
         """evaluate()'s funds-sum warning points at the total row's cell."""
         text = (
-            "facts: {done: 9, budget: 100, spent: 10}\nfunds:\n  总额: {executed: 10}\n  拨款: {executed: 9}\n"
+            "year: 2022\nfacts: {done: 9, budget: 100, spent: 10}\nfunds:\n  总额: {executed: 10}\n  拨款: {executed: 9}\n"
             "assessments: {'1.1': {score: 8, reason: r}, '1.2': {score: 9, reason: r}}\n"
         )
         evaluation = perfrules.evaluate(FORM, text)
-        assert [("funds-sum", Location("<text>", 3, 18))] == [(d.code, d.location) for d in evaluation.diagnostics]
+        assert [("funds-sum", Location("<text>", 4, 18))] == [(d.code, d.location) for d in evaluation.diagnostics]
 
     @pytest.mark.parametrize(
         "funds",
@@ -1135,7 +1136,7 @@ def leaf(ident: str, weight: int, **extra: Any) -> dict[str, Any]:
 
 
 def claimed(**scores: Any) -> dict[str, Any]:
-    return {"assessments": {k.replace("_", "."): {"score": v} for k, v in scores.items()}}
+    return {"year": 2022, "assessments": {k.replace("_", "."): {"score": v} for k, v in scores.items()}}
 
 
 class TestBestAlternative:
@@ -1198,7 +1199,7 @@ class TestBestAlternative:
             },
             leaf("B", 10),
         ]
-        facts = {"assessments": {"A.a": {"score": "/"}, "A.b": {"score": "/"}, "B": {"score": 5}}}
+        facts = {"year": 2022, "assessments": {"A.a": {"score": "/"}, "A.b": {"score": "/"}, "B": {"score": 5}}}
         evaluation = perfrules.evaluate(tree_spec(tree), facts)
         assert ("exclude", D(0), D(10), D("0.00")) == (
             evaluation["A"].not_applicable,
@@ -1229,7 +1230,7 @@ class TestChosenAlternative:
     @pytest.mark.parametrize(("pick", "other"), [("A.a", "A.b"), ("A.b", "A.a")])
     def test_the_chosen_child_counts(self, pick: str, other: str) -> None:
         """The child the fact names counts with the whole weight; the other weighs 0 and needs no claim."""
-        facts = {"facts": {"pick": pick}, "assessments": {pick: {"score": 6}, "B": {"score": 5}}}
+        facts = {"year": 2022, "facts": {"pick": pick}, "assessments": {pick: {"score": 6}, "B": {"score": 5}}}
         evaluation = perfrules.evaluate(tree_spec(self.TREE, self.FACTS), facts)
         assert (D("6.00"), D(10), None) == (
             evaluation[pick].score,

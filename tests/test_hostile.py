@@ -105,7 +105,7 @@ class TestText:
     def test_non_bmp_characters_from_json(self, tmp_path: Path) -> None:
         r"""JSON's "\ud840\udc00" is the one character 𠀀, printed fine."""
         path = tmp_path / "facts.json"
-        data = json.loads(json.dumps({"subject": "𠀀单位"}))
+        data = json.loads(json.dumps({"subject": "𠀀单位", "year": 2022}))
         facts = perfrules.load_facts(SEED_FACTS)
         data["facts"] = {k: str(v) for k, v in facts.values.items()}
         data["assessments"] = {k: {"score": str(a.score)} for k, a in facts.assessments.items()}

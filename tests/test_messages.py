@@ -347,6 +347,10 @@ CATALOGUE: dict[str, Case] = {
     "merged-number": lambda tmp: seed(merged_score(tmp)),
     "missing-claim": lambda _: scored(spec(), facts("'1': {reason: 无}")),
     "missing-fact": lambda _: scored(spec(), facts(values="done: 5, ok: true, level: 达成")),
+    "missing-year": lambda _: scored(
+        spec(), "facts: {done: 5, due: 0, ok: true, level: 达成}\nassessments: {'1': {score: 8}}\n"
+    ),
+    "year-outside": lambda _: scored(spec(extra="years: {from: 2020, to: 2021}\n"), facts(more="year: 2022\n")),
     "missing-key": lambda _: loaded(spec("  - {id: '1', weight: 10, kind: self_assessed}\n")),
     "missing-kind": lambda _: loaded(spec(leaf("note: 无"))),
     "no-form": lambda tmp: seed(workbook(tmp, [["部门名称", "某单位"]])),

@@ -10,6 +10,7 @@ import pytest
 
 import perfrules
 from perfrules._rules.targets import parse_target
+from perfrules._yaml import dump_yaml
 from perfrules.exceptions import PerfrulesError
 
 from .conftest import ROOT
@@ -261,3 +262,64 @@ def test_an_unknown_layout_is_refused() -> None:
     with pytest.raises(PerfrulesError) as info:
         perfrules.load_spec(CUSTOM_PROJECT.format(layout="layout: 项目\n"))
     assert "'layout' must be one of department, project" in info.value.diagnostics[0].message
+
+
+SEED_SPEC = ROOT / "specs" / "guangzhou" / "department-overall-2022.yaml"
+
+
+def seed_facts(**changes: Any) -> dict[str, Any]:
+    facts = perfrules.load_facts(ROOT / "examples" / "huangpu-fic-2022.yaml")
+    data: dict[str, Any] = {
+        "subject": facts.subject,
+        "year": facts.year,
+        "facts": {k: str(v) for k, v in facts.values.items()},
+        "assessments": {k: {"score": str(a.score)} for k, a in facts.assessments.items() if a.score is not None},
+    }
+    return {key: value for key, value in (data | changes).items() if value is not None}
+
+
+class TestTheYear:
+    def test_the_api_warns_of_facts_without_a_year(self) -> None:
+        """Facts without a year score, with a missing-year warning."""
+        result = perfrules.evaluate(SEED_SPEC, seed_facts(year=None))
+        assert ["missing-year"] == [d.code for d in result.diagnostics if d.code.endswith("year")]
+
+    @pytest.mark.parametrize("isolate", [[], ["--isolate"]])
+    def test_score_refuses_facts_without_a_year(self, tmp_path: Path, isolate: list[str]) -> None:
+        """perfrules score refuses facts without a year, saying what to add, and prints no form."""
+        from click.testing import CliRunner
+
+        from perfrules._cli import main
+
+        path = tmp_path / "facts.yaml"
+        path.write_text(dump_yaml(seed_facts(year=None)), encoding="utf-8")
+        for lang, words in (("zh", "填报数据未写年度"), ("en", "the facts give no year")):
+            result = CliRunner().invoke(main, ["score", str(SEED_SPEC), str(path), "--lang", lang, *isolate])
+            assert (1, True, False) == (result.exit_code, words in result.stderr, "总分" in result.stdout)
+
+    def test_facts_of_another_year_are_warned_about(self) -> None:
+        """Facts of 2023 under the 2022 spec score, with a warning naming both."""
+        result = perfrules.evaluate(SEED_SPEC, seed_facts(year=2023))
+        [warning] = [d for d in result.diagnostics if d.code == "year-outside"]
+        assert "the facts are for 2023, but guangzhou/department-overall@2022 is for 2022" == warning.message
+        assert "填报数据为 2023 年度，而规范 guangzhou/department-overall@2022 适用于 2022 年" == warning.message_zh
+
+    @pytest.mark.parametrize(("year", "warned"), [(2019, True), (2020, False), (2031, False)])
+    def test_a_spec_in_force_from_a_year(self, year: int, warned: bool) -> None:
+        """The national skeleton is in force from 2020: earlier facts are warned about, later ones are not."""
+        facts = unit(row(None, None, "30")) | {"year": year}
+        result = perfrules.evaluate(NATIONAL, facts)
+        assert warned == ("year-outside" in [d.code for d in result.diagnostics])
+
+    @pytest.mark.parametrize("years", ["'2022'", "{from: 2022, to: 2021}", "{since: 2020}", "[2020, 2022]"])
+    def test_bad_years_are_refused(self, years: str) -> None:
+        """years is a year or {from, to}, to no earlier than from."""
+        with pytest.raises(PerfrulesError) as info:
+            perfrules.load_spec(CUSTOM_PROJECT.format(layout=f"years: {years}\n"))
+        assert "years is a year (2022) or {from: 2020, to: 2025}" in info.value.diagnostics[0].message
+
+    @pytest.mark.parametrize("years", ["2022", "{from: 2020}", "{from: 2020, to: 2025}"])
+    def test_years_survive_dump_spec(self, years: str) -> None:
+        """dump_spec writes the years as they were declared."""
+        spec = perfrules.load_spec(CUSTOM_PROJECT.format(layout=f"years: {years}\n"))
+        assert spec.years == perfrules.load_spec(perfrules.dump_spec(spec)).years

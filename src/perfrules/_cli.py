@@ -20,6 +20,7 @@ from ._api import default_registry, evaluate, load_facts, load_spec, render, ren
 from ._api import template as blank_workbook
 from ._document import is_file
 from ._engine.results import Evaluation
+from ._engine.scoring import require_year
 from ._inputs.facts import facts_reader
 from ._lang import LANGUAGES, Language, current_language, default_language, speaking
 from ._numbers import to_decimal, to_text
@@ -236,7 +237,9 @@ def score(
         try:
             from . import sandbox  # a worker process and its JSON only when asked for
 
-            report = sandbox.score(spec, facts_source, format=output_format, claims=claims, review=review)
+            report = sandbox.score(
+                spec, facts_source, format=output_format, claims=claims, review=review, require_year=True
+            )
         except SourceNotFoundError:
             raise
         except PerfrulesError as e:
@@ -246,6 +249,10 @@ def score(
     evaluation = _evaluate(
         spec, facts_source, by_year=by_year, claims=claims, review=review, as_json=output_format == "json"
     )
+    try:
+        require_year(evaluation)  # a form is for a year: scored without one, it cannot be filed
+    except PerfrulesError as e:
+        _fail(e, as_json=output_format == "json")
     _emit(render(evaluation, output_format), output, output_format)
 
 

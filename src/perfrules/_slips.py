@@ -32,7 +32,8 @@ _FULL_WIDTH_BRACKETS = {"【": "[", "】": "]", "［": "[", "］": "]", "｛": "
 _KEY_LINE = re.compile(r"(?P<indent> *)(?P<dash>- +)?(?P<key>[^\s:#'\"{}\[\],-][^:#]*?):(?: |$)")
 _FULL_WIDTH_COLON = re.compile(r"(?:^ *(?:- +)?|[{,] *)(?P<key>[^\s:#'\"{}\[\],：][^:#{}\[\],：]*?) *：")
 _GROUPED_NUMBER = re.compile(r"(?P<key>[^\s{}\[\],:]+) *: *(?P<number>-?\d{1,3}(?:,\d{3})+(?:\.\d+)?)(?= *[,}\]]| *$)")
-_CURLY_VALUE = re.compile(r"(?:: +|^ *- +|[\[{,] *)(?P<quote>[“‘])")
+_CURLY_VALUE = re.compile(r"(?:: +|^ *- +)(?P<quote>[“‘])[^”’]*[”’] *(?:#.*)?$")
+"""A value wrapped whole in full-width quotation marks, where quoting was meant (“三公”经费 is text as it stands)."""
 
 
 def find_slip(text: str, line: int | None, *, parsed: bool = False) -> Slip | None:

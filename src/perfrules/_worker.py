@@ -17,6 +17,7 @@ from typing import Any
 
 from . import _yaml
 from ._api import evaluate, render
+from ._engine.scoring import require_year
 from ._lang import speaking
 from ._reports.json import diagnostics_to_data
 from .exceptions import PerfrulesError
@@ -32,6 +33,8 @@ def main() -> None:
     answer: dict[str, Any]
     try:
         evaluation = evaluate(request["spec"], request["facts"], claims=request["claims"], review=request["review"])
+        if request.get("require_year"):
+            require_year(evaluation)
         with speaking("en" if request.get("lang") == "en" else "zh"):
             report = render(evaluation, request["format"])
         if isinstance(report, bytes):

@@ -52,8 +52,10 @@ def score(
     claims: str | None = None,
     review: str | os.PathLike[str] | None = None,
     limits: Limits = Limits(),  # frozen, so one shared default is safe
+    require_year: bool = False,
 ) -> str | bytes:
     """Load, score and render in a limited worker process; return the report (bytes for a binary format).
+    *require_year*: refuse facts that give no fiscal year, as ``perfrules score`` does.
 
     Raises:
         PerfrulesError: the same error, with the same diagnostics, that `perfrules.evaluate` or
@@ -71,6 +73,7 @@ def score(
         "review": os.fspath(review) if review is not None else None,
         "cpu_seconds": limits.cpu_seconds,
         "memory_bytes": limits.memory_bytes,
+        "require_year": require_year,
         "lang": current_language(),  # the report's remarks, as the caller would render them
     }
     try:

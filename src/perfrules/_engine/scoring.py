@@ -19,7 +19,7 @@ from .._rules.expression import Value
 from .._spec.grading import GradeBand
 from .._spec.model import Indicator, Spec
 from .._spec.slots import fill
-from ..exceptions import EvaluationError, ReviewError
+from ..exceptions import EvaluationError, FactsError, ReviewError
 from .binding import bind, rule_names
 from .plan import Engine, LeafRule, Plan, joined, plan
 from .program import Event, Program
@@ -75,6 +75,7 @@ def _general(planned: Plan, facts: Facts, policy: ClaimsPolicy) -> Evaluation:
         raise EvaluationError(msg, scorer.errors, message_zh=f"{facts.file}：{count} 个指标无法计分")
     total = scorer.total(results)
     grade = spec.grades.grade(total)
+    scorer.warnings.extend(_year(spec, facts))
     scorer.warnings.extend(_stated(spec, facts, total, grade))
     scorer.warnings.extend(_funds(facts))
     self_total = self_grade = None
@@ -106,10 +107,10 @@ def _compiled(plan: Plan, program: Program, facts: Facts, policy: ClaimsPolicy, 
     scores, computed, total, events = outcome
     spec = plan.spec
     grade = spec.grades.grade(total)
-    diagnostics: tuple[Diagnostic, ...] = ()
+    diagnostics = year = _year(spec, facts)
     if events or facts.stated or facts.funds:
         worded = [_worded(plan, facts, policy, event) for event in events]
-        diagnostics = (*worded, *_stated(spec, facts, total, grade), *_funds(facts))
+        diagnostics = (*worded, *year, *_stated(spec, facts, total, grade), *_funds(facts))
     return Evaluation(
         spec,
         facts,
@@ -124,6 +125,38 @@ def _compiled(plan: Plan, program: Program, facts: Facts, policy: ClaimsPolicy, 
         compiled=True,
         flat=scores,
     )
+
+
+def _year(spec: Spec, facts: Facts) -> tuple[Diagnostic, ...]:
+    """A warning when the facts give no fiscal year, or one outside the years the spec is for."""
+    if facts.year is None:
+        message = "the facts give no year: add the fiscal year the form is for, e.g. 'year: 2022'"
+        zh = "填报数据未写年度：请写明本表所属的年度，如 'year: 2022'"
+        return (Diagnostic("warning", "missing-year", message, None, facts.location(), zh),)
+    if spec.years is not None and not spec.years[0] <= facts.year <= (spec.years[1] or facts.year):
+        first, last = spec.years
+        if last is None:
+            span, span_zh = f"{first} onwards", f"{first} 年起"
+        elif last == first:
+            span, span_zh = str(first), f"{first} 年"
+        else:
+            span, span_zh = f"{first}–{last}", f"{first}–{last} 年"
+        message = f"the facts are for {facts.year}, but {spec.id}@{spec.version} is for {span}"
+        zh = f"填报数据为 {facts.year} 年度，而规范 {spec.id}@{spec.version} 适用于 {span_zh}"
+        return (Diagnostic("warning", "year-outside", message, None, facts.location("year"), zh),)
+    return ()
+
+
+def require_year(evaluation: Evaluation) -> None:
+    """Refuse an evaluation of facts that give no fiscal year, as the command line does (the API warns).
+
+    Raises:
+        FactsError: the facts give no year.
+    """
+    missing = [evolve(d, level="error") for d in evaluation.diagnostics if d.code == "missing-year"]
+    if missing:
+        file = evaluation.facts.file
+        raise FactsError(f"{file}: the facts give no year", missing, message_zh=f"{file}：填报数据未写年度")
 
 
 def _worded(plan: Plan, facts: Facts, policy: ClaimsPolicy, event: Event) -> Diagnostic:

@@ -145,6 +145,7 @@ class Spec:
         final_score: Which score stands after a review (复核): ``reviewer``,
             ``lower`` (of the self and review scores) or ``self``.
         facts: Declared inputs by name.
+        years: The fiscal years the spec is for, first and last (None: no last); None when it does not say.
         layout: The official form it prints in: ``department`` (部门整体支出绩效自评表) or ``project``
             (项目支出绩效自评表); None to choose by the spec (project for open slots or target rows).
         vocabulary: The spec's own qualitative phrases of 年度指标值 and 实际完成值 (``运行良好``), each with the
@@ -174,6 +175,7 @@ class Spec:
     facts: Mapping[str, FactDeclaration] = field(factory=dict)
     vocabulary: Mapping[str, str] = field(factory=dict)
     layout: str | None = None
+    years: tuple[int, int | None] | None = None
     grades_name: str | None = None
     name_en: str | None = None
     note: str | None = None

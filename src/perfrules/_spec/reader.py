@@ -46,7 +46,7 @@ _FACT_TYPES = ("number", "boolean", "text")
 
 _SPEC_KEYS = (
     "spec", "id", "version", "name", "name_en", "note", "total", "precision",
-    "rounding", "round_at", "claims", "final_score", "layout", "facts", "vocabulary", "indicators", "grades",
+    "rounding", "round_at", "claims", "final_score", "layout", "years", "facts", "vocabulary", "indicators", "grades",
     "extends", "overrides",
 )  # fmt: skip
 _FACT_KEYS = ("type", "min", "max", "values", "unit", "label", "label_en", "optional", "agrees_with")
@@ -158,6 +158,7 @@ class SpecReader(DocumentReader):
         claims = self.choice(data, "claims", ("self", "computed"), "self")
         final_score = self.choice(data, "final_score", FINAL_SCORE_RULES, "reviewer")
         layout = self.choice(data, "layout", LAYOUTS, "department") if "layout" in data else None
+        years = self.read_years(data["years"]) if "years" in data else None
         total = self.number(data, (), "total") if "total" in data else None
         self.facts = self.read_facts(self.mapping(data, (), "facts", "fact names to declarations"))
         self.vocabulary = self.read_vocabulary(self.mapping(data, (), "vocabulary", "tiers to phrases"))
@@ -188,6 +189,7 @@ class SpecReader(DocumentReader):
             facts=self.facts,
             vocabulary=self.vocabulary,
             layout=layout,
+            years=years,
             indicators=tuple(indicators),
             grades=grades,
             grades_name=grades_name,
@@ -212,6 +214,19 @@ class SpecReader(DocumentReader):
             )
             return default
         return value
+
+    def read_years(self, raw: Any) -> tuple[int, int | None] | None:
+        """``years: 2022`` (that year) or ``years: {from: 2020, to: 2025}`` (``to`` left out: no last year)."""
+        if _is_year(raw):
+            return raw, raw
+        if isinstance(raw, dict) and set(raw) <= {"from", "to"} and _is_year(raw.get("from")):
+            last = raw.get("to")
+            if last is None or (_is_year(last) and last >= raw["from"]):
+                return raw["from"], last
+        message = f"years is a year (2022) or {{from: 2020, to: 2025}}, not {raw!r:.60}"
+        zh = f"years（适用年度）应为一个年度（2022）或 {{from: 2020, to: 2025}}，现为 {raw!r:.60}"
+        self.error("bad-value", message, ("years",), zh=zh)
+        return None
 
     def read_vocabulary(self, raw: dict[str, Any]) -> dict[str, str]:
         """``{达成: [运行良好, ...], 部分达成: [...], 未达成: [...]}`` as each phrase's tier."""
@@ -740,3 +755,7 @@ class _KindContext:
 
     def error(self, message: str, *path: str | int, code: str = "kind-parameter", zh: str | None = None) -> None:
         self._reader.error(code, message, (*self._path, *path), indicator=self._indicator_id, zh=zh)
+
+
+def _is_year(value: object) -> bool:
+    return type(value) is int and 1900 <= value <= 2999

@@ -55,6 +55,9 @@ def spec_document(spec: Spec) -> dict[str, Any]:
     document["final_score"] = spec.final_score
     if spec.layout is not None:
         document["layout"] = spec.layout
+    if spec.years is not None:
+        first, last = spec.years
+        document["years"] = first if first == last else {"from": first, **({"to": last} if last else {})}
     document["facts"] = {name: fact(declaration) for name, declaration in spec.facts.items()}
     if spec.vocabulary:
         tiers: dict[str, list[str]] = {}
