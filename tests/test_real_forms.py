@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -323,3 +323,33 @@ class TestTheYear:
         """dump_spec writes the years as they were declared."""
         spec = perfrules.load_spec(CUSTOM_PROJECT.format(layout=f"years: {years}\n"))
         assert spec.years == perfrules.load_spec(perfrules.dump_spec(spec)).years
+
+
+class TestFiguresTypedOnce:
+    FUNDS: ClassVar[dict[str, dict[str, str]]] = {
+        "年度资金总额": {"initial": "100", "full_year": "100", "executed": "80"}
+    }
+
+    def facts(self, **values: str) -> dict[str, Any]:
+        facts = unit(row(None, None, "30")) | {"year": 2022, "funds": self.FUNDS}
+        facts["facts"] = values
+        return facts
+
+    def test_facts_left_out_are_read_from_the_funds_table(self) -> None:
+        """The skeleton's budget facts come from the funds table's total row when the unit gives only the table."""
+        result = perfrules.evaluate(NATIONAL, self.facts())
+        assert (D("8.00"), D("80")) == (result["4"].score, result.values["executed"])
+
+    def test_the_two_places_must_agree(self) -> None:
+        """Given in both places and different, the figures are a finding."""
+        result = perfrules.evaluate(NATIONAL, self.facts(executed="90"))
+        assert D("9.00") == result["4"].score
+        assert "figures-differ" in [finding.code for finding in perfrules.findings(result)]
+
+    def test_a_template_with_its_data_sheet_left_blank(self, tmp_path: Path) -> None:
+        """A filled template whose 数据 sheet is left blank scores from its funds table, with no errors."""
+        spec = perfrules.load_spec(NATIONAL)
+        path = tmp_path / "filled.xlsx"
+        path.write_bytes(perfrules.template(spec, perfrules.load_facts(self.facts(), spec=spec)))
+        result = perfrules.evaluate(spec, path)
+        assert D("8.00") == result["4"].score

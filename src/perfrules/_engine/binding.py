@@ -9,11 +9,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 
+from attrs import evolve
+
 from .._diagnostics import Diagnostic, did_you_mean
 from .._inputs.facts import Facts
 from .._numbers import decimal_places, not_a_number, to_decimal, to_text
 from .._rules.expression import Expression, Value
 from .._rules.names import normal
+from .._spec.model import Spec
 from ..exceptions import FactsError
 from .plan import Plan
 
@@ -37,6 +40,21 @@ def rule_names(
     if claim is not None:
         names["claim"] = claim
     return names
+
+
+def with_table_figures(spec: Spec, facts: Facts) -> Facts:
+    """*facts* with each declared fact they leave out that agrees with a figure of their tables (``agrees_with``)
+    taken from that table, so a figure is typed once: in the budget or funds table."""
+    if not (facts.budget or facts.funds):
+        return facts
+    given = {normal(key) for key in facts.values}
+    taken = {
+        name: figure
+        for name, declaration in spec.facts.items()
+        if declaration.agrees_with and name not in given
+        if (figure := facts.figure(declaration.agrees_with)) is not None
+    }
+    return evolve(facts, values={**facts.values, **taken}) if taken else facts
 
 
 def bind(plan: Plan, facts: Facts) -> dict[str, Value]:

@@ -20,7 +20,7 @@ from .._spec.grading import GradeBand
 from .._spec.model import Indicator, Spec
 from .._spec.slots import fill
 from ..exceptions import EvaluationError, FactsError, ReviewError
-from .binding import bind, rule_names
+from .binding import bind, rule_names, with_table_figures
 from .plan import Engine, LeafRule, Plan, joined, plan
 from .program import Event, Program
 from .results import EXCLUDED, ClaimsPolicy, Evaluation, IndicatorResult
@@ -43,6 +43,7 @@ def score(
     policy: ClaimsPolicy = claims or spec.claims  # type: ignore[assignment]
     if planned.slotted or facts.indicators:
         planned, facts = _filled(planned, facts)
+    facts = with_table_figures(planned.spec, facts)
     program = planned.program
     if program is not None and facts.review is None:
         try:

@@ -124,13 +124,14 @@ class Facts:
         return self._document
 
     def figure(self, reference: str) -> Decimal | None:
-        """A figure of the tables: ``budget/<line>`` or ``funds/<row>/<column>``; None when not given."""
+        """A figure of the tables: ``budget/<line>`` or ``funds/<row>/<column>`` (row ``total``: the table's first
+        row, its total whatever the form calls it); None when not given."""
         match = AGREES_WITH.fullmatch(reference)
         if match is None:
             return None
         if match["line"] is not None:
             return self.budget.get(match["line"])
-        row = self.funds.get(match["row"])
+        row = next(iter(self.funds.values()), None) if match["row"] == "total" else self.funds.get(match["row"])
         return getattr(row, match["column"]) if row is not None else None
 
     def funds_gaps(self) -> list[tuple[str, str, Decimal, Decimal]]:
