@@ -47,12 +47,14 @@ def with_table_figures(spec: Spec, facts: Facts) -> Facts:
     taken from that table, so a figure is typed once: in the budget or funds table."""
     if not (facts.budget or facts.funds):
         return facts
-    given = {normal(key) for key in facts.values}
+    left_out = [(name, d.agrees_with) for name, d in spec.facts.items() if d.agrees_with and name not in facts.values]
+    if not left_out:
+        return facts
+    given = {normal(key) for key in facts.values}  # a key in full-width letters names its fact too
     taken = {
         name: figure
-        for name, declaration in spec.facts.items()
-        if declaration.agrees_with and name not in given
-        if (figure := facts.figure(declaration.agrees_with)) is not None
+        for name, reference in left_out
+        if name not in given and (figure := facts.figure(reference)) is not None
     }
     return evolve(facts, values={**facts.values, **taken}) if taken else facts
 
