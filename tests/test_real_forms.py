@@ -353,3 +353,44 @@ class TestFiguresTypedOnce:
         path.write_bytes(perfrules.template(spec, perfrules.load_facts(self.facts(), spec=spec)))
         result = perfrules.evaluate(spec, path)
         assert D("8.00") == result["4"].score
+
+
+class TestWhoAndWhen:
+    WHO: ClassVar[dict[str, str]] = {
+        "department": "某县水利局",
+        "implementer": "某县水利工程管理站",
+        "preparer": "张三",
+        "phone": "0838-1234567",
+        "filled_on": "2023-03-15",
+    }
+
+    def test_a_project_template_carries_them_and_reads_them_back(self, tmp_path: Path) -> None:
+        """年度, 主管部门, 实施单位, 填报人, 联系电话 and 填报日期 are cells of the template, read back into the facts."""
+        spec = perfrules.load_spec(NATIONAL)
+        facts = unit(row(None, None, "30")) | {"year": 2022, "subject": "某项目"} | self.WHO
+        path = tmp_path / "filled.xlsx"
+        path.write_bytes(perfrules.template(spec, perfrules.load_facts(facts, spec=spec)))
+        again = perfrules.load_facts(path, spec=spec)
+        assert (2022, "某项目", self.WHO) == (again.year, again.subject, {key: getattr(again, key) for key in self.WHO})
+
+    def test_the_year_typed_into_a_blank_template(self, tmp_path: Path) -> None:
+        """A blank department template's 年度 cell, typed in, is the facts' year."""
+        import openpyxl
+
+        spec = perfrules.load_spec(SEED_SPEC)
+        path = tmp_path / "blank.xlsx"
+        path.write_bytes(perfrules.template(spec))
+        book = openpyxl.load_workbook(path)
+        sheet = book.worksheets[0]
+        [year_label] = [cell for row in sheet.iter_rows() for cell in row if cell.value == "年度"]
+        sheet.cell(year_label.row, year_label.column + 1).value = 2022
+        book.save(path)
+        assert 2022 == perfrules.load_facts(path, spec=spec).year
+
+    def test_a_unit_named_in_the_title(self, tmp_path: Path) -> None:
+        """A unit typed into the title, with its 部门名称 cell left blank, is the facts' subject."""
+        from .test_workbook import edited, official_department
+
+        path = edited(official_department(tmp_path / "form.xlsx"), B3=None)
+        facts = perfrules.load_facts(path, spec=perfrules.load_spec(SEED_SPEC))
+        assert ("广州市黄埔区工商业联合会", 2022) == (facts.subject, facts.year)

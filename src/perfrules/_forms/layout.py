@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Literal
 
 from attrs import frozen
 
-from .._inputs.facts import FUNDS_LABELS, NOT_APPLICABLE_MARK
+from .._inputs.facts import FUNDS_LABELS, NOT_APPLICABLE_MARK, WHO_AND_WHEN
 from .._numbers import quantize, to_text
 
 if TYPE_CHECKING:
@@ -41,6 +41,7 @@ DEFAULT_BUDGET_LINES = ("总预算", "基本支出", "项目支出")
 # The labels the layouts write and the workbook reader looks for.
 SUBJECT = {"department": "部门名称", "project": "项目名称"}
 UNITS = "单位数"
+YEAR = "年度"
 GOALS = {"department": "年度整体绩效目标", "project": "年度总体目标"}
 ACHIEVEMENTS = {"department": "整体绩效目标完成情况", "project": "实际完成情况"}
 SHORTFALL = "未能完成原因"
@@ -268,6 +269,7 @@ class _Layout:
         header_row = self.row
         self._indicator_table()
         self._total_and_grade()
+        self._who_and_when()
         spec = self.spec
         footer = f"perfrules · {spec.id}@{spec.version}" + (f" · {spec.sha256[:12]}" if spec.sha256 else "")
         widths = tuple(self._width(key) for _, key in self.columns)
@@ -305,7 +307,8 @@ class _Layout:
         self.put(0, "部门基本情况", "section", columns=self.width)
         self.row += 1
         self.put(0, SUBJECT["department"], "label")
-        self.put(1, facts.subject if facts else None, "text", columns=self.width - 3, entry="text")
+        self.put(1, facts.subject if facts else None, "text", columns=self.width - 5, entry="text")
+        self._year_cells(self.width - 4)
         self.put(self.width - 2, UNITS, "label")
         self.put(
             self.width - 1, Decimal(facts.units) if facts and facts.units is not None else None, "weight", entry="count"
@@ -332,7 +335,11 @@ class _Layout:
 
     def _project_header(self) -> None:
         facts = self.facts
-        self.labelled(SUBJECT["project"], facts.subject if facts else None)
+        self.put(0, SUBJECT["project"], "label")
+        self.put(1, facts.subject if facts else None, "text", columns=self.width - 3, entry="text")
+        self._year_cells(self.width - 2)
+        self.row += 1
+        self._pairs(("department", "implementer"))
         rows = list(facts.funds.items()) if facts and facts.funds else []
         names = [name for name, _ in rows] or ["年度资金总额", "其中:当年财政拨款", "上年结转资金", "其他资金"]
         self.put(0, FUNDS, "label", rows=len(names) + 1)
@@ -355,6 +362,27 @@ class _Layout:
             self.row += 1
         self.labelled(GOALS["project"], facts.goals if facts else None)
         self.labelled(ACHIEVEMENTS["project"], facts.achievements if facts else None)
+
+    def _year_cells(self, column: int) -> None:
+        """年度 and the year, at *column* and the next: an input cell in a template, as the title says it."""
+        year = self.facts.year if self.facts else None
+        self.put(column, YEAR, "label")
+        self.put(column + 1, Decimal(year) if year is not None else None, "weight", entry="count")
+
+    def _pairs(self, keys: tuple[str, ...]) -> None:
+        """A row of labels from `WHO_AND_WHEN`, each followed by its value (an input cell), sharing the width."""
+        share, extra = divmod(self.width - len(keys), len(keys))
+        column = 0
+        for index, key in enumerate(keys):
+            columns = share + (index < extra)
+            self.put(column, WHO_AND_WHEN[key], "label")
+            self.put(column + 1, getattr(self.facts, key) if self.facts else None, columns=columns, entry="text")
+            column += 1 + columns
+        self.row += 1
+
+    def _who_and_when(self) -> None:
+        """填报人, 联系电话, 填报日期: who answers for the form, and when it was filled."""
+        self._pairs(("preparer", "phone", "filled_on"))
 
     def _rest(self, column: int) -> None:
         """An empty cell from *column* to the right edge, so that the row is closed."""

@@ -31,7 +31,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .._diagnostics import Diagnostic, Location, did_you_mean
 from .._document import Document
-from .._inputs.facts import FUNDS_LABELS, NOT_APPLICABLE_MARK, Facts, read_facts_document
+from .._inputs.facts import FUNDS_LABELS, NOT_APPLICABLE_MARK, WHO_AND_WHEN, Facts, read_facts_document
 from .._lang import Language
 from .._numbers import in_range
 from .._unicode import REFUSED_CHARACTER, printable, refusal
@@ -48,6 +48,7 @@ from .layout import (
     TOTAL,
     UNITS,
     WEIGHT,
+    YEAR,
 )
 
 if TYPE_CHECKING:
@@ -332,14 +333,36 @@ class _Reader:
 
     # The header block: title, unit, goals, budget or funds.
 
+    def named_in_title(self, title: str) -> str | None:
+        """The unit a title names besides its year and the form's name: "2022年度XX局部门整体支出绩效自评表"."""
+        title, name = re.sub(r"\s+", "", title), re.sub(r"\s+", "", self.spec.name)
+        if not name or name not in title:
+            return None
+        rest = re.sub(r"\d{4}年度?", "", title.replace(name, "")).strip("（）()：: ")
+        return rest or None
+
     def header_block(self, grid: _Grid, header_row: int, data: dict[str, Any]) -> None:
         above = range(1, header_row)
         subject = grid.find(SUBJECT_LABELS, above)
+        year = grid.find((YEAR,), above)
+        year_at = _value_of(grid, year) if year else None
+        if year_at is not None:  # the template's 年度 cell
+            number = self.number(grid, *year_at, what=YEAR)
+            if number is not None:
+                self.put(data, ("year",), int(number), self.place(grid, *year_at))
         for row in range(1, subject[0] if subject else header_row):  # the title, not the goals' text
             text = " ".join(str(grid.get(row, column) or "") for column in range(1, grid.columns + 1))
-            if match := _YEAR.search(text):
+            if (match := _YEAR.search(text)) and year_at is None:
                 self.put(data, ("year",), int(match.group(1)), self.place(grid, row, 1))
+            if (named := self.named_in_title(text)) and not (subject and _value_of(grid, subject)):
+                self.put(data, ("subject",), named, self.place(grid, row, 1))  # typed into the title
+            if match or named:
                 break
+        for key, label in WHO_AND_WHEN.items():  # 主管部门 and 实施单位 above the table, 填报人 … below it
+            found = grid.find((label,))
+            value_at = _value_of(grid, found) if found else None
+            if value_at is not None:
+                self.put(data, (key,), self.text(grid, *value_at), self.place(grid, *value_at))
         for key, labels in (
             ("subject", SUBJECT_LABELS),
             ("goals", GOALS_LABELS),
@@ -462,7 +485,7 @@ class _Reader:
             if label == GRADE:
                 self.grade(grid, row, data)
                 continue
-            if label.startswith("复核"):
+            if label.startswith("复核") or label in _SIGNATURES:  # a review's opinion; who filled the form, when
                 continue
             self.indicator_row(grid, row, columns, matcher, data)
 
@@ -761,7 +784,10 @@ def _numeric(value: object) -> bool:
     return cell_number(value, percent=False)[1] is None
 
 
-HEADER_LABELS = frozenset((*SUBJECT_LABELS, *GOALS_LABELS, *ACHIEVEMENTS_LABELS, *SHORTFALL_LABELS, UNITS))
+_SIGNATURES = frozenset(WHO_AND_WHEN[key] for key in ("preparer", "phone", "filled_on"))
+HEADER_LABELS = frozenset(
+    (*SUBJECT_LABELS, *GOALS_LABELS, *ACHIEVEMENTS_LABELS, *SHORTFALL_LABELS, UNITS, YEAR, *WHO_AND_WHEN.values())
+)
 BLOCK_LABELS = ("年度部门预算情况", "项目资金", *LEVEL_NAMES)
 
 

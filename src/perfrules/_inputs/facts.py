@@ -23,7 +23,8 @@ if TYPE_CHECKING:
     from .._spec.model import Spec
 
 _KEYS = (
-    "subject", "year", "units", "goals", "achievements", "shortfall_reasons",
+    "subject", "year", "units", "department", "implementer", "preparer", "phone", "filled_on",
+    "goals", "achievements", "shortfall_reasons",
     "budget", "funds", "stated", "facts", "assessments", "indicators", "review",
 )  # fmt: skip
 FUNDS_LABELS = {"initial": "年初预算数", "full_year": "全年预算数", "executed": "全年执行数"}
@@ -33,6 +34,14 @@ _FUNDS_COLUMNS = tuple(FUNDS_LABELS)
 AGREES_WITH = re.compile(r"budget/(?P<line>[^/]+)|funds/(?P<row>[^/]+)/(?P<column>initial|full_year|executed)")
 """How a fact declaration names the figure of a table it must agree with."""
 _TEXT_KEYS = ("subject", "goals", "achievements", "shortfall_reasons")
+WHO_AND_WHEN = {
+    "department": "主管部门",
+    "implementer": "实施单位",
+    "preparer": "填报人",
+    "phone": "联系电话",
+    "filled_on": "填报日期",
+}
+"""Who answers for the form and when, as attributes of `Facts` and as the forms label them."""
 _ASSESSMENT_KEYS = ("score", "reason", "measure", "not_applicable")
 NOT_APPLICABLE_MARK = "/"
 _STATED_KEYS = ("total", "grade")
@@ -89,6 +98,11 @@ class Facts:
         goals: The year's overall goals (年度整体绩效目标).
         achievements: How they were met (整体绩效目标完成情况).
         shortfall_reasons: Why some were not (未能完成原因).
+        department: A project's 主管部门.
+        implementer: A project's 实施单位.
+        preparer: Who filled the form (填报人).
+        phone: Their telephone (联系电话).
+        filled_on: When it was filled (填报日期), as written.
         budget: The budget table (年度部门预算情况), in order, in 万元.
         funds: A project form's funds table, by row: the first is the total
             (年度资金总额), the others its parts (本年财政拨款, 上年结转资金, 其他资金).
@@ -107,6 +121,11 @@ class Facts:
     goals: str | None = None
     achievements: str | None = None
     shortfall_reasons: str | None = None
+    department: str | None = None
+    implementer: str | None = None
+    preparer: str | None = None
+    phone: str | None = None
+    filled_on: str | None = None
     budget: Mapping[str, Decimal] = field(factory=dict)
     funds: Mapping[str, FundsRow] = field(factory=dict)
     stated: Stated | None = None
@@ -235,6 +254,7 @@ class _FactsReader(DocumentReader):
             goals=goals,
             achievements=achievements,
             shortfall_reasons=shortfall,
+            **{key: self.text(data, (), key) for key in WHO_AND_WHEN},  # type: ignore[arg-type]  # all text fields
             year=self.whole(data, "year"),
             units=self.whole(data, "units"),
             budget=self.budget(data),

@@ -20,11 +20,12 @@ from .._forms.layout import (
     SHORTFALL,
     SUBJECT,
     UNITS,
+    YEAR,
     cell_text,
     form_kind,
     form_layout,
 )
-from .._inputs.facts import FUNDS_LABELS
+from .._inputs.facts import FUNDS_LABELS, WHO_AND_WHEN
 from .._numbers import quantize, to_text
 
 if TYPE_CHECKING:
@@ -39,7 +40,9 @@ def render_markdown(evaluation: Evaluation) -> str:
     kind = form_kind(spec, facts)
     sheet = form_layout(evaluation)
     lines = [f"# {_escape(sheet.title)}", ""]
-    about = [(SUBJECT[kind], facts.subject), (UNITS, None if facts.units is None else str(facts.units))]
+    about = [(SUBJECT[kind], facts.subject), (YEAR, None if facts.year is None else str(facts.year))]
+    about += [(UNITS, None if facts.units is None else str(facts.units))]
+    about += [(WHO_AND_WHEN[key], getattr(facts, key)) for key in ("department", "implementer")]
     about += [(GOALS[kind], facts.goals), (ACHIEVEMENTS[kind], facts.achievements)]
     if kind == "department":
         about.append((SHORTFALL, facts.shortfall_reasons))
@@ -63,9 +66,12 @@ def render_markdown(evaluation: Evaluation) -> str:
     body = [[cell_text(cell, sheet.precision) if cell else "" for cell in row] for row in table]
     numeric = [index for index, cell in enumerate(table[0]) if cell and cell.style in ("weight", "score")]
     lines += _table(header, body, right=numeric)
-    for row in notes:
-        label, text = (cell_text(cell) for cell in row if cell)
-        lines += ["", f"**{_escape(label)}**：{_escape(text)}"]
+    for row in notes:  # label, value pairs: the grade, a review's opinion, who filled the form and when
+        cells = [cell for cell in row if cell]
+        pairs = [(cell_text(label), cell_text(value)) for label, value in zip(cells[::2], cells[1::2], strict=True)]
+        said = "；".join(f"**{_escape(label)}**：{_escape(text)}" for label, text in pairs if text)
+        if said:
+            lines += ["", said]
     review = evaluation.review
     if review is not None and evaluation.self_total is not None:
         lines += ["", f"复核：自评总分 {to_text(evaluation.self_total)} → 复核后 {to_text(evaluation.total)}"]
