@@ -606,7 +606,7 @@ class TestTableFindings:
         facts = unit(funds={"总额": {"executed": 12}, "拨款": {"executed": 12}})
         [finding] = found(facts)
         assert "两处数字不一致：spent 10，资金表总额的全年执行数为 12" == finding.message
-        assert "two figures contradict each other: spent is 10, the funds table's 总额 executed is 12" == (
+        assert "two figures contradict each other: spent is 10, the funds table's amount spent of 总额 is 12" == (
             finding.message_en
         )
         assert {"fact": D(10), "figure": D(12)} == dict(finding.numbers)

@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 import pytest
 
 import perfrules
-from perfrules._rules.targets import parse_target
+from perfrules._rules.targets import TargetError, parse_target
 from perfrules._yaml import dump_yaml
 from perfrules.exceptions import PerfrulesError
 
@@ -394,3 +394,33 @@ class TestWhoAndWhen:
         path = edited(official_department(tmp_path / "form.xlsx"), B3=None)
         facts = perfrules.load_facts(path, spec=perfrules.load_spec(SEED_SPEC))
         assert ("广州市黄埔区工商业联合会", 2022) == (facts.subject, facts.year)
+
+
+def test_a_row_marked_slash_with_a_score_is_refused() -> None:
+    """A row whose 分值 is "/" but which gives a 得分 is an error saying so, in the facts as in a workbook."""
+    facts = unit(row(None, None, "30"))
+    facts["indicators"]["1.2"] = [{"id": "q", "name": "质量", "weight": "/", "score": 10}]
+    with pytest.raises(PerfrulesError) as info:
+        perfrules.evaluate(NATIONAL, facts)
+    assert ["the row is marked '/' (not applicable), yet scores 10: leave its score out"] == [
+        problem.message for problem in info.value.diagnostics
+    ]
+
+
+@pytest.mark.parametrize("written", ["年底前", "本年底前", "年内"])
+def test_the_years_end_is_a_deadline(written: str) -> None:
+    """年底前 and 年内 are deadlines at the end of the year evaluated, not phrases."""
+    assert ("deadline", (None, 12, 31)) == (parse_target(written).kind, parse_target(written).deadline)
+
+
+@pytest.mark.parametrize("written", ["九月底前", "１０个", "≥上年"])
+def test_attempts_in_other_digits_stay_errors(written: str) -> None:
+    """A month in Chinese numerals, full-width digits or a symbol then words open as a quantity or a date."""
+    with pytest.raises(TargetError):
+        parse_target(written)
+
+
+def test_a_word_target_met_by_a_phrase_is_found_at_full_marks() -> None:
+    """A 达成-word target whose actual is a phrase is the unit's judgement too: at full marks it is a finding."""
+    result = perfrules.evaluate(NATIONAL, unit(row("达成预期指标", "基本按计划推进")))
+    assert "descriptive-full-score" in [finding.code for finding in perfrules.findings(result)]

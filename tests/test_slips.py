@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import perfrules
-from perfrules._slips import find_slip
+from perfrules._slips import slips
 from perfrules.exceptions import SpecError
 
 from .conftest import SEED_SPEC
@@ -18,6 +18,8 @@ EXECUTED = "  executed: {type: number, min: 0, unit: 万元, label: 执行数, l
 LEAF_111 = (
     "            explanation: 反映年度预算编报时确定的部门整体绩效产出指标完成情况。\n            kind: self_assessed\n"
 )
+GRADES = SEED[SEED.index("grades:\n") : SEED.index("\n\n", SEED.index("grades:\n")) + 1]
+GRADES_LINE = SEED[: SEED.index("grades:\n")].count("\n") + 1
 LEAF_113 = '          - id: "1.1.3"\n            name: 部门预算资金支出率\n            weight: 10\n'
 
 
@@ -46,8 +48,11 @@ SLIPS = {
         ("全角逗号 '，'", "半角逗号 ','"),
     ),
     "lenticular brackets for a list": (
-        typed("    children:\n", "    children: 【】\n"),
-        (29, 15),
+        typed(
+            GRADES,
+            "grades: 【{min: 90, label: 优}, {min: 80, label: 良}, {min: 60, label: 中}, {min: 0, label: 差}】\n",
+        ),
+        (GRADES_LINE, 9),
         ("'【'", "'['"),
         ("全角括号 '【'", "'['"),
     ),
@@ -127,6 +132,40 @@ def test_a_true_duplicate_is_not_taken_for_a_slip() -> None:
 
 @given(st.lists(st.sampled_from(SEED.splitlines()), min_size=1, max_size=40), st.integers(1, 40))
 def test_well_typed_lines_have_no_slip(lines: list[str], stop: int) -> None:
-    """Lines as the seed spec writes them are never taken for a slip of a keyboard, wherever reading stops."""
-    slip = find_slip("\n".join(lines), stop)
-    assert slip is None or "indent" in slip.message, slip
+    """Lines as the seed spec writes them are never offered as a slip of a keyboard, wherever reading stops."""
+    offered = [slip for slip in slips("\n".join(lines), stop) if "indent" not in slip.message]
+    assert [] == offered
+
+
+@pytest.mark.parametrize(
+    ("looks_like_a_slip", "real_mistake"),
+    [
+        ("    name: 【重点】履职效能\n", '    name_en: "Perf\\q"\n'),
+        ("    note: |\n      说明：本项目\n    name: 履职效能\n", '    name_en: "Perf\\q"\n'),
+        ("    name: “三公”\n", '    name_en: "Perf\\q"\n'),
+    ],
+)
+def test_text_that_looks_like_a_slip_is_not_blamed(looks_like_a_slip: str, real_mistake: str) -> None:
+    """A name in 【】, a 说明： in a block of text or a name in “” near a real mistake is not blamed for it: the
+    fix of a slip must let reading get further."""
+    text = typed("    name: 履职效能\n", looks_like_a_slip).replace(
+        "    name_en: Performance of duties\n", real_mistake, 1
+    )
+    with pytest.raises(SpecError) as info:
+        perfrules.load_spec(text)
+    [problem] = info.value.diagnostics
+    assert "unknown escape character 'q'" in problem.message, problem.message
+
+
+@pytest.mark.parametrize(
+    "line", ["a: [" + "b" * 100_000, '"\\' * 20_000, "a" + " " * 100_000, "，" * 50_000, "x: 1" + ",000" * 30_000]
+)
+def test_a_hostile_line_costs_no_time(line: str) -> None:
+    """Looking for slips is linear in the text: a hostile line of 100,000 characters is refused in well under a
+    second (a quadratic search took minutes)."""
+    import time
+
+    started = time.process_time()
+    with pytest.raises(SpecError):
+        perfrules.load_spec(line + "\n")
+    assert time.process_time() - started < 5

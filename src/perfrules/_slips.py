@@ -3,16 +3,21 @@
 A Chinese input method types ``：`` for ``:``, ``，`` for ``,``, ``【】`` for ``[]``, ``｛｝`` for ``{}`` and ``“”``
 for ``"``; an editor may indent with a tab, or a line may lose or gain a few spaces. The YAML parser then stops
 at a later place with words of its own ("could not find expected ':'"), or reads a different structure than meant.
-`find_slip` looks at the lines up to that place, nearest first, and names the slip, its line and column and the
-fix. It reads the text only, so it neither parses YAML nor depends on the parser's wording.
+`slips` offers the candidates on the lines up to that place, nearest first, each with its line and column, the
+fix in words and the line as fixed; the YAML layer keeps the first whose fix lets reading get further, so text
+that merely looks like a slip (a name in 【】, a 说明：… in a block of text) is never blamed. It reads the text
+only, so it neither parses YAML nor depends on the parser's wording.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from attrs import frozen
 
+LONGEST_LINE = 500
+"""Longer lines are not searched: a form's lines are short, and a hostile one must not cost time."""
 REACH = {"tab": 1, "colon": 3, "bracket": 20, "comma": 20, "grouped": 1, "quote": 1}
 """How many lines above the parser's stop each slip is looked for: a full-width bracket or comma can open a flow
 collection many lines before the parser notices, a tab or a quotation mark stops it at once."""
@@ -20,35 +25,41 @@ collection many lines before the parser notices, a tab or a quotation mark stops
 
 @frozen
 class Slip:
-    """A typing slip at *line*, *column* (from 1), in English and Chinese."""
+    """A typing slip at *line*, *column* (from 1), in English and Chinese; *fixed* is the line as it should be."""
 
     line: int
     column: int
     message: str
     message_zh: str
+    fixed: str
 
 
 _FULL_WIDTH_BRACKETS = {"【": "[", "】": "]", "［": "[", "］": "]", "｛": "{", "｝": "}"}
+_ASCII_BRACKETS = str.maketrans(_FULL_WIDTH_BRACKETS)
 _KEY_LINE = re.compile(r"(?P<indent> *)(?P<dash>- +)?(?P<key>[^\s:#'\"{}\[\],-][^:#]*?):(?: |$)")
-_FULL_WIDTH_COLON = re.compile(r"(?:^ *(?:- +)?|[{,] *)(?P<key>[^\s:#'\"{}\[\],：][^:#{}\[\],：]*?) *：")
-_GROUPED_NUMBER = re.compile(r"(?P<key>[^\s{}\[\],:]+) *: *(?P<number>-?\d{1,3}(?:,\d{3})+(?:\.\d+)?)(?= *[,}\]]| *$)")
+_FULL_WIDTH_COLON = re.compile(r"(?:^ *(?:- +)?|[{,] *)(?P<key>[^\s:#'\"{}\[\],：][^:#{}\[\],：]*)：")
+_GROUPED_NUMBER = re.compile(
+    r"(?<![^\s{}\[\],])(?P<key>[^\s{}\[\],:]+) *: *(?P<number>-?\d{1,3}(?:,\d{3})+(?:\.\d+)?)(?= *[,}\]]| *$)"
+)
 _CURLY_VALUE = re.compile(r"(?:: +|^ *- +)(?P<quote>[“‘])[^”’]*[”’] *(?:#.*)?$")
 """A value wrapped whole in full-width quotation marks, where quoting was meant (“三公”经费 is text as it stands)."""
 
 
-def find_slip(text: str, line: int | None, *, parsed: bool = False) -> Slip | None:
-    """The typing slip nearest before *line*, where reading stopped, or None if none is recognised. *parsed*: the
-    YAML was well formed and what was read from *line* was refused (a number as a key, a key written twice)."""
+def slips(text: str, line: int | None, *, parsed: bool = False) -> Iterator[Slip]:
+    """The typing slips that may have stopped reading at *line*, nearest first. *parsed*: the YAML was well formed
+    and what was read from *line* was refused (a number as a key, a key written twice)."""
     lines = text.splitlines()
     if not lines or line is None:
-        return None
+        return
     stop = min(line, len(lines))
-    if parsed:
-        return _grouped_number(lines, stop, 1) or _indentation(lines, stop, stop)
     depths = _flow_depths(lines)
+    if parsed:
+        yield from filter(None, (_grouped_number(lines, stop, depths[stop - 1]), _indentation(lines, stop, stop)))
+        return
     for number in range(stop, max(0, stop - max(REACH.values()) - 1), -1):
-        distance = stop - number
-        depth = depths[number - 1]
+        if len(lines[number - 1]) > LONGEST_LINE:
+            continue
+        distance, depth = stop - number, depths[number - 1]
         found = (
             (distance <= REACH["tab"] and _tab(lines, number))
             or (distance <= REACH["colon"] and _colon(lines, number))
@@ -58,29 +69,42 @@ def find_slip(text: str, line: int | None, *, parsed: bool = False) -> Slip | No
             or (distance <= REACH["quote"] and _quote(lines, number))
         )
         if found:
-            return found
-    return _indentation(lines, stop - 1, stop)
+            yield found
+    if slip := _indentation(lines, stop - 1, stop):
+        yield slip
+
+
+def fixed(text: str, slip: Slip) -> str:
+    """*text* with *slip*'s line as it should be."""
+    lines = text.split("\n")
+    lines[slip.line - 1] = slip.fixed
+    return "\n".join(lines)
 
 
 def _tab(lines: list[str], number: int) -> Slip | None:
-    if tab := re.match(r" *\t", lines[number - 1]):
+    line = lines[number - 1]
+    if tab := re.match(r" *\t", line):
+        above = _previous_key(lines, number)  # the fix tried: aligned with the key above
         return Slip(
             number,
             tab.end(),
             "a tab indents this line; YAML indents with spaces only: replace the tab with spaces",
             "此行用制表符（Tab）缩进；YAML 只能用空格缩进，请把 Tab 换成空格",
+            " " * (above[1] - 1 if above else 0) + line.lstrip(" \t"),
         )
     return None
 
 
 def _colon(lines: list[str], number: int) -> Slip | None:
-    if colon := _FULL_WIDTH_COLON.search(_masked(lines[number - 1])):
-        key = colon["key"]
+    line = lines[number - 1]
+    if colon := _FULL_WIDTH_COLON.search(_masked(line)):
+        key = colon["key"].strip()
         return Slip(
             number,
             colon.end(),
             f"a full-width colon '：' follows the key {key!r}: write an ASCII colon and a space, '{key}: '",
             f"键 {key!r} 后是全角冒号 '：'，请改为半角冒号加空格，写作 '{key}: '",
+            line[: colon.end() - 1] + ": " + line[colon.end() :].lstrip(" "),
         )
     return None
 
@@ -94,6 +118,7 @@ def _bracket(lines: list[str], number: int) -> Slip | None:
                 index + 1,
                 f"a full-width bracket {character!r}: YAML's brackets are ASCII, write {ascii_form!r}",
                 f"全角括号 {character!r}：YAML 的括号须为半角，请改为 {ascii_form!r}",
+                lines[number - 1].translate(_ASCII_BRACKETS),
             )
     return None
 
@@ -103,11 +128,13 @@ def _comma(lines: list[str], number: int, depth: int) -> Slip | None:
     for index, character in enumerate(_masked(lines[number - 1])):
         depth += (character in "{[") - (character in "}]")
         if character == "，" and depth > 0:
+            line = lines[number - 1]
             return Slip(
                 number,
                 index + 1,
                 "a full-width comma '，' inside {…} or […]: items are separated by an ASCII comma ','",
                 "行内的 {…} 或 […] 中用了全角逗号 '，'：各项之间须用半角逗号 ','",
+                line[:index] + ", " + line[index + 1 :],
             )
     return None
 
@@ -117,11 +144,13 @@ def _grouped_number(lines: list[str], number: int, depth: int) -> Slip | None:
     if (depth > 0 or "{" in line or "[" in line) and (grouped := _GROUPED_NUMBER.search(line)):
         written = grouped["number"]
         plain = written.replace(",", "")
+        raw = lines[number - 1]
         return Slip(
             number,
             grouped.start("number") + 1,
             f"{grouped['key']}: {written} has thousands separators: inside {{…}} a comma ends the value; write {plain}",
             f"{grouped['key']}：{written} 带有千位分隔符：在 {{…}} 中逗号会把数字断开，请写作 {plain}",
+            raw[: grouped.start("number")] + plain + raw[grouped.end("number") :],
         )
     return None
 
@@ -134,15 +163,33 @@ def _quote(lines: list[str], number: int) -> Slip | None:
             curly.start("quote") + 1,
             f"the value opens with a full-width quotation mark {quote!r}: YAML quotes are ASCII, '\"' or \"'\"",
             f"值以全角引号 {quote!r} 开头：YAML 的引号须为半角的 '\"' 或 \"'\"",
+            re.sub("[“”‘’]", '"', lines[number - 1]),
         )
     return None
 
 
 def _masked(line: str) -> str:
-    """*line* with its quoted text blanked and its comment cut, so only the structure is searched."""
-    masked = re.sub(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^']|'')*'", lambda m: " " * len(m.group()), line)
-    comment = re.search(r"(?:^| )#", masked)
-    return masked[: comment.start()] if comment else masked
+    """*line* with its quoted text blanked and its comment cut, so only the structure is searched (one pass)."""
+    masked, quote, index = [], "", 0
+    while index < len(line):
+        character = line[index]
+        if quote:
+            if character == "\\" and quote == '"' and index + 1 < len(line):
+                masked.append("  ")
+                index += 2
+                continue
+            if character == quote:
+                quote = ""
+            masked.append(" ")
+        elif character in "\"'":
+            quote = character
+            masked.append(" ")
+        elif character == "#" and (index == 0 or line[index - 1] == " "):
+            break
+        else:
+            masked.append(character)
+        index += 1
+    return "".join(masked)
 
 
 def _flow_depths(lines: list[str]) -> list[int]:
@@ -173,35 +220,33 @@ def _indentation(lines: list[str], first: int, last: int) -> Slip | None:
             return Slip(
                 number,
                 start,
-                f"the key {key!r} is indented {start - 1} spaces, like no key above it: "
-                f"align it with the keys of its mapping (line {above_number} has {above_column - 1})",
+                f"the key {key!r} is indented {_spaces(start - 1)}, unlike any key above it: "
+                f"align it with the keys of its mapping (line {above_number} has {_spaces(above_column - 1)})",
                 f"键 {key!r} 缩进了 {start - 1} 个空格，与上文的键都对不齐：请与同级的键对齐"
                 f"（第 {above_number} 行缩进 {above_column - 1} 个空格）",
+                " " * (above_column - 1) + lines[number - 1].lstrip(" "),
             )
         following = _KEY_LINE.match(lines[number]) if number < len(lines) else None
         has_value = bool(lines[number - 1][found.end() :].strip())
         if has_value and here < above_column and following is not None and len(following["indent"]) + 1 > here:
             owner = _item_id(lines, number - 1, here)
             item = _item_id(lines, above_number, above_column)
-            under = f"the item with id {owner}" if owner else "the mapping above"
-            under_zh = f" id 为 {owner} 的一项" if owner else "上一级"
-            meant = f"; if it belongs to {item}, indent it {above_column - 1} spaces" if item else ""
+            under = f"the item with id {owner}" if owner else "the mapping that holds the lines above"
+            under_zh = f" id 为 {owner} 的一项" if owner else "包含上文各行的上一层映射"
+            meant = f"; if it belongs to {item}, indent it {_spaces(above_column - 1)}" if item else ""
             meant_zh = f"；如果它属于 {item}，请缩进 {above_column - 1} 个空格" if item else ""
             return Slip(
                 number,
                 start,
                 f"the key {key!r} is indented less than the lines around it, so it belongs to {under}{meant}",
                 f"键 {key!r} 的缩进比上下文少，因此落在了{under_zh}下{meant_zh}",
+                " " * (above_column - 1) + lines[number - 1].lstrip(" "),
             )
     return None
 
 
-def _key_column(line: str) -> int | None:
-    """The column (from 1) of the key a block line starts, or None for other lines."""
-    found = _KEY_LINE.match(line)
-    if found is None:
-        return None
-    return len(found["indent"]) + len(found["dash"] or "") + 1
+def _spaces(count: int) -> str:
+    return "1 space" if count == 1 else f"{count} spaces"
 
 
 def _previous_key(lines: list[str], number: int) -> tuple[int, int, bool] | None:

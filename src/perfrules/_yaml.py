@@ -14,6 +14,7 @@ both give the same events, and the same data and marks.
 from __future__ import annotations
 
 import io
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -33,7 +34,7 @@ from ruamel.yaml.events import (
 from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.resolver import Resolver
 
-from ._slips import find_slip
+from ._slips import Slip, fixed, slips
 from ._unicode import REFUSED_CHARACTER, refusal
 
 try:
@@ -92,12 +93,12 @@ def load_yaml(text: str, file: str) -> tuple[Any, dict[int, Marks]]:
     try:
         return _parse(text, file)
     except YamlProblem as e:
-        if e.code == "unreadable" and (slip := find_slip(text, e.line, parsed=True)):
+        if e.code == "unreadable" and (slip := _confirmed(text, file, e.line, parsed=True)):
             raise YamlProblem(slip.message, slip.line, slip.column, zh=slip.message_zh) from None
         raise
     except MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
-        if slip := find_slip(text, mark.line + 1 if mark else None):
+        if slip := _confirmed(text, file, mark.line + 1 if mark else None):
             raise YamlProblem(slip.message, slip.line, slip.column, zh=slip.message_zh) from None
         message = " ".join(str(part) for part in (e.context, e.problem) if part).split("\n")[0]
         zh = "YAML 格式有误：" + _parser_words_zh(e.context, e.problem)
@@ -158,6 +159,29 @@ def _parser_words_zh(context: object, problem: object) -> str:
                 words = words.replace(f" {token}", name)
             return f"{where}，{words}" if where else words
     return " ".join(str(part) for part in (context, problem) if part).split("\n")[0]
+
+
+CANDIDATES = 3
+"""Typing slips tried, nearest first, before the parser's own words are passed on."""
+
+
+def _confirmed(text: str, file: str, line: int | None, *, parsed: bool = False) -> Slip | None:
+    """The first typing slip near *line* whose fix lets reading get past *line*: only a slip that explains the
+    stop is named."""
+    for slip in itertools.islice(slips(text, line, parsed=parsed), CANDIDATES):
+        try:
+            _parse(fixed(text, slip), file)
+        except (YAMLError, YamlProblem) as e:
+            stop = e.line if isinstance(e, YamlProblem) else _line_of(e)
+            if stop is None or line is None or stop <= line:
+                continue
+        return slip
+    return None
+
+
+def _line_of(error: YAMLError) -> int | None:
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    return mark.line + 1 if mark is not None else None
 
 
 def prefer_pure_parser() -> None:

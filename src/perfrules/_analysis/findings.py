@@ -124,8 +124,12 @@ class _Reviewer:
             v, f = to_text(value), to_text(figure)
             table, column = reference.split("/", 1)
             row, _, funds_column = column.partition("/")
-            where = f"预算表的{column}" if table == "budget" else f"资金表{row}的{FUNDS_LABELS[funds_column]}"
-            where_en = f"the {table} table's {column.replace('/', ' ')}"
+            if table == "budget":
+                where, where_en = f"预算表的{column}", f"the budget table's {column}"
+            else:
+                row = next(iter(self.facts.funds), row) if row == "total" else row  # as the form names its total
+                where = f"资金表{row}的{FUNDS_LABELS[funds_column]}"
+                where_en = f"the funds table's {FUNDS_LABELS_EN[funds_column]} of {row}"
             yield Finding(
                 "error",
                 "figures-differ",
@@ -148,14 +152,15 @@ class _Reviewer:
             )
 
     def descriptive(self, indicator: Indicator, indicator_id: str, at: Location | None) -> Iterator[Finding]:
-        """A full score against a descriptive target whose actual is another phrase, not one meaning 达成."""
+        """A full score the unit judged (a descriptive target, or a word target met by a phrase) whose actual is
+        another phrase, not one meaning 达成."""
         target, actual = (str(indicator.parameters.get(key, "")).strip() for key in ("target", "actual"))
         try:
-            if parse_target(target, self.spec.vocabulary).kind != "descriptive" or actual == target:
-                return
-            if parse_target(actual, self.spec.vocabulary).tier == "达成":
-                return
-        except TargetError:  # a number where the actual should be: the rule was read, so this is not reached
+            kinds = (parse_target(target, self.spec.vocabulary).kind, parse_target(actual, self.spec.vocabulary))
+        except TargetError:  # the rule was read from these texts, so this is not reached
+            return
+        judged = kinds[0] == "descriptive" or (kinds[0] == "word" and kinds[1].kind == "descriptive")
+        if not judged or actual == target or kinds[1].tier == "达成":
             return
         yield Finding(
             "warning",

@@ -573,11 +573,8 @@ class _Reader:
                 )
         if line.value("weight") is not None:
             at = self.place(grid, row, line.columns["weight"])
-            if _not_applicable(line.value("weight")):
-                # 分值 "/": the row does not apply; it weighs nothing and scores "/" whatever its 得分 cell says.
-                self.put(data, (*path, "weight"), Decimal(0), at)
-                if line.value("score") is None:
-                    self.put(data, (*path, "score"), NOT_APPLICABLE_MARK, at)
+            if _not_applicable(line.value("weight")):  # 分值 "/": the row does not apply, as in a facts file
+                self.put(data, (*path, "weight"), NOT_APPLICABLE_MARK, at)
             else:
                 weight = self.number(grid, row, line.columns["weight"], what=WEIGHT, indicator=leaf_id)
                 if weight is not None:

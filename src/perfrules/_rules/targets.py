@@ -116,6 +116,8 @@ def parse_target(raw: str, vocabulary: Mapping[str, str] | None = None) -> Targe
         return Target(raw, tier=vocabulary[text])
     if text in _TOKENS:
         return Target(raw, tier=_TOKENS[text])
+    if _YEAR_END.fullmatch(text):  # 年底前, 年内: the year evaluated, to its last day
+        return Target(raw, "<=", deadline=(None, 12, 31))
     if not _attempted(text):
         return Target(raw)
     comparator: Comparator | None = None
@@ -176,13 +178,17 @@ def parse_target(raw: str, vocabulary: Mapping[str, str] | None = None) -> Targe
 _SYMBOLS = tuple(word for word, _ in _PREFIXES if not re.match(r"[\u4e00-\u9fff]", word))
 
 
+_YEAR_END = re.compile(r"(?:本?年(?:底|末)(?:前|之前|以前)?|年内)")
+_OPENS_AS_NUMBER = re.compile(r"[0-9０-９.．]|[一二三四五六七八九十]{1,3}月")
+
+
 def _attempted(text: str) -> bool:
-    """Whether *text* opens as a quantity or a date: a comparison symbol, or a number after any comparison word
-    ("不低于95%"). Any other text is a phrase, whatever numbers it holds ("完成3个村改造")."""
+    """Whether *text* opens as a quantity or a date: a comparison symbol, or a number (or a month in Chinese
+    numerals, 九月底前) after any comparison word ("不低于95%"). Any other text is a phrase, whatever numbers it
+    holds ("完成3个村改造")."""
     if text.startswith(_SYMBOLS):
         return True
     for word, _ in _PREFIXES:
         if text.startswith(word):
-            text = text[len(word) :]
-            break
-    return text[:1].isdigit() or text[:1] in ".．"
+            return not text[len(word) :] or bool(_OPENS_AS_NUMBER.match(text, len(word)))  # "不低于" alone too
+    return bool(_OPENS_AS_NUMBER.match(text))

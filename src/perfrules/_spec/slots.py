@@ -98,7 +98,16 @@ def fill(spec: Spec, facts: Facts, registry: Registry) -> tuple[Spec, Facts]:
                 node.setdefault("kind", "target")
             elif "kind" not in node and "expression" not in node and "self_assessed" in slot.kinds:
                 node["kind"] = "self_assessed"  # a row of only a name, 分值 and 得分: the unit's own score
-            if leaf.get("score") not in (None, NOT_APPLICABLE_MARK) and assessment.score is None:
+            if assessment.not_applicable and leaf.get("score") not in (None, NOT_APPLICABLE_MARK):
+                error(
+                    "bad-value",
+                    f"the row is marked '/' (not applicable), yet scores {leaf['score']!r:.40}: leave its score out",
+                    *at,
+                    "score",
+                    indicator=str(leaf.get("id")),
+                    zh=f"该行已标为 '/'（不适用），却填了得分 {leaf['score']!r:.40}：得分请留空或写 '/'",
+                )
+            elif leaf.get("score") not in (None, NOT_APPLICABLE_MARK) and assessment.score is None:
                 error(
                     "bad-number",
                     f"score must be a number or '/', not {leaf['score']!r:.40}",
