@@ -424,3 +424,40 @@ def test_a_word_target_met_by_a_phrase_is_found_at_full_marks() -> None:
     """A 达成-word target whose actual is a phrase is the unit's judgement too: at full marks it is a finding."""
     result = perfrules.evaluate(NATIONAL, unit(row("达成预期指标", "基本按计划推进")))
     assert "descriptive-full-score" in [finding.code for finding in perfrules.findings(result)]
+
+
+@pytest.mark.parametrize(("typed", "year"), [(2022, 2022), ("2022年度", 2022), ("2022 年", 2022), ("2022.7", None)])
+def test_the_year_cell_as_people_type_it(tmp_path: Path, typed: object, year: int | None) -> None:
+    """The template's 年度 cell takes 2022 or "2022年度", as the title writes it; 2022.7 is no year."""
+    import openpyxl
+
+    spec = perfrules.load_spec(SEED_SPEC)
+    path = tmp_path / "blank.xlsx"
+    path.write_bytes(perfrules.template(spec))
+    book = openpyxl.load_workbook(path)
+    sheet = book.worksheets[0]
+    [label] = [cell for line in sheet.iter_rows() for cell in line if cell.value == "年度"]
+    sheet.cell(label.row, label.column + 1).value = typed
+    book.save(path)
+    if year is None:
+        with pytest.raises(PerfrulesError) as info:
+            perfrules.load_facts(path, spec=spec)
+        assert "the year is a whole number, not 2022.7" in [p.message for p in info.value.diagnostics]
+    else:
+        assert year == perfrules.load_facts(path, spec=spec).year
+
+
+@pytest.mark.parametrize(
+    ("title", "subject"),
+    [
+        ("附件2 2022年度某县财政局部门整体支出绩效自评表", "某县财政局"),
+        ("2022年度部门整体支出绩效自评表（金额单位：万元）", None),
+        ("2022年度部门整体支出绩效自评表", None),
+    ],
+)
+def test_a_unit_in_the_title_and_nothing_else(tmp_path: Path, title: str, subject: str | None) -> None:
+    """Only the words before the form's name, besides an 附件 number and the year, are taken for the unit."""
+    from .test_workbook import edited, official_department
+
+    path = edited(official_department(tmp_path / "form.xlsx"), A1=title, B3=None)
+    assert subject == perfrules.load_facts(path, spec=perfrules.load_spec(SEED_SPEC)).subject

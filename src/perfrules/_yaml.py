@@ -253,7 +253,7 @@ class _Builder:
         try:
             root = self.node((1, 1))
         except YamlProblem as e:
-            e.path = self.key_path()
+            e.path = self.where_reading_stopped()
             raise
         self.take()  # the document's end
         if not isinstance(self.peek(), StreamEndEvent):
@@ -266,7 +266,7 @@ class _Builder:
             raise YamlProblem("the document is empty", 1, 1, zh="文件是空的")
         return root, self.marks
 
-    def key_path(self) -> tuple[str | int, ...]:
+    def where_reading_stopped(self) -> tuple[str | int, ...]:
         """Where reading stopped, as keys and list positions; an item with an ``id`` is named by it."""
         path: list[str | int] = []
         for index, (_, step) in enumerate(self.trail):

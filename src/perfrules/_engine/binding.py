@@ -81,7 +81,7 @@ def bind(plan: Plan, facts: Facts) -> dict[str, Value]:
             error(
                 "fact-twice",
                 f"facts {given[name]!r} and {key!r} are the same fact once normalised (NFKC): keep one",
-                f"填报数据 {given[name]!r} 与 {key!r} 规范化（NFKC）后是同一项，只能保留一个",
+                f"填报数据 {given[name]!r} 与 {key!r} 只是全角、半角等写法不同，实为同一项（NFKC），只能保留一个",
                 ("facts", key),
             )
         else:

@@ -338,17 +338,22 @@ class _Reader:
         title, name = re.sub(r"\s+", "", title), re.sub(r"\s+", "", self.spec.name)
         if not name or name not in title:
             return None
-        rest = re.sub(r"\d{4}年度?", "", title.replace(name, "")).strip("（）()：: ")
-        return rest or None
+        before = re.sub(r"^附件\d*", "", re.sub(r"\d{4}年度?", "", title[: title.index(name)])).strip("（）()：:、 ")
+        return before if before and not re.search("[:：]", before) else None  # a unit, not 金额单位：万元
 
     def header_block(self, grid: _Grid, header_row: int, data: dict[str, Any]) -> None:
         above = range(1, header_row)
         subject = grid.find(SUBJECT_LABELS, above)
         year = grid.find((YEAR,), above)
         year_at = _value_of(grid, year) if year else None
-        if year_at is not None:  # the template's 年度 cell
-            number = self.number(grid, *year_at, what=YEAR)
-            if number is not None:
+        if year_at is not None:  # the template's 年度 cell: 2022, or "2022年度" as the title writes it
+            value = grid.get(*year_at)
+            written = _YEAR.fullmatch(re.sub(r"\s+|度", "", value)) if isinstance(value, str) else None
+            number = Decimal(written.group(1)) if written else self.number(grid, *year_at, what=("year", YEAR))
+            if number is not None and number != int(number):
+                why = f"the year is a whole number, not {number}"
+                self.problem("not-a-number", why, self.place(grid, *year_at), zh=f"年度应为整数，现为 {number}")
+            elif number is not None:
                 self.put(data, ("year",), int(number), self.place(grid, *year_at))
         for row in range(1, subject[0] if subject else header_row):  # the title, not the goals' text
             text = " ".join(str(grid.get(row, column) or "") for column in range(1, grid.columns + 1))

@@ -102,6 +102,11 @@ class TargetError(ValueError):
         self.zh = zh
 
 
+def plain(written: str) -> str:
+    """A target as compared: no spaces, no final full stop, no （含）."""
+    return re.sub(r"\s+", "", written).rstrip("。.").replace("（含）", "").replace("(含)", "")
+
+
 def parse_target(raw: str, vocabulary: Mapping[str, str] | None = None) -> Target:
     """Read a target or actual as written on a form; *vocabulary* adds a region's phrases, each with its tier.
 
@@ -109,7 +114,7 @@ def parse_target(raw: str, vocabulary: Mapping[str, str] | None = None) -> Targe
         TargetError: the text opens as a comparison, a number or a date but is not one perfrules reads (a range,
             "≥9月", an impossible date, an unknown unit).
     """
-    text = re.sub(r"\s+", "", raw).rstrip("。.").replace("（含）", "").replace("(含)", "")
+    text = plain(raw)
     if text in ("", "/", "／", "-", "—", "无此项", "不适用"):
         return Target(raw, not_applicable=True)
     if vocabulary and text in vocabulary:

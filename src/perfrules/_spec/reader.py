@@ -20,7 +20,7 @@ from .._rules.expression import Expression, arity_problem, spreadsheet_hint
 from .._rules.functions import BUILTIN_RETURNS
 from .._rules.kinds import Rule
 from .._rules.names import ALIASES, is_fact_name, normal
-from .._rules.targets import QUALITATIVE_TIERS
+from .._rules.targets import QUALITATIVE_TIERS, plain
 from .._slips import quote_hint
 from .._unicode import describe
 from .._yaml import Path as DataPath
@@ -244,7 +244,7 @@ class SpecReader(DocumentReader):
                 self.error("bad-value", msg, path, zh=zh)
                 continue
             for index, phrase in enumerate(phrases):
-                key = re.sub(r"\s+", "", phrase)
+                key = plain(phrase)
                 if key in vocabulary and vocabulary[key] != tier:
                     msg = f"{phrase!r} is listed under both {vocabulary[key]} and {tier}"
                     zh = f"{phrase!r} 同时列在 {vocabulary[key]} 和 {tier} 下"
@@ -271,7 +271,7 @@ class SpecReader(DocumentReader):
                 continue
             if name in written:
                 msg = f"fact names {written[name]!r} and {key!r} are the same name once normalised (NFKC): keep one"
-                zh = f"填报数据名 {written[name]!r} 与 {key!r} 规范化（NFKC）后相同，只能保留一个"
+                zh = f"填报数据名 {written[name]!r} 与 {key!r} 只是全角、半角等写法不同，实为同一名称（NFKC），只能保留一个"
                 self.error("bad-name", msg, path, key=True, zh=zh)
                 continue
             written[name] = key
