@@ -169,3 +169,16 @@ def test_a_hostile_line_costs_no_time(line: str) -> None:
     with pytest.raises(SpecError):
         perfrules.load_spec(line + "\n")
     assert time.process_time() - started < 5
+
+
+def test_a_list_in_full_width_brackets_read_as_text() -> None:
+    """【达成，未达成】 is valid YAML text where a list was meant: the error about the value says why and what to
+    write."""
+    declared = EXECUTED + "  level:\n    type: text\n    values: 【达成，未达成】\n"
+    with pytest.raises(SpecError) as info:
+        perfrules.load_spec(typed(EXECUTED, declared))
+    [problem] = info.value.diagnostics
+    assert (
+        "(it is written in full-width brackets '【', so it is read as text: write '[达成, 未达成]')" in problem.message
+    )
+    assert "它用了全角括号 '【'，因此被当作文字：请写作 '[达成, 未达成]'" in str(problem.message_zh)

@@ -16,7 +16,7 @@ from attrs import field, frozen
 from ._diagnostics import Diagnostic, Location, did_you_mean
 from ._lang import Language
 from ._numbers import not_a_number, to_decimal
-from ._slips import colon_in_key
+from ._slips import bracket_hint, colon_in_key
 from ._unicode import REFUSED_CHARACTER, line_and_column, printable, refusal, refused
 from ._yaml import MAX_DEPTH, MAX_NODES, Marks, YamlProblem, load_yaml
 from ._yaml import Path as DataPath
@@ -278,7 +278,18 @@ class DocumentReader:
     ) -> None:
         """Note a problem at *path*: *message* in English, *zh* in Chinese."""
         location = self.document.location(path, key=key)
+        if not key and (hint := bracket_hint(self._value_at(path))):  # 【a, b】 read as text, where a list was meant
+            message, zh = message + hint[0], (zh or message) + hint[1]
         self.problems.append(Diagnostic("error", code, message, indicator, location, zh))
+
+    def _value_at(self, path: DataPath) -> object:
+        node: Any = self.document.data
+        for step in path:
+            try:
+                node = node[step]
+            except (KeyError, IndexError, TypeError):
+                return None
+        return node
 
     def summary(self) -> str:
         """``file: N problems in the <what>``, the headline of the error raised."""

@@ -321,3 +321,15 @@ def colon_in_key(key: str) -> tuple[str, str] | None:
         f"a full-width colon '：' joins the key and its value: write an ASCII colon and a space, {written!r}",
         f"键与值之间是全角冒号 '：'，请改为半角冒号加空格，写作 {written!r}",
     )
+
+
+def bracket_hint(value: object) -> tuple[str, str] | None:
+    """Words for a value YAML read as text because it was written in full-width brackets (``【达成, 未达成】``, where
+    ``[达成, 未达成]`` was meant), in English and Chinese; None for any other value."""
+    if not isinstance(value, str) or not value or value[0] not in _FULL_WIDTH_BRACKETS:
+        return None
+    meant = value.translate(_ASCII_BRACKETS).replace("，", ", ")
+    return (
+        f" (it is written in full-width brackets {value[0]!r}, so it is read as text: write {meant!r:.60})",
+        f"（它用了全角括号 {value[0]!r}，因此被当作文字：请写作 {meant!r:.60}）",
+    )
