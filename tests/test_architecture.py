@@ -21,7 +21,18 @@ PACKAGE = ROOT / "src" / "perfrules"
 CORE = ("_spec", "_rules", "_inputs", "_engine", "_plugins", "_diagnostics", "_document", "_numbers", "_lang",
         "_slips", "_unicode", "_yaml", "exceptions", "hookspecs")  # fmt: skip
 # Above them: results read and written, the command line, and the composition root that joins it all.
-OUTER = ("_analysis", "_forms", "_reports", "_plugins.builtins", "_api", "_cli", "_worker", "sandbox", "testing")
+OUTER = (
+    "_analysis",
+    "_forms",
+    "_reports",
+    "_plugins.builtins",
+    "_api",
+    "_batch",
+    "_cli",
+    "_worker",
+    "sandbox",
+    "testing",
+)
 HEAVY = ("click", "rich", "openpyxl", "xlsxwriter", "weasyprint")
 
 

@@ -37,10 +37,12 @@ from .hookspecs import hookimpl
 if TYPE_CHECKING:
     from ._analysis.findings import Finding, findings
     from ._analysis.summary import GradeCount, IndicatorLoss, RankedUnit, Summary, summarize
+    from ._batch import BatchResult, RowSource, batch
     from ._spec.writer import dump_spec
 
 # Imported at first use, so scoring a form (the command line, a batch job) does not build what it never calls.
 _ON_FIRST_USE = {
+    **dict.fromkeys(("BatchResult", "RowSource", "batch"), "._batch"),
     **dict.fromkeys(("Finding", "findings"), "._analysis.findings"),
     **dict.fromkeys(("GradeCount", "IndicatorLoss", "RankedUnit", "Summary", "summarize"), "._analysis.summary"),
     "dump_spec": "._spec.writer",
@@ -48,6 +50,7 @@ _ON_FIRST_USE = {
 
 __all__ = [
     "Assessment",
+    "BatchResult",
     "Condition",
     "Diagnostic",
     "Evaluation",
@@ -74,11 +77,13 @@ __all__ = [
     "Registry",
     "Review",
     "ReviewEntry",
+    "RowSource",
     "Rule",
     "Spec",
     "Stated",
     "Summary",
     "Trace",
+    "batch",
     "default_registry",
     "dump_spec",
     "evaluate",

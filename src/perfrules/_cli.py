@@ -87,7 +87,8 @@ def _commands(ctx: click.Context) -> Mapping[str, click.Command]:
 
 
 def _own_commands() -> dict[str, click.Command]:
-    return {command.name or "": command for command in (score, template, summary, explain, review, validate, plugins)}
+    commands = (score, batch, template, summary, explain, review, validate, plugins)
+    return {command.name or "": command for command in commands}
 
 
 def _report_problems(error: PerfrulesError) -> None:
@@ -347,6 +348,76 @@ def template(*, spec: str, output: str, facts_source: str | None) -> None:
     loaded = load_spec(spec)
     facts = load_facts(facts_source, spec=loaded) if facts_source else None
     _emit(blank_workbook(loaded, facts), output, "xlsx")
+
+
+@click.command()
+@click.argument("spec")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("-o", "--output", required=True, metavar="FILE", help="The results table: FILE.csv or FILE.jsonl.")
+@click.option(
+    "--errors",
+    metavar="FILE",
+    help="The refused rows with every problem (.csv or .jsonl); default: OUTPUT with .errors before its suffix.",
+)
+@click.option("--resume", is_flag=True, help="Keep the rows OUTPUT and the errors file hold; score only the rest.")
+@_LANG_OF_MESSAGES
+def batch(*, spec: str, inputs: tuple[str, ...], output: str, errors: str | None, resume: bool) -> None:
+    """批量计分 · Score every unit in INPUTS under SPEC into one table.
+
+    INPUTS are facts files (YAML, JSON, filled workbooks), folders of them, and CSV or JSON Lines tables of one
+    unit per row (docs/batch.md). A refused row never stops the batch: it goes to the errors file, with its
+    source and every problem in Chinese and English. Exit 1 when any row was refused.
+    """
+    from ._batch import ERROR_COLUMNS, TableWriter, error_rows, result_columns, result_row
+    from ._batch import batch as score_all
+
+    results_path = Path(output)
+    errors_path = Path(errors) if errors else results_path.with_suffix(f".errors{results_path.suffix}")
+    for path in (results_path, errors_path):
+        if path.suffix.lower() not in (".csv", ".jsonl"):
+            raise _usage(f"{path}: write a .csv or .jsonl table", f"{path}：请写成 .csv 或 .jsonl 表")
+    loaded = load_spec(spec)
+    results = TableWriter(results_path, result_columns(loaded), resume=resume)
+    refusals = TableWriter(errors_path, ERROR_COLUMNS, resume=resume)
+    done = results.written | refusals.written
+    scored = refused = 0
+    grades: dict[str, int] = {}
+    warnings: dict[str, int] = {}
+    try:
+        for result in score_all(loaded, inputs, skip=done):
+            if result.evaluation is None:
+                refused += 1
+                for row in error_rows(result):
+                    refusals.write(row)
+                continue
+            scored += 1
+            results.write(result_row(result.source, result.evaluation))
+            grades[result.evaluation.grade.label] = grades.get(result.evaluation.grade.label, 0) + 1
+            for diagnostic in result.evaluation.diagnostics:
+                if diagnostic.level == "warning":
+                    warnings[diagnostic.code] = warnings.get(diagnostic.code, 0) + 1
+    finally:
+        results.close()
+        refusals.close()
+    earlier = len(done)
+    grade_words = "、".join(f"{label} {count}" for label, count in grades.items())
+    warning_words = ", ".join(f"{code} {count}" for code, count in sorted(warnings.items()))
+    if current_language() == "en":
+        line = f"{scored + refused} read: {scored} scored, {refused} refused"
+        line += f"; grades {grade_words.replace('、', ', ')}" if grades else ""
+        line += f"; warnings {warning_words}" if warnings else ""
+        line += f" ({earlier} done before)" if earlier else ""
+    else:
+        line = f"读取 {scored + refused} 份：计分 {scored} 份，拒收 {refused} 份"
+        line += f"；等级 {grade_words}" if grades else ""
+        line += f"；警告 {warning_words}" if warnings else ""
+        line += f"（此前已完成 {earlier} 份）" if earlier else ""
+    click.echo(line, err=True)
+    if refused or refusals.written:
+        click.echo(
+            f"refused rows: {errors_path}" if current_language() == "en" else f"拒收的行：{errors_path}", err=True
+        )
+        sys.exit(EXIT_PROBLEMS)
 
 
 @click.command()

@@ -1,0 +1,232 @@
+"""Batch scoring: many units' facts, from folders of facts files and from tables, into one table of results.
+
+Every input row is either scored or refused, never lost: a refused row keeps its identity (file, row number,
+subject) and every problem, in Chinese and English. Rows are read and written one at a time, so memory does not
+grow with the number of rows, and results are written as they come, so a batch stopped midway is finished by
+running it again with ``resume`` (rows already written are skipped).
+
+Table convention (CSV, and JSON Lines written flat): one row per unit; ``subject``, ``year`` and ``units`` as in a
+facts file; ``score:<id>``, ``reason:<id>`` and ``measure:<id>`` for an indicator's claim, reason and measure;
+every other column a fact, by its name. An empty cell is a value not given. A JSON Lines object with a ``facts``
+key is read as a whole facts file instead.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from attrs import frozen
+
+from ._api import evaluate, load_facts
+from ._diagnostics import Diagnostic
+from ._engine.results import Evaluation
+from ._numbers import to_text
+from ._spec.model import Spec
+from .exceptions import PerfrulesError
+
+FACTS_SUFFIXES = (".yaml", ".yml", ".json", ".xlsx")
+TABLE_SUFFIXES = (".csv", ".jsonl")
+_PER_INDICATOR = ("score", "reason", "measure")
+_BOOLEANS = {"true": True, "false": False, "是": True, "否": False}
+"""A table's text for a yes-or-no fact."""
+
+
+@frozen
+class RowSource:
+    """Where one unit's facts came from: a file, and the row of a table (from 1, below its header)."""
+
+    file: str
+    row: int | None = None
+
+    def __str__(self) -> str:
+        return self.file if self.row is None else f"{self.file}#{self.row}"
+
+
+@frozen
+class BatchResult:
+    """One input row, scored (*evaluation*) or refused (*problems*, every one, in both languages)."""
+
+    source: RowSource
+    evaluation: Evaluation | None = None
+    problems: tuple[Diagnostic, ...] = ()
+    subject: str | None = None
+
+    @property
+    def refused(self) -> bool:
+        return self.evaluation is None
+
+
+def batch(spec: Spec, inputs: Iterable[str | Path], *, skip: frozenset[str] = frozenset()) -> Iterator[BatchResult]:
+    """Score every unit in *inputs* — facts files, folders of them, CSV or JSON Lines tables — under *spec*, one
+    result per unit in input order, rows whose source (`RowSource` as text) is in *skip* left out.
+
+    Raises:
+        SourceNotFoundError: an input that is no file or folder.
+    """
+    for source, facts in _rows(inputs, spec):
+        if str(source) in skip:
+            continue
+        if isinstance(facts, Diagnostic):
+            yield BatchResult(source, problems=(facts,))
+            continue
+        subject = facts.get("subject") if isinstance(facts, Mapping) else None
+        try:
+            evaluation = evaluate(spec, load_facts(facts, spec=spec))
+        except PerfrulesError as error:
+            yield BatchResult(source, problems=tuple(error.diagnostics) or (_headline(error),), subject=subject)
+        else:
+            yield BatchResult(source, evaluation, subject=evaluation.facts.subject)
+
+
+def _headline(error: PerfrulesError) -> Diagnostic:
+    """An error without located problems, as one problem."""
+    return Diagnostic("error", "unreadable", error.args[0], message_zh=error.message_zh)
+
+
+def _rows(inputs: Iterable[str | Path], spec: Spec) -> Iterator[tuple[RowSource, Any]]:
+    for given in inputs:
+        path = Path(given)
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*") if p.suffix.lower() in (*FACTS_SUFFIXES, *TABLE_SUFFIXES))
+        else:
+            files = [path]
+        for file in files:
+            suffix = file.suffix.lower()
+            if suffix == ".csv":
+                yield from _csv_rows(file, spec)
+            elif suffix == ".jsonl":
+                yield from _jsonl_rows(file, spec)
+            else:
+                yield RowSource(str(file)), file
+
+
+def _csv_rows(file: Path, spec: Spec) -> Iterator[tuple[RowSource, Any]]:
+    with file.open(encoding="utf-8-sig", newline="") as stream:
+        for number, row in enumerate(csv.DictReader(stream), 1):
+            yield RowSource(str(file), number), facts_of_row(row, spec)
+
+
+def _jsonl_rows(file: Path, spec: Spec) -> Iterator[tuple[RowSource, Any]]:
+    with file.open(encoding="utf-8") as stream:
+        for number, line in enumerate((line for line in stream if line.strip()), 1):
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError:
+                message, zh = f"line {number} is not a JSON object", f"第 {number} 行不是 JSON 对象"
+                yield RowSource(str(file), number), Diagnostic("error", "unreadable", message, message_zh=zh)
+                continue
+            facts = row if isinstance(row, dict) and "facts" in row else facts_of_row(row, spec)
+            yield RowSource(str(file), number), facts
+
+
+def facts_of_row(row: Any, spec: Spec) -> Any:
+    """A flat table row (see the module) as a facts mapping; anything else is passed on to be refused."""
+    if not isinstance(row, dict):
+        return row
+    facts: dict[str, Any] = {}
+    values: dict[str, Any] = {}
+    assessments: dict[str, dict[str, Any]] = {}
+    for column, value in row.items():
+        if value is None or value == "" or column is None:
+            continue
+        name, _, indicator = str(column).partition(":")
+        if indicator and name in _PER_INDICATOR:
+            assessments.setdefault(indicator, {})[name] = value
+        elif column in ("subject", "year", "units"):
+            facts[column] = int(value) if column != "subject" and str(value).isdigit() else value
+        else:
+            declared = spec.facts.get(column)
+            boolean = declared is not None and declared.type == "boolean" and isinstance(value, str)
+            values[column] = _BOOLEANS.get(value.strip().lower(), value) if boolean else value
+    return {**facts, "facts": values, "assessments": assessments}
+
+
+def result_columns(spec: Spec) -> list[str]:
+    """The columns of the results table: the row's identity, the total and grade, every indicator's score."""
+    return [
+        "source",
+        "row",
+        "subject",
+        "year",
+        "total",
+        "grade",
+        "warnings",
+        *(f"score:{i.id}" for i in spec.walk()),
+    ]
+
+
+def result_row(source: RowSource, evaluation: Evaluation) -> dict[str, str]:
+    """A scored row as text: exact numbers as written by perfrules (``95.91``)."""
+    scores = {f"score:{indicator_id}": to_text(score) for indicator_id, score in evaluation.scores.items()}
+    return {
+        "source": source.file,
+        "row": "" if source.row is None else str(source.row),
+        "subject": evaluation.facts.subject or "",
+        "year": "" if evaluation.facts.year is None else str(evaluation.facts.year),
+        "total": to_text(evaluation.total),
+        "grade": evaluation.grade.label,
+        "warnings": str(sum(d.level == "warning" for d in evaluation.diagnostics)),
+        **scores,
+    }
+
+
+ERROR_COLUMNS = ["source", "row", "subject", "code", "indicator", "location", "message_zh", "message_en"]
+
+
+def error_rows(result: BatchResult) -> Iterator[dict[str, str]]:
+    """A refused row's problems, one table row each, in both languages."""
+    for problem in result.problems:
+        yield {
+            "source": result.source.file,
+            "row": "" if result.source.row is None else str(result.source.row),
+            "subject": str(result.subject or ""),
+            "code": problem.code,
+            "indicator": problem.indicator or "",
+            "location": str(problem.location or ""),
+            "message_zh": problem.text("zh"),
+            "message_en": problem.message,
+        }
+
+
+class TableWriter:
+    """Rows written to a CSV or JSON Lines file as they come, each complete on its own line; with *resume*, the
+    rows already there are kept (a line cut short by a stop is dropped) and new ones appended."""
+
+    def __init__(self, path: Path, columns: list[str], *, resume: bool = False) -> None:
+        self.path, self.columns = path, columns
+        self.jsonl = path.suffix.lower() == ".jsonl"
+        kept = _complete_lines(path) if resume and path.exists() else ""
+        self.written = _sources(kept, jsonl=self.jsonl)
+        self.stream = path.open("w", encoding="utf-8", newline="")
+        self.stream.write(kept)
+        self.csv = csv.DictWriter(self.stream, columns, extrasaction="ignore")
+        if not self.jsonl and not kept:
+            self.csv.writeheader()
+
+    def write(self, row: Mapping[str, str]) -> None:
+        if self.jsonl:
+            self.stream.write(json.dumps(row, ensure_ascii=False) + "\n")
+        else:
+            self.csv.writerow(row)
+        self.stream.flush()
+
+    def close(self) -> None:
+        self.stream.close()
+
+
+def _complete_lines(path: Path) -> str:
+    text = path.read_text(encoding="utf-8")
+    return text if text.endswith("\n") else text[: text.rfind("\n") + 1]
+
+
+def _sources(text: str, *, jsonl: bool) -> frozenset[str]:
+    """The sources (`RowSource` as text) of the rows of a results or errors table."""
+    if jsonl:
+        rows: Iterable[Mapping[str, str]] = (json.loads(line) for line in text.splitlines() if line.strip())
+    else:
+        rows = csv.DictReader(text.splitlines())
+    return frozenset(str(RowSource(row["source"], int(row["row"]) if row.get("row") else None)) for row in rows)
