@@ -145,3 +145,24 @@ def test_outputs_are_tables() -> None:
     """Results and errors are .csv or .jsonl tables; anything else is a usage error in the chosen language."""
     result = CliRunner().invoke(main, ["batch", str(SEED_SPEC), str(SEED_FACTS), "-o", "out.xlsx", "--lang", "zh"])
     assert 2 == result.exit_code and "请写成 .csv 或 .jsonl 表" in result.output
+
+
+def test_a_plain_row_scores_as_the_same_row_read_as_a_file(tmp_path: Path) -> None:
+    """A table row built directly scores, and is refused, exactly as the same row read through the facts reader."""
+    from perfrules._batch import RowSource, _plain_facts, facts_of_row
+
+    spec = perfrules.load_spec(SEED_SPEC)
+    for changes in ({}, {"executed": "abc"}, {"score:1.1.1": "/"}, {"score:1.1.1": "21"}, {"year": ""}):
+        row = {key: str(value) for key, value in table_row(1).items()} | changes
+        facts = facts_of_row(row, spec)
+        plain = _plain_facts(facts, RowSource("units.csv", 1))
+        assert plain is not None
+
+        def outcome(given: Any) -> Any:
+            try:
+                result = perfrules.evaluate(spec, given)
+            except perfrules.PerfrulesError as error:
+                return sorted((problem.code, problem.message) for problem in error.diagnostics)
+            return result.scores, result.total, [d.code for d in result.diagnostics]
+
+        assert outcome(perfrules.load_facts(facts, spec=spec)) == outcome(plain)

@@ -24,7 +24,8 @@ from attrs import frozen
 from ._api import evaluate, load_facts
 from ._diagnostics import Diagnostic
 from ._engine.results import Evaluation
-from ._numbers import to_text
+from ._inputs.facts import NOT_APPLICABLE_MARK, Assessment, Facts
+from ._numbers import to_decimal, to_text
 from ._spec.model import Spec
 from .exceptions import PerfrulesError
 
@@ -75,11 +76,45 @@ def batch(spec: Spec, inputs: Iterable[str | Path], *, skip: frozenset[str] = fr
             continue
         subject = facts.get("subject") if isinstance(facts, Mapping) else None
         try:
-            evaluation = evaluate(spec, load_facts(facts, spec=spec))
+            # A table's row as plain as a form gets is built directly; any other is read, and checked, as a file is.
+            evaluation = evaluate(spec, _plain_facts(facts, source) or load_facts(facts, spec=spec))
         except PerfrulesError as error:
             yield BatchResult(source, problems=tuple(error.diagnostics) or (_headline(error),), subject=subject)
         else:
             yield BatchResult(source, evaluation, subject=evaluation.facts.subject)
+
+
+def _plain_facts(facts: object, source: RowSource) -> Facts | None:
+    """*facts* of a table row (see `facts_of_row`) as `Facts`, when every part of it is plainly well formed: text
+    where text goes, a whole year, claims that are numbers or "/"; None for anything else, which is read as a file
+    is, so that whatever is wrong with it is reported as for a file. The facts' values are checked when scored."""
+    if not isinstance(facts, dict) or set(facts) - _PLAIN_KEYS:
+        return None
+    subject, year, units = facts.get("subject"), facts.get("year"), facts.get("units")
+    if (subject is not None and not isinstance(subject, str)) or any(
+        value is not None and type(value) is not int for value in (year, units)
+    ):
+        return None
+    assessments = {}
+    for indicator_id, entry in facts["assessments"].items():
+        score, reason, measure = entry.get("score"), entry.get("reason"), entry.get("measure")
+        number = None if score in (None, NOT_APPLICABLE_MARK) else to_decimal(score)
+        if (score not in (None, NOT_APPLICABLE_MARK) and number is None) or not all(
+            isinstance(text, (str, type(None))) for text in (reason, measure)
+        ):
+            return None
+        assessments[indicator_id] = Assessment(number, reason, measure, not_applicable=score == NOT_APPLICABLE_MARK)
+    return Facts(
+        subject=subject,
+        year=year,
+        units=units,
+        values=facts["facts"],
+        assessments=assessments,
+        file=str(source),
+    )
+
+
+_PLAIN_KEYS = frozenset({"subject", "year", "units", "facts", "assessments"})
 
 
 def _headline(error: PerfrulesError) -> Diagnostic:
