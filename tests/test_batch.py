@@ -166,3 +166,22 @@ def test_a_plain_row_scores_as_the_same_row_read_as_a_file(tmp_path: Path) -> No
             return result.scores, result.total, [d.code for d in result.diagnostics]
 
         assert outcome(perfrules.load_facts(facts, spec=spec)) == outcome(plain)
+
+
+def test_the_readme_batch_commands(tmp_path: Path) -> None:
+    """The README's generated units: 200 files (10 broken: 190 scored, 10 refused, exit 1), and the same units as a
+    table, all scored alike."""
+    generate = Path(__file__).parents[1] / "bench" / "generate.py"
+    subprocess.run(  # noqa: S603
+        [sys.executable, str(generate), str(tmp_path / "units"), str(tmp_path / "units.csv"), "--units", "200"],
+        check=True,
+        capture_output=True,
+    )
+    folder = CliRunner().invoke(main, ["batch", str(SEED_SPEC), str(tmp_path / "units"), "-o", str(tmp_path / "a.csv")])
+    table = CliRunner().invoke(
+        main, ["batch", str(SEED_SPEC), str(tmp_path / "units.csv"), "-o", str(tmp_path / "b.jsonl")]
+    )
+    assert (1, 0) == (folder.exit_code, table.exit_code)
+    assert "200 read: 190 scored, 10 refused" in folder.stderr
+    by_subject = {row["subject"]: row["total"] for row in read_table(tmp_path / "b.jsonl")}
+    assert all(by_subject[row["subject"]] == row["total"] for row in read_table(tmp_path / "a.csv"))

@@ -27,7 +27,7 @@ from ._engine.results import Evaluation
 from ._inputs.facts import NOT_APPLICABLE_MARK, Assessment, Facts
 from ._numbers import to_decimal, to_text
 from ._spec.model import Spec
-from .exceptions import PerfrulesError
+from .exceptions import PerfrulesError, SourceNotFoundError
 
 FACTS_SUFFIXES = (".yaml", ".yml", ".json", ".xlsx")
 TABLE_SUFFIXES = (".csv", ".jsonl")
@@ -66,8 +66,23 @@ def batch(spec: Spec, inputs: Iterable[str | Path], *, skip: frozenset[str] = fr
     result per unit in input order, rows whose source (`RowSource` as text) is in *skip* left out.
 
     Raises:
-        SourceNotFoundError: an input that is no file or folder.
+        SourceNotFoundError: an input that is no file or folder (before any row is read).
     """
+    given = [Path(path) for path in inputs]
+    check_inputs(given)
+    return _results(spec, given, skip)
+
+
+def check_inputs(inputs: Iterable[str | Path]) -> None:
+    """Raise `SourceNotFoundError` naming every input that is no file or folder."""
+    missing = [str(path) for path in inputs if not Path(path).exists()]
+    if missing:
+        shown = ", ".join(repr(path) for path in missing)
+        message, zh = f"no such file or folder: {shown:.300}", f"找不到文件或文件夹：{shown:.300}"
+        raise SourceNotFoundError(message, message_zh=zh)
+
+
+def _results(spec: Spec, inputs: list[Path], skip: frozenset[str]) -> Iterator[BatchResult]:
     for source, facts in _rows(inputs, spec):
         if str(source) in skip:
             continue
@@ -122,9 +137,8 @@ def _headline(error: PerfrulesError) -> Diagnostic:
     return Diagnostic("error", "unreadable", error.args[0], message_zh=error.message_zh)
 
 
-def _rows(inputs: Iterable[str | Path], spec: Spec) -> Iterator[tuple[RowSource, Any]]:
-    for given in inputs:
-        path = Path(given)
+def _rows(inputs: list[Path], spec: Spec) -> Iterator[tuple[RowSource, Any]]:
+    for path in inputs:
         if path.is_dir():
             files = sorted(p for p in path.rglob("*") if p.suffix.lower() in (*FACTS_SUFFIXES, *TABLE_SUFFIXES))
         else:

@@ -368,8 +368,10 @@ def batch(*, spec: str, inputs: tuple[str, ...], output: str, errors: str | None
     unit per row (docs/batch.md). A refused row never stops the batch: it goes to the errors file, with its
     source and every problem in Chinese and English. Exit 1 when any row was refused.
     """
-    from ._batch import ERROR_COLUMNS, TableWriter, error_rows, result_columns, result_row
+    from ._batch import ERROR_COLUMNS, TableWriter, check_inputs, error_rows, result_columns, result_row
     from ._batch import batch as score_all
+
+    check_inputs(inputs)
 
     results_path = Path(output)
     errors_path = Path(errors) if errors else results_path.with_suffix(f".errors{results_path.suffix}")
