@@ -62,7 +62,7 @@ def write_csv(path: Path, rows: list[dict[str, Any]]) -> Path:
 def read_table(path: Path) -> list[dict[str, str]]:
     if path.suffix == ".jsonl":
         return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    with path.open(encoding="utf-8", newline="") as stream:
+    with path.open(encoding="utf-8-sig", newline="") as stream:
         return list(csv.DictReader(stream))
 
 
@@ -185,3 +185,14 @@ def test_the_readme_batch_commands(tmp_path: Path) -> None:
     assert "200 read: 190 scored, 10 refused" in folder.stderr
     by_subject = {row["subject"]: row["total"] for row in read_table(tmp_path / "b.jsonl")}
     assert all(by_subject[row["subject"]] == row["total"] for row in read_table(tmp_path / "a.csv"))
+
+
+def test_a_results_csv_is_safe_to_open_in_a_spreadsheet(tmp_path: Path) -> None:
+    """The results CSV starts with a BOM (Excel and WPS read its Chinese), and text a spreadsheet would run as a
+    formula (a unit called "=1+1") is written with a leading apostrophe."""
+    row = table_row(1) | {"subject": "=1+1"}
+    table = write_csv(tmp_path / "units.csv", [row])
+    output = tmp_path / "results.csv"
+    CliRunner().invoke(main, ["batch", str(SEED_SPEC), str(table), "-o", str(output)])
+    assert output.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert "'=1+1" == read_table(output)[0]["subject"]

@@ -26,6 +26,7 @@ from ._diagnostics import Diagnostic
 from ._engine.results import Evaluation
 from ._inputs.facts import NOT_APPLICABLE_MARK, Assessment, Facts
 from ._numbers import to_decimal, to_text
+from ._reports.csv import BOM, spreadsheet_text
 from ._spec.model import Spec
 from .exceptions import PerfrulesError, SourceNotFoundError
 
@@ -248,28 +249,28 @@ class TableWriter:
     def __init__(self, path: Path, columns: list[str], *, resume: bool = False) -> None:
         self.path, self.columns = path, columns
         self.jsonl = path.suffix.lower() == ".jsonl"
-        kept = _complete_lines(path) if resume and path.exists() else ""
-        self.written = _sources(kept, jsonl=self.jsonl)
-        self.stream = path.open("w", encoding="utf-8", newline="")
-        self.stream.write(kept)
+        kept = b""
+        if resume and path.exists():
+            with path.open("r+b") as stream:  # in place: nothing already written is ever rewritten
+                kept = stream.read()
+                kept = kept[: kept.rfind(b"\n") + 1]
+                stream.truncate(len(kept))
+        self.written = _sources(kept.decode("utf-8-sig"), jsonl=self.jsonl)
+        self.stream = path.open("a" if kept else "w", encoding="utf-8", newline="")
         self.csv = csv.DictWriter(self.stream, columns, extrasaction="ignore")
         if not self.jsonl and not kept:
+            self.stream.write(BOM)  # so that Excel and WPS read the Chinese text
             self.csv.writeheader()
 
     def write(self, row: Mapping[str, str]) -> None:
         if self.jsonl:
             self.stream.write(json.dumps(row, ensure_ascii=False) + "\n")
-        else:
-            self.csv.writerow(row)
+        else:  # text a spreadsheet would run as a formula is written with a leading apostrophe
+            self.csv.writerow({k: v if k in ("source", "row") else spreadsheet_text(v) for k, v in row.items()})
         self.stream.flush()
 
     def close(self) -> None:
         self.stream.close()
-
-
-def _complete_lines(path: Path) -> str:
-    text = path.read_text(encoding="utf-8")
-    return text if text.endswith("\n") else text[: text.rfind("\n") + 1]
 
 
 def _sources(text: str, *, jsonl: bool) -> frozenset[str]:

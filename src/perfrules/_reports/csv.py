@@ -36,17 +36,17 @@ def render_csv(evaluation: Evaluation) -> str:
             (
                 result.id,
                 LEVEL_NAMES[len(parents)] if len(parents) < len(LEVEL_NAMES) else str(len(parents) + 1),
-                _text(result.name),
-                _text(" / ".join(parents)),
+                spreadsheet_text(result.name),
+                spreadsheet_text(" / ".join(parents)),
                 _number(result.weight),
                 _number(result.score),
                 _number(result.computed),
                 _number(result.claim),
                 _number(result.self_score),
                 _number(result.review_score),
-                _text(result.reason),
-                _text(result.measure),
-                _text(result.explanation),
+                spreadsheet_text(result.reason),
+                spreadsheet_text(result.measure),
+                spreadsheet_text(result.explanation),
             )
         )
         for child in result.children:
@@ -57,7 +57,7 @@ def render_csv(evaluation: Evaluation) -> str:
     return BOM + output.getvalue()
 
 
-def _text(value: str | None) -> str:
+def spreadsheet_text(value: str | None) -> str:
     """Free text for a spreadsheet: one starting like a formula gets a leading apostrophe, so it is never run."""
     if not value:
         return ""
