@@ -355,6 +355,20 @@ class TestFiguresTypedOnce:
         assert D("8.00") == result["4"].score
 
 
+def template_with_year(folder: Path, spec: perfrules.Spec, typed: object) -> Path:
+    """A blank template of *spec* with *typed* in its 年度 cell."""
+    import openpyxl
+
+    path = folder / "blank.xlsx"
+    path.write_bytes(perfrules.template(spec))
+    book = openpyxl.load_workbook(path)
+    sheet = book.worksheets[0]
+    [label] = [cell for line in sheet.iter_rows() for cell in line if cell.value == "年度"]
+    sheet.cell(label.row, label.column + 1).value = typed
+    book.save(path)
+    return path
+
+
 class TestWhoAndWhen:
     WHO: ClassVar[dict[str, str]] = {
         "department": "某县水利局",
@@ -375,17 +389,8 @@ class TestWhoAndWhen:
 
     def test_the_year_typed_into_a_blank_template(self, tmp_path: Path) -> None:
         """A blank department template's 年度 cell, typed in, is the facts' year."""
-        import openpyxl
-
         spec = perfrules.load_spec(SEED_SPEC)
-        path = tmp_path / "blank.xlsx"
-        path.write_bytes(perfrules.template(spec))
-        book = openpyxl.load_workbook(path)
-        sheet = book.worksheets[0]
-        [year_label] = [cell for row in sheet.iter_rows() for cell in row if cell.value == "年度"]
-        sheet.cell(year_label.row, year_label.column + 1).value = 2022
-        book.save(path)
-        assert 2022 == perfrules.load_facts(path, spec=spec).year
+        assert 2022 == perfrules.load_facts(template_with_year(tmp_path, spec, 2022), spec=spec).year
 
     def test_a_unit_named_in_the_title(self, tmp_path: Path) -> None:
         """A unit typed into the title, with its 部门名称 cell left blank, is the facts' subject."""
@@ -429,16 +434,8 @@ def test_a_word_target_met_by_a_phrase_is_found_at_full_marks() -> None:
 @pytest.mark.parametrize(("typed", "year"), [(2022, 2022), ("2022年度", 2022), ("2022 年", 2022), ("2022.7", None)])
 def test_the_year_cell_as_people_type_it(tmp_path: Path, typed: object, year: int | None) -> None:
     """The template's 年度 cell takes 2022 or "2022年度", as the title writes it; 2022.7 is no year."""
-    import openpyxl
-
     spec = perfrules.load_spec(SEED_SPEC)
-    path = tmp_path / "blank.xlsx"
-    path.write_bytes(perfrules.template(spec))
-    book = openpyxl.load_workbook(path)
-    sheet = book.worksheets[0]
-    [label] = [cell for line in sheet.iter_rows() for cell in line if cell.value == "年度"]
-    sheet.cell(label.row, label.column + 1).value = typed
-    book.save(path)
+    path = template_with_year(tmp_path, spec, typed)
     if year is None:
         with pytest.raises(PerfrulesError) as info:
             perfrules.load_facts(path, spec=spec)

@@ -24,7 +24,7 @@ from attrs import frozen
 from ._api import evaluate, load_facts
 from ._diagnostics import Diagnostic
 from ._engine.results import Evaluation
-from ._inputs.facts import NOT_APPLICABLE_MARK, Assessment, Facts
+from ._inputs.facts import NOT_APPLICABLE_MARK, Assessment, Facts, yes_or_no
 from ._numbers import to_decimal, to_text
 from ._reports.csv import BOM, spreadsheet_text
 from ._spec.model import Spec
@@ -33,8 +33,6 @@ from .exceptions import PerfrulesError, SourceNotFoundError
 FACTS_SUFFIXES = (".yaml", ".yml", ".json", ".xlsx")
 TABLE_SUFFIXES = (".csv", ".jsonl")
 _PER_INDICATOR = ("score", "reason", "measure")
-_BOOLEANS = {"true": True, "false": False, "是": True, "否": False}
-"""A table's text for a yes-or-no fact."""
 
 
 @frozen
@@ -56,6 +54,7 @@ class BatchResult:
     evaluation: Evaluation | None = None
     problems: tuple[Diagnostic, ...] = ()
     subject: str | None = None
+    """The unit's name as a refused row gives it (a scored row's is its evaluation's)."""
 
     @property
     def refused(self) -> bool:
@@ -90,20 +89,22 @@ def _results(spec: Spec, inputs: list[Path], skip: frozenset[str]) -> Iterator[B
         if isinstance(facts, Diagnostic):
             yield BatchResult(source, problems=(facts,))
             continue
-        subject = facts.get("subject") if isinstance(facts, Mapping) else None
+        subject = (
+            facts.subject if isinstance(facts, Facts) else facts.get("subject") if isinstance(facts, dict) else None
+        )
         try:
-            # A table's row as plain as a form gets is built directly; any other is read, and checked, as a file is.
-            evaluation = evaluate(spec, _plain_facts(facts, source) or load_facts(facts, spec=spec))
+            evaluation = evaluate(spec, facts if isinstance(facts, Facts) else load_facts(facts, spec=spec))
         except PerfrulesError as error:
             yield BatchResult(source, problems=tuple(error.diagnostics) or (_headline(error),), subject=subject)
         else:
-            yield BatchResult(source, evaluation, subject=evaluation.facts.subject)
+            yield BatchResult(source, evaluation)
 
 
 def _plain_facts(facts: object, source: RowSource) -> Facts | None:
-    """*facts* of a table row (see `facts_of_row`) as `Facts`, when every part of it is plainly well formed: text
-    where text goes, a whole year, claims that are numbers or "/"; None for anything else, which is read as a file
-    is, so that whatever is wrong with it is reported as for a file. The facts' values are checked when scored."""
+    """*facts* of a table row (see `facts_of_row`) as `Facts` built directly, when every part of it is plainly well
+    formed: text where text goes, a whole year, claims that are numbers or "/"; None for anything else, which is
+    read as a file is, so that whatever is wrong with it is reported as for a file. The facts' values are checked
+    when scored."""
     if not isinstance(facts, dict) or set(facts) - _PLAIN_KEYS:
         return None
     subject, year, units = facts.get("subject"), facts.get("year"), facts.get("units")
@@ -157,7 +158,9 @@ def _rows(inputs: list[Path], spec: Spec) -> Iterator[tuple[RowSource, Any]]:
 def _csv_rows(file: Path, spec: Spec) -> Iterator[tuple[RowSource, Any]]:
     with file.open(encoding="utf-8-sig", newline="") as stream:
         for number, row in enumerate(csv.DictReader(stream), 1):
-            yield RowSource(str(file), number), facts_of_row(row, spec)
+            source = RowSource(str(file), number)
+            flat = facts_of_row(row, spec)
+            yield source, _plain_facts(flat, source) or flat
 
 
 def _jsonl_rows(file: Path, spec: Spec) -> Iterator[tuple[RowSource, Any]]:
@@ -169,8 +172,12 @@ def _jsonl_rows(file: Path, spec: Spec) -> Iterator[tuple[RowSource, Any]]:
                 message, zh = f"line {number} is not a JSON object", f"第 {number} 行不是 JSON 对象"
                 yield RowSource(str(file), number), Diagnostic("error", "unreadable", message, message_zh=zh)
                 continue
-            facts = row if isinstance(row, dict) and "facts" in row else facts_of_row(row, spec)
-            yield RowSource(str(file), number), facts
+            source = RowSource(str(file), number)
+            if isinstance(row, dict) and "facts" in row:  # a whole facts file: read and checked as a file is
+                yield source, row
+            else:
+                flat = facts_of_row(row, spec)
+                yield source, _plain_facts(flat, source) or flat
 
 
 def facts_of_row(row: Any, spec: Spec) -> Any:
@@ -191,7 +198,8 @@ def facts_of_row(row: Any, spec: Spec) -> Any:
         else:
             declared = spec.facts.get(column)
             boolean = declared is not None and declared.type == "boolean" and isinstance(value, str)
-            values[column] = _BOOLEANS.get(value.strip().lower(), value) if boolean else value
+            meant = yes_or_no(value) if boolean else None
+            values[column] = value if meant is None else meant
     return {**facts, "facts": values, "assessments": assessments}
 
 

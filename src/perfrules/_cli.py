@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -383,8 +384,8 @@ def batch(*, spec: str, inputs: tuple[str, ...], output: str, errors: str | None
     refusals = TableWriter(errors_path, ERROR_COLUMNS, resume=resume)
     done = results.written | refusals.written
     scored = refused = 0
-    grades: dict[str, int] = {}
-    warnings: dict[str, int] = {}
+    grades: Counter[str] = Counter()
+    warnings: Counter[str] = Counter()
     try:
         for result in score_all(loaded, inputs, skip=done):
             if result.evaluation is None:
@@ -394,31 +395,27 @@ def batch(*, spec: str, inputs: tuple[str, ...], output: str, errors: str | None
                 continue
             scored += 1
             results.write(result_row(result.source, result.evaluation))
-            grades[result.evaluation.grade.label] = grades.get(result.evaluation.grade.label, 0) + 1
-            for diagnostic in result.evaluation.diagnostics:
-                if diagnostic.level == "warning":
-                    warnings[diagnostic.code] = warnings.get(diagnostic.code, 0) + 1
+            grades[result.evaluation.grade.label] += 1
+            warnings.update(d.code for d in result.evaluation.diagnostics if d.level == "warning")
     finally:
         results.close()
         refusals.close()
-    earlier = len(done)
-    grade_words = "、".join(f"{label} {count}" for label, count in grades.items())
+    en = current_language() == "en"
+    grade_words = (", " if en else "、").join(f"{label} {count}" for label, count in grades.items())
     warning_words = ", ".join(f"{code} {count}" for code, count in sorted(warnings.items()))
-    if current_language() == "en":
+    if en:
         line = f"{scored + refused} read: {scored} scored, {refused} refused"
-        line += f"; grades {grade_words.replace('、', ', ')}" if grades else ""
+        line += f"; grades {grade_words}" if grades else ""
         line += f"; warnings {warning_words}" if warnings else ""
-        line += f" ({earlier} done before)" if earlier else ""
+        line += f" ({len(done)} done before)" if done else ""
     else:
         line = f"读取 {scored + refused} 份：计分 {scored} 份，拒收 {refused} 份"
         line += f"；等级 {grade_words}" if grades else ""
         line += f"；警告 {warning_words}" if warnings else ""
-        line += f"（此前已完成 {earlier} 份）" if earlier else ""
+        line += f"（此前已完成 {len(done)} 份）" if done else ""
     click.echo(line, err=True)
     if refused or refusals.written:
-        click.echo(
-            f"refused rows: {errors_path}" if current_language() == "en" else f"拒收的行：{errors_path}", err=True
-        )
+        click.echo(f"refused rows: {errors_path}" if en else f"拒收的行：{errors_path}", err=True)
         sys.exit(EXIT_PROBLEMS)
 
 

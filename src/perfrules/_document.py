@@ -66,6 +66,16 @@ class Document:
             found = Location(*self._marks[id(node)].at)
         return found
 
+    def value(self, path: DataPath) -> object:
+        """The value at *path*, or None where there is none."""
+        node: Any = self.data
+        for step in path:
+            try:
+                node = node[step]
+            except (KeyError, IndexError, TypeError):
+                return None
+        return node
+
     def marks(self) -> Mapping[int, Marks]:
         """The marks of every container, by ``id()``, for building merged documents."""
         return self._marks
@@ -278,18 +288,11 @@ class DocumentReader:
     ) -> None:
         """Note a problem at *path*: *message* in English, *zh* in Chinese."""
         location = self.document.location(path, key=key)
-        if not key and (hint := bracket_hint(self._value_at(path))):  # 【a, b】 read as text, where a list was meant
+        if not key and (
+            hint := bracket_hint(self.document.value(path))
+        ):  # 【a, b】 read as text, where a list was meant
             message, zh = message + hint[0], (zh or message) + hint[1]
         self.problems.append(Diagnostic("error", code, message, indicator, location, zh))
-
-    def _value_at(self, path: DataPath) -> object:
-        node: Any = self.document.data
-        for step in path:
-            try:
-                node = node[step]
-            except (KeyError, IndexError, TypeError):
-                return None
-        return node
 
     def summary(self) -> str:
         """``file: N problems in the <what>``, the headline of the error raised."""

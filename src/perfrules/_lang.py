@@ -7,7 +7,8 @@ Chinese is the default, for the finance officials who edit specs and fill forms;
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Literal
@@ -46,3 +47,12 @@ def speaking(lang: Language) -> Iterator[None]:
         yield
     finally:
         _SPOKEN.reset(token)
+
+
+def in_chinese(english: str, phrases: Sequence[tuple[str, str]]) -> str | None:
+    """A library's English *english*, in the Chinese of the first of *phrases* (``(pattern, template)``, the
+    pattern matched whole, the template expanded with its groups) that fits it; None when none does."""
+    for pattern, chinese in phrases:
+        if found := re.fullmatch(pattern, english):
+            return found.expand(chinese)
+    return None

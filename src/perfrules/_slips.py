@@ -207,8 +207,7 @@ def _indentation(lines: list[str], first: int, last: int) -> Slip | None:
     for number in range(first, last + 1):
         if number < 2 or number > len(lines) or (found := _KEY_LINE.match(lines[number - 1])) is None:
             continue
-        start = len(found["indent"]) + 1
-        here = start + len(found["dash"] or "")
+        start, here = _columns(found)
         above = _previous_key(lines, number)
         if above is None:
             continue
@@ -216,6 +215,7 @@ def _indentation(lines: list[str], first: int, last: int) -> Slip | None:
         keys, items = _open_columns(lines, number)
         opened = above_opens and start > above_column
         key = found["key"]
+        realigned = " " * (above_column - 1) + lines[number - 1].lstrip(" ")
         if not opened and not (here in keys if not found["dash"] else start in items):
             return Slip(
                 number,
@@ -224,11 +224,11 @@ def _indentation(lines: list[str], first: int, last: int) -> Slip | None:
                 f"align it with the keys of its mapping (line {above_number} has {_spaces(above_column - 1)})",
                 f"键 {key!r} 缩进了 {start - 1} 个空格，与上文的键都对不齐：请与同级的键对齐"
                 f"（第 {above_number} 行缩进 {above_column - 1} 个空格）",
-                " " * (above_column - 1) + lines[number - 1].lstrip(" "),
+                realigned,
             )
         following = _KEY_LINE.match(lines[number]) if number < len(lines) else None
         has_value = bool(lines[number - 1][found.end() :].strip())
-        if has_value and here < above_column and following is not None and len(following["indent"]) + 1 > here:
+        if has_value and here < above_column and following is not None and _columns(following)[0] > here:
             owner = _item_id(lines, number - 1, here)
             item = _item_id(lines, above_number, above_column)
             under = f"the item with id {owner}" if owner else "the mapping that holds the lines above"
@@ -240,9 +240,15 @@ def _indentation(lines: list[str], first: int, last: int) -> Slip | None:
                 start,
                 f"the key {key!r} is indented less than the lines around it, so it belongs to {under}{meant}",
                 f"键 {key!r} 的缩进比上下文少，因此落在了{under_zh}下{meant_zh}",
-                " " * (above_column - 1) + lines[number - 1].lstrip(" "),
+                realigned,
             )
     return None
+
+
+def _columns(key_line: re.Match[str]) -> tuple[int, int]:
+    """Where a key line (`_KEY_LINE`) starts and where its key starts (after a list's "- "), from 1."""
+    start = len(key_line["indent"]) + 1
+    return start, start + len(key_line["dash"] or "")
 
 
 def _spaces(count: int) -> str:
@@ -255,8 +261,7 @@ def _previous_key(lines: list[str], number: int) -> tuple[int, int, bool] | None
     for above in range(number - 1, 0, -1):
         found = _KEY_LINE.match(lines[above - 1])
         if found is not None:
-            column = len(found["indent"]) + len(found["dash"] or "") + 1
-            return above, column, not _masked(lines[above - 1])[found.end() :].strip()
+            return above, _columns(found)[1], not _masked(lines[above - 1])[found.end() :].strip()
     return None
 
 
@@ -270,8 +275,7 @@ def _open_columns(lines: list[str], number: int) -> tuple[set[int], set[int]]:
         found = _KEY_LINE.match(lines[above - 1])
         if found is None:
             continue
-        start = len(found["indent"]) + 1
-        key_column = start + len(found["dash"] or "")
+        start, key_column = _columns(found)
         if key_column <= lowest:
             keys.add(key_column)
         if found["dash"] and start <= lowest:
@@ -288,7 +292,7 @@ def _item_id(lines: list[str], number: int, column: int) -> str | None:
         found = _KEY_LINE.match(lines[above - 1])
         if found is None:
             continue
-        key_column = len(found["indent"]) + len(found["dash"] or "") + 1
+        key_column = _columns(found)[1]
         if key_column < column:
             return None
         if key_column == column and found["key"] == "id":

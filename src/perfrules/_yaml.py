@@ -34,6 +34,7 @@ from ruamel.yaml.events import (
 from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.resolver import Resolver
 
+from ._lang import in_chinese
 from ._slips import Slip, fixed, slips
 from ._unicode import REFUSED_CHARACTER, refusal
 
@@ -97,14 +98,12 @@ def load_yaml(text: str, file: str) -> tuple[Any, dict[int, Marks]]:
             raise YamlProblem(slip.message, slip.line, slip.column, zh=slip.message_zh) from None
         raise
     except MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        if slip := _confirmed(text, file, mark.line + 1 if mark else None):
+        stop = _stop(e)
+        if slip := _confirmed(text, file, stop[0] if stop else None):
             raise YamlProblem(slip.message, slip.line, slip.column, zh=slip.message_zh) from None
         message = " ".join(str(part) for part in (e.context, e.problem) if part).split("\n")[0]
         zh = "YAML 格式有误：" + _parser_words_zh(e.context, e.problem)
-        if mark is None:
-            raise YamlProblem(message, zh=zh) from None
-        raise YamlProblem(message, mark.line + 1, mark.column + 1, zh=zh) from None
+        raise YamlProblem(message, *(stop or ()), zh=zh) from None
     except (YAMLError, ValueError, OverflowError, RecursionError) as e:
         message = str(e).split("\n")[0]
         raise YamlProblem(message, zh=f"YAML 格式有误：{message}") from None
@@ -150,14 +149,12 @@ _TOKENS_ZH = {"'<stream end>'": "文件结尾", "'<block mapping start>'": "缩�
 
 def _parser_words_zh(context: object, problem: object) -> str:
     """The parser's *context* and *problem*, in Chinese where the words are known."""
-    english = str(problem or context or "").split("\n")[0]
-    for pattern, chinese in _PROBLEMS_ZH:
-        if found := re.fullmatch(pattern, english):
-            where = _CONTEXTS_ZH.get(str(context), "") if problem else ""
-            words = found.expand(chinese)
-            for token, name in _TOKENS_ZH.items():
-                words = words.replace(f" {token}", name)
-            return f"{where}，{words}" if where else words
+    words = in_chinese(str(problem or context or "").split("\n")[0], _PROBLEMS_ZH)
+    if words is not None:
+        where = _CONTEXTS_ZH.get(str(context), "") if problem else ""
+        for token, name in _TOKENS_ZH.items():
+            words = words.replace(f" {token}", name)
+        return f"{where}，{words}" if where else words
     return " ".join(str(part) for part in (context, problem) if part).split("\n")[0]
 
 
@@ -172,16 +169,17 @@ def _confirmed(text: str, file: str, line: int | None, *, parsed: bool = False) 
         try:
             _parse(fixed(text, slip), file)
         except (YAMLError, YamlProblem) as e:
-            stop = e.line if isinstance(e, YamlProblem) else _line_of(e)
+            stop = e.line if isinstance(e, YamlProblem) else (_stop(e) or (None,))[0]
             if stop is None or line is None or stop <= line:
                 continue
         return slip
     return None
 
 
-def _line_of(error: YAMLError) -> int | None:
+def _stop(error: YAMLError) -> Position | None:
+    """Where the parser stopped (line and column, from 1), if it says."""
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-    return mark.line + 1 if mark is not None else None
+    return (mark.line + 1, mark.column + 1) if mark is not None else None
 
 
 def prefer_pure_parser() -> None:

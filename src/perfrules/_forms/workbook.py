@@ -31,7 +31,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .._diagnostics import Diagnostic, Location, did_you_mean
 from .._document import Document
-from .._inputs.facts import FUNDS_LABELS, NOT_APPLICABLE_MARK, WHO_AND_WHEN, Facts, read_facts_document
+from .._inputs.facts import (
+    FUNDS_LABELS,
+    NOT_APPLICABLE_MARK,
+    WHO_AND_WHEN,
+    Facts,
+    read_facts_document,
+    yes_or_no,
+)
 from .._lang import Language
 from .._numbers import in_range
 from .._unicode import REFUSED_CHARACTER, printable, refusal
@@ -81,8 +88,6 @@ _YEAR = re.compile(r"(\d{4})\s*年")
 _GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
 _PLAIN = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 _UNIT_WORDS = ("万元", "元", "亿", "个", "人", "次", "家", "项")
-TRUE_WORDS = ("是", "true", "yes", "√", "✓", "✔", "1")
-FALSE_WORDS = ("否", "false", "no", "×", "✗", "0")
 
 
 def read_workbook(path: Path, spec: Spec) -> Facts:
@@ -699,11 +704,9 @@ class _Reader:
         value = grid.get(row, column)
         if isinstance(value, bool):
             return value
-        word = _label(str(value)).lower()
-        if word in TRUE_WORDS:
-            return True
-        if word in FALSE_WORDS:
-            return False
+        meant = yes_or_no(_label(str(value)))
+        if meant is not None:
+            return meant
         at = self.place(grid, row, column)
         self.problem(
             "not-a-boolean", f"{str(value)[:40]!r} is not 是 or 否", at, zh=f"{str(value)[:40]!r} 应为“是”或“否”"

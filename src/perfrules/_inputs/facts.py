@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -43,6 +44,8 @@ WHO_AND_WHEN = {
 }
 """Who answers for the form and when, as attributes of `Facts` and as the forms label them."""
 _ASSESSMENT_KEYS = ("score", "reason", "measure", "not_applicable")
+_YES_WORDS = ("是", "true", "yes", "√", "✓", "✔", "1")
+_NO_WORDS = ("否", "false", "no", "×", "✗", "0")
 NOT_APPLICABLE_MARK = "/"
 _STATED_KEYS = ("total", "grade")
 
@@ -379,3 +382,9 @@ class _FactsReader(DocumentReader):
             measure = self.text(entry, path, "measure", empty=True, indicator=indicator_id)
             assessments[indicator_id] = Assessment(score, reason, measure, not_applicable or marked)
         return assessments
+
+
+def yes_or_no(written: str) -> bool | None:
+    """A yes-or-no fact as a table's cell writes it (是, true, √; 否, false, ×), or None for other text."""
+    word = re.sub(r"\s", "", unicodedata.normalize("NFKC", written)).lower()
+    return True if word in _YES_WORDS else False if word in _NO_WORDS else None

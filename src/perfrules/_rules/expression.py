@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 from attrs import field, frozen
 from simpleeval import InvalidExpression, SimpleEval
 
-from .._lang import Language
+from .._lang import Language, in_chinese
 from .._numbers import ARITHMETIC, in_range, to_text
 from .._unicode import expression_text
 from ..exceptions import EvaluationError, ExpressionError, PerfrulesError
@@ -145,7 +145,9 @@ class Expression:
             tree = _parse_tree(text)
         except SyntaxError as e:
             msg = f"{e.msg} at column {e.offset}" if e.offset else str(e.msg)
-            zh = f"公式无法解析：{_syntax_words_zh(e.msg)}" + (f"，位于第 {e.offset} 列" if e.offset else "")
+            zh = f"公式无法解析：{in_chinese(e.msg, _SYNTAX_ZH) or e.msg}" + (
+                f"，位于第 {e.offset} 列" if e.offset else ""
+            )
             raise ExpressionError(msg + spreadsheet_hint(text), message_zh=zh + spreadsheet_hint(text, "zh")) from None
         except (ValueError, MemoryError, RecursionError):
             raise ExpressionError(
@@ -384,13 +386,6 @@ _SYNTAX_ZH = [
     (r"cannot assign to .*|expression cannot contain assignment.*", "公式中不能赋值，比较是否相等请用 '=='"),
 ]
 """Python's words for the syntax errors people make in a formula, in Chinese; any other is kept as it is."""
-
-
-def _syntax_words_zh(message: str) -> str:
-    for pattern, chinese in _SYNTAX_ZH:
-        if found := re.fullmatch(pattern, message):
-            return found.expand(chinese)
-    return message
 
 
 def _parse_tree(text: str) -> ast.Expression:

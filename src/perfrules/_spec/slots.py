@@ -98,24 +98,17 @@ def fill(spec: Spec, facts: Facts, registry: Registry) -> tuple[Spec, Facts]:
                 node.setdefault("kind", "target")
             elif "kind" not in node and "expression" not in node and "self_assessed" in slot.kinds:
                 node["kind"] = "self_assessed"  # a row of only a name, 分值 and 得分: the unit's own score
-            if assessment.not_applicable and leaf.get("score") not in (None, NOT_APPLICABLE_MARK):
-                error(
-                    "bad-value",
-                    f"the row is marked '/' (not applicable), yet scores {leaf['score']!r:.40}: leave its score out",
-                    *at,
-                    "score",
-                    indicator=str(leaf.get("id")),
-                    zh=f"该行已标为 '/'（不适用），却填了得分 {leaf['score']!r:.40}：得分请留空或写 '/'",
-                )
-            elif leaf.get("score") not in (None, NOT_APPLICABLE_MARK) and assessment.score is None:
-                error(
-                    "bad-number",
-                    f"score must be a number or '/', not {leaf['score']!r:.40}",
-                    *at,
-                    "score",
-                    indicator=str(leaf.get("id")),
-                    zh=f"得分应为数字或 '/'（不适用），现为 {leaf['score']!r:.40}",
-                )
+            written = leaf.get("score")
+            if written not in (None, NOT_APPLICABLE_MARK) and (assessment.not_applicable or assessment.score is None):
+                if assessment.not_applicable:  # marked "/" by its 分值, 年度指标值 or 实际完成值
+                    code = "bad-value"
+                    message = f"the row is marked '/' (not applicable), yet scores {written!r:.40}: leave its score out"
+                    zh = f"该行已标为 '/'（不适用），却填了得分 {written!r:.40}：得分请留空或写 '/'"
+                else:
+                    code = "bad-number"
+                    message = f"score must be a number or '/', not {written!r:.40}"
+                    zh = f"得分应为数字或 '/'（不适用），现为 {written!r:.40}"
+                error(code, message, *at, "score", indicator=str(leaf.get("id")), zh=zh)
             kind = node.get("kind", "expression" if "expression" in node else None)
             if kind is not None and kind not in slot.kinds:
                 error(
