@@ -338,7 +338,10 @@ CATALOGUE: dict[str, Case] = {
     "grades-floor": lambda _: loaded(spec(grades="[{min: 9, label: 优}, {min: 1, label: 差}]")),
     "grades-negative": lambda _: loaded(spec(grades="[{min: 9, label: 优}, {min: -5, label: 差}]")),
     "grades-order": lambda _: loaded(spec(grades="[{min: 5, label: 优}, {min: 9, label: 良}, {min: 0, label: 差}]")),
-    "grades-unreachable": lambda _: loaded(spec(grades="[{min: 20, label: 优}, {min: 0, label: 差}]")),
+    "grades-unreachable": lambda _: [
+        *loaded(spec(grades="[{min: 20, label: 优}, {min: 0, label: 差}]")),
+        *loaded(spec(grades="default")),  # a registered scale, named with its bands
+    ],
     "indicator-twice": lambda tmp: seed(
         edited(official_department(tmp / "form.xlsx"), E12="部门整体绩效目标效益指标完成情况")
     ),
@@ -421,7 +424,7 @@ def words(item: Said) -> tuple[str, str, str, str]:
 
 
 QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"|“[^”]*”")
-NAMES_IN_THE_INPUTS = {"甲", "乙", "产出", "数量", "优", "良", "差", "达成", "未达成", "总额", "总预算", "万元", "元"}
+NAMES_IN_THE_INPUTS = {"甲", "乙", "产出", "数量", "达成", "未达成", "总额", "总预算", "万元", "元", *"优良中差"}
 """Han names, values and units the catalogue's inputs use, which English messages repeat as given."""
 FORM_WORDS = {"一级指标", "得分", "评价等级", "全年执行数", "数据", "名称", "值", "是", "否"}
 """Words printed on the official form (headers, labels, what to tick or type), which English messages name so that

@@ -691,12 +691,13 @@ class SpecReader(DocumentReader):
             unreachable = [band for band in scale.bands if band.min > full_marks]
             if unreachable:
                 shown = ", ".join(f"{band.label} from {to_text(band.min)}" for band in scale.bands)
+                shown_zh = "、".join(f"{band.label} {to_text(band.min)} 分起" for band in scale.bands)
                 msg = (
                     f"the grading scale {name!r} ({shown}) needs a total of at least {to_text(unreachable[-1].min)};"
                     f" declare 'grades:' for a total of {to_text(full_marks)}"
                 )
                 zh = (
-                    f"等级标准 {name!r}（{shown}）要求总分至少 {to_text(unreachable[-1].min)}；"
+                    f"等级标准 {name!r}（{shown_zh}）要求总分至少 {to_text(unreachable[-1].min)}；"
                     f"总分为 {to_text(full_marks)} 时请自行声明 'grades:'"
                 )
                 at = ("grades",) if raw is not None else ("indicators",)
