@@ -250,6 +250,10 @@ def error_rows(result: BatchResult) -> Iterator[dict[str, str]]:
         }
 
 
+FREE_TEXT = frozenset({"subject", "code", "indicator", "location", "message_zh", "message_en"})
+"""The columns of text from the inputs; the others are perfrules' own numbers, labels and paths."""
+
+
 class TableWriter:
     """Rows written to a CSV or JSON Lines file as they come, each complete on its own line; with *resume*, the
     rows already there are kept (a line cut short by a stop is dropped) and new ones appended."""
@@ -257,6 +261,7 @@ class TableWriter:
     def __init__(self, path: Path, columns: list[str], *, resume: bool = False) -> None:
         self.path, self.columns = path, columns
         self.jsonl = path.suffix.lower() == ".jsonl"
+        self.free_text = [column for column in columns if column in FREE_TEXT]
         kept = b""
         if resume and path.exists():
             with path.open("r+b") as stream:  # in place: nothing already written is ever rewritten
@@ -274,7 +279,7 @@ class TableWriter:
         if self.jsonl:
             self.stream.write(json.dumps(row, ensure_ascii=False) + "\n")
         else:  # text a spreadsheet would run as a formula is written with a leading apostrophe
-            self.csv.writerow({k: v if k in ("source", "row") else spreadsheet_text(v) for k, v in row.items()})
+            self.csv.writerow({**row, **{column: spreadsheet_text(row.get(column)) for column in self.free_text}})
         self.stream.flush()
 
     def close(self) -> None:
