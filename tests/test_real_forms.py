@@ -458,3 +458,64 @@ def test_a_unit_in_the_title_and_nothing_else(tmp_path: Path, title: str, subjec
 
     path = edited(official_department(tmp_path / "form.xlsx"), A1=title, B3=None)
     assert subject == perfrules.load_facts(path, spec=perfrules.load_spec(SEED_SPEC)).subject
+
+
+def test_a_rows_reason_and_measure_are_kept() -> None:
+    """A unit's row carries its 偏差原因 and 改进措施 to the result, as written."""
+    result = perfrules.evaluate(
+        NATIONAL, unit(row("运行良好", "运行一般", "20", reason="设备老化", measure="更换设备"))
+    )
+    assert ("设备老化", "更换设备") == (result["b"].reason, result["b"].measure)
+
+
+@pytest.mark.parametrize("marked", ["target", "actual"])
+def test_slash_as_target_or_actual_marks_a_row_not_applicable(marked: str) -> None:
+    """ "/" as a row's 年度指标值 or 实际完成值 marks it not applicable, as in 分值 or 得分."""
+    facts = unit(row(None, None, "30"))
+    facts["indicators"]["1.2"] = [
+        {"id": "q", "name": "质量", "weight": 0, "target": "达成", "actual": "达成", marked: "/"}
+    ]
+    assert "exclude" == perfrules.evaluate(NATIONAL, facts)["q"].not_applicable
+
+
+def test_year_warnings_point_at_the_facts() -> None:
+    """missing-year points at the facts file, year-outside at its year."""
+    text = SEED_FACTS_TEXT.replace("year: 2022", "year: 2023")
+    [outside] = [d for d in perfrules.evaluate(SEED_SPEC, text).diagnostics if d.code == "year-outside"]
+    assert outside.location is not None and SEED_FACTS_TEXT.index("year: 2022") == _offset(text, outside.location)
+    [missing] = [
+        d
+        for d in perfrules.evaluate(SEED_SPEC, text.replace("year: 2023\n", "")).diagnostics
+        if d.code == "missing-year"
+    ]
+    assert missing.location is not None and "<text>" == missing.location.file
+
+
+def test_the_years_end_reads_up_to_the_last_day() -> None:
+    """年底前 is a deadline on or before 31 December."""
+    assert "<=" == parse_target("年底前").comparator
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        *((word, True) for word in ("是", "true", "TRUE", "yes", "√", "✓", "✔", "1", " 是 ")),
+        *((w, False) for w in ("否", "false", "no", "×", "✗", "0")),
+    ],
+)
+def test_yes_or_no_as_tables_write_it(written: str, meant: bool) -> None:
+    """The words a table's cell gives a yes-or-no fact."""
+    from perfrules._inputs.facts import yes_or_no
+
+    assert meant is yes_or_no(written)
+    assert yes_or_no("也许") is None
+
+
+SEED_FACTS_TEXT = (ROOT / "examples" / "huangpu-fic-2022.yaml").read_text(encoding="utf-8")
+
+
+def _offset(text: str, location: perfrules.Location) -> int:
+    """The character offset of *location* (line and column) in *text*."""
+    assert location.line is not None and location.column is not None
+    lines = text.splitlines(keepends=True)
+    return sum(len(line) for line in lines[: location.line - 1]) + location.column - 1 - len("year: ")
